@@ -74,7 +74,7 @@ def _distort(a, b, jitter, gen):
     """Random small rotation, scale and shift of the whole letter, then per-point wobble."""
     if jitter == 0:
         return a, b
-    angle = gen.normal(0, jitter * 2)  # radians: 0.05 -> about 6 degrees
+    angle = gen.normal(0, jitter * 2)  # radians: 0.03 -> about 3.4 degrees
     scale = 1 + gen.normal(0, jitter, size=2)
     shift = gen.normal(0, jitter, size=2)
     rot = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
@@ -87,7 +87,7 @@ def _distort(a, b, jitter, gen):
 
 
 def letters(size=20, letters=ALPHABET, n_per_letter=10, noise=0.0, seed=None, *,
-            jitter=0.05, thickness=None, shuffle=False):
+            jitter=0.03, thickness=None, shuffle=False):
     """Images of capital letters: ``(X float32 (N, size, size) of 0/1, y int64)``, N = len(letters) * n_per_letter.
 
     Each letter is a set of line strokes on the unit square, randomly rotated, scaled, shifted
