@@ -73,6 +73,12 @@ class DataLoader:
             raise TypeError(
                 f"DataLoader: dataset must define __getitem__ and __len__, got {type(dataset).__name__}"
             )
+        if shuffle and len(dataset) == 0:
+            # PyTorch's RandomSampler refuses an empty dataset at construction; so do we.
+            raise ValueError(
+                "num_samples should be a positive integer value, but got num_samples=0 "
+                "(DataLoader: shuffle=True on an empty dataset)"
+            )
         # An int seed becomes one Generator now, so successive epochs differ but a run repeats.
         self._generator = None if generator is None else resolve_generator(generator, "DataLoader")
         self.generator = generator
