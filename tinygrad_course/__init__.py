@@ -1,0 +1,53 @@
+"""tinygrad_course: a define-by-run autograd engine on NumPy with PyTorch's API.
+
+``import tinygrad_course as tc``: tensors and the tape here; ``tc.nn``, ``tc.optim``,
+``tc.data``, ``tc.datasets``, ``tc.keras``, ``tc.viz``, ``tc.testing`` load on first use.
+"""
+import importlib as _importlib
+
+from .autograd.tensor import Tensor, pow, where
+from .autograd.dtypes import (
+    dtype, float16, half, float32, float, float64, double, int8, uint8, int16, short, int32, int,
+    int64, long, bool, get_default_dtype, set_default_dtype,
+)
+from .autograd.factories import (
+    tensor, as_tensor, from_numpy, zeros, ones, empty, full, zeros_like, ones_like, full_like,
+    empty_like, arange, linspace, logspace, eye, rand, randn, randint, randperm, rand_like,
+    randn_like, randint_like, normal, bernoulli, multinomial,
+)
+from .autograd.functions import *  # noqa: F401,F403
+from .autograd.functions import einsum, cat, concat, stack, hstack, vstack  # noqa: F401
+from .autograd.grad_mode import no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode
+from .autograd.random import manual_seed, seed, default_generator
+from . import autograd, return_types  # noqa: F401
+
+__version__ = "0.1.0"
+
+_LAZY = {"nn", "optim", "data", "datasets", "keras", "viz", "testing", "utils"}
+
+
+def __getattr__(name):
+    # subpackages load on first use so ``import tinygrad_course`` stays light
+    if name in _LAZY:
+        mod = _importlib.import_module(f"{__name__}.{name}")
+        globals()[name] = mod
+        return mod
+    if name in ("save", "load"):
+        from . import serialization
+
+        return getattr(serialization, name)
+    raise AttributeError(f"module 'tinygrad_course' has no attribute '{name}'")
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def numel(input):
+    return input.numel()
+
+
+def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None, sci_mode=None):
+    import numpy as _np
+
+    _np.set_printoptions(precision=precision, threshold=threshold, edgeitems=edgeitems, linewidth=linewidth)

@@ -1,0 +1,13 @@
+"""The tape: ``Function``, ``backward``, ``grad``, gradient checking, anomaly detection."""
+from .function import Function, Node
+from .engine_api import backward, grad
+from .grad_mode import no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode
+from .anomaly import detect_anomaly, set_detect_anomaly, is_anomaly_enabled
+from . import functional  # noqa: F401
+from .gradcheck import gradcheck, gradgradcheck  # noqa: F401
+
+__all__ = [
+    "Function", "Node", "backward", "grad", "no_grad", "enable_grad", "set_grad_enabled",
+    "is_grad_enabled", "inference_mode", "detect_anomaly", "set_detect_anomaly",
+    "is_anomaly_enabled", "functional", "gradcheck", "gradgradcheck",
+]

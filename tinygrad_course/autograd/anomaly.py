@@ -1,0 +1,74 @@
+"""``detect_anomaly``: name the op (and where it was created) that produced a NaN or inf."""
+import numpy as np
+
+from .grad_mode import _Mode
+
+
+class detect_anomaly:
+    """Context manager (and decorator): raise ``RuntimeError`` at the first NaN/inf an op produces
+    in forward or backward, naming the op and the line that created it."""
+
+    def __init__(self, check_nan=True):
+        self.check_nan = check_nan
+
+    def __enter__(self):
+        self._prev = _Mode.anomaly
+        _Mode.anomaly = self.check_nan
+
+    def __exit__(self, *exc):
+        _Mode.anomaly = self._prev
+        return False
+
+    def __call__(self, fn):
+        import functools
+
+        @functools.wraps(fn)
+        def wrapper(*a, **k):
+            with self.__class__(self.check_nan):
+                return fn(*a, **k)
+
+        return wrapper
+
+
+class set_detect_anomaly(detect_anomaly):
+    """Turn anomaly detection on or off (function call or context manager)."""
+
+    def __init__(self, mode, check_nan=True):
+        self.check_nan = bool(mode) and check_nan
+        self._prev = _Mode.anomaly
+        _Mode.anomaly = self.check_nan
+
+    def __enter__(self):
+        pass
+
+
+def is_anomaly_enabled():
+    return _Mode.anomaly
+
+
+def _bad(a):
+    return a is not None and a.dtype.kind == "f" and not np.isfinite(a).all()
+
+
+def _where(node):
+    return f"\nThe op was created at (most recent call last):\n{node._trace}" if node._trace else ""
+
+
+def check_forward(node, arrays):
+    for i, a in enumerate(arrays):
+        if _bad(a):
+            kind = "nan" if np.isnan(a).any() else "inf"
+            raise RuntimeError(
+                f"Function '{node._fn.__name__}' produced {kind} values in its {i}th output "
+                f"(forward, output shape {tuple(a.shape)}).{_where(node)}"
+            )
+
+
+def check_backward(node, grads):
+    for i, g in enumerate(grads):
+        a = getattr(g, "_data", g)
+        if isinstance(a, np.ndarray) and _bad(a):
+            kind = "nan" if np.isnan(a).any() else "inf"
+            raise RuntimeError(
+                f"Function '{node.name()}' returned {kind} values in its {i}th output.{_where(node)}"
+            )

@@ -1,0 +1,324 @@
+"""Backward: walk the tape from the outputs to the inputs, iteratively.
+
+Each node runs once all the nodes that consumed its outputs have run (dependency counts, as
+HIPS autograd does), so no recursion and no separate topological sort: a chain of a million
+ops differentiates. Intermediate gradients live in a dict local to one call.
+"""
+import numpy as np
+
+from .grad_mode import _Mode
+from .function import Node
+
+_ARR = np.ndarray
+
+
+def _collect(roots):
+    """Count, for every node reachable from ``roots``, how many edges point at it."""
+    deps = {}
+    stack = list(roots)
+    seen = set(stack)
+    while stack:
+        node = stack.pop()
+        for e in node._next:
+            if e is not None and e[1] is not None:
+                p = e[0]
+                if p in deps:
+                    deps[p] += 1
+                else:
+                    deps[p] = 1
+                if p not in seen:
+                    seen.add(p)
+                    stack.append(p)
+    return deps
+
+
+def _needed(roots, deps, targets_nodes, target_leaves):
+    """Nodes from which some target is reachable (the only ones ``grad()`` must run)."""
+    # Kahn order from the roots, then a reverse sweep
+    count = dict(deps)
+    order = []
+    ready = [r for r in roots if count.get(r, 0) == 0]
+    seen_ready = set(ready)
+    while ready:
+        n = ready.pop()
+        order.append(n)
+        for e in n._next:
+            if e is not None and e[1] is not None:
+                p = e[0]
+                count[p] -= 1
+                if count[p] == 0 and p not in seen_ready:
+                    seen_ready.add(p)
+                    ready.append(p)
+    need = set()
+    for n in reversed(order):
+        if n in targets_nodes:
+            need.add(n)
+            continue
+        for e in n._next:
+            if e is not None and (e[0] in need if e[1] is not None else id(e[0]) in target_leaves):
+                need.add(n)
+                break
+    return need
+
+
+def _to_tensor(g):
+    return g if g.__class__ is not _ARR else Tensor._make(g)
+
+
+def _materialize(node, grads):
+    meta = node._out_meta
+    out = []
+    for i, g in enumerate(grads):
+        if g is None and meta is not None and meta[i] is not None:
+            g = np.zeros(meta[i][0], meta[i][1])
+        out.append(g)
+    return out
+
+
+def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, allow_unused=False):
+    """Propagate ``root_grads`` from ``roots`` (Tensors) back through the tape.
+
+    With ``inputs`` None, gradients accumulate into leaves' ``.grad`` (``Tensor.backward``);
+    otherwise the gradients w.r.t. ``inputs`` are returned and no ``.grad`` changes
+    (``autograd.grad``).
+    """
+    buf = {}
+    leaf_buf = {}
+    root_nodes = []
+    for t, g in zip(roots, root_grads):
+        fn = t.grad_fn
+        if fn is None:
+            _acc(leaf_buf, t, g)
+            continue
+        if fn._n_out == 1:
+            buf[fn] = g if fn not in buf else buf[fn] + g
+        else:
+            lst = buf.get(fn)
+            if lst is None:
+                lst = buf[fn] = [None] * fn._n_out
+            i = t._output_nr
+            lst[i] = g if lst[i] is None else lst[i] + g
+        if fn not in root_nodes:
+            root_nodes.append(fn)
+    deps = _collect(root_nodes)
+
+    capture = None
+    need = None
+    if inputs is not None:
+        capture = {}
+        tnodes = {}
+        tleaves = set()
+        for t in inputs:
+            if t.grad_fn is None:
+                tleaves.add(id(t))
+            else:
+                tnodes.setdefault(t.grad_fn, set()).add(t._output_nr)
+        need = _needed(root_nodes, deps, tnodes, tleaves)
+
+    prev_mode = _Mode.enabled
+    _Mode.enabled = create_graph
+    anomaly = _Mode.anomaly
+    try:
+        ready = [n for n in root_nodes if n not in deps]
+        while ready:
+            node = ready.pop()
+            g = buf.pop(node, None)
+            if g is None or (need is not None and node not in need):
+                # nothing reached this node (or it leads to no input): just release its parents
+                for e in node._next:
+                    if e is not None and e[1] is not None:
+                        p = e[0]
+                        d = deps[p] - 1
+                        deps[p] = d
+                        if d == 0:
+                            ready.append(p)
+                if g is not None and capture is not None and node in tnodes:
+                    _capture(capture, node, g)
+                continue
+            grads = (g,) if node._n_out == 1 else g
+            if node._hooks is not None or node._retain is not None:
+                grads = _run_node_hooks(node, grads, create_graph)
+            if capture is not None and node in tnodes:
+                _capture(capture, node, grads)
+            fn = node._fn
+            raw = fn._raw and not create_graph
+            node._raw = raw
+            if node._n_out > 1 and node.materialize_grads:
+                grads = _materialize(node, grads)
+            if not raw:
+                grads = [None if x is None else _to_tensor(x) for x in grads]
+            else:
+                # a gradient may arrive as a Tensor (user's gradient=..., hooks); built-ins want arrays
+                grads = [x._data if isinstance(x, Tensor) else x for x in grads]
+            res = fn.backward(node, *grads)
+            if res.__class__ is not tuple:
+                res = (res,)
+            nxt = node._next
+            if len(res) != len(nxt):
+                if not fn._raw and len(res) > len(nxt) and all(r is None for r in res[len(nxt):]):
+                    res = res[: len(nxt)]
+                else:
+                    raise RuntimeError(
+                        f"function {node.name()} returned an incorrect number of gradients "
+                        f"(expected {len(nxt)}, got {len(res)})"
+                    )
+            if anomaly:
+                from .anomaly import check_backward
+
+                check_backward(node, res)
+            if not retain_graph:
+                node._free()
+            for e, r in zip(nxt, res):
+                if e is None:
+                    continue
+                p, idx = e
+                if idx is None:
+                    if r is not None:
+                        if not fn._raw:
+                            r = _check_user_grad(node, r, p, create_graph)
+                        elif raw and r.__class__ is not _ARR:
+                            r = np.asarray(r)
+                        _acc(leaf_buf, p, r)
+                    continue
+                if r is not None:
+                    if not fn._raw:
+                        r = _check_user_grad(node, r, None, create_graph)
+                    elif raw and r.__class__ is not _ARR:
+                        # NumPy turns 0-d results into scalars
+                        r = np.asarray(r)
+                    if p._n_out == 1:
+                        old = buf.get(p)
+                        buf[p] = r if old is None else old + r
+                    else:
+                        lst = buf.get(p)
+                        if lst is None:
+                            lst = buf[p] = [None] * p._n_out
+                        lst[idx] = r if lst[idx] is None else lst[idx] + r
+                d = deps[p] - 1
+                deps[p] = d
+                if d == 0:
+                    ready.append(p)
+    finally:
+        _Mode.enabled = prev_mode
+
+    if inputs is None:
+        _Mode.enabled = create_graph
+        try:
+            _accumulate_leaves(leaf_buf, create_graph)
+        finally:
+            _Mode.enabled = prev_mode
+        return None
+    out = []
+    for i, t in enumerate(inputs):
+        if t.grad_fn is None:
+            g = leaf_buf.get(t)
+            if g is not None and t._hooks:
+                g = _run_hooks(t._hooks, g, create_graph)
+        else:
+            g = capture.get((t.grad_fn, t._output_nr))
+        if g is None:
+            if not allow_unused:
+                raise RuntimeError(
+                    f"One of the differentiated Tensors (input {i}, shape {tuple(t.shape)}) appears to not "
+                    "have been used in the graph. Set allow_unused=True if this is the desired behavior."
+                )
+            out.append(None)
+            continue
+        if g.__class__ is _ARR:
+            g = Tensor._make(g.astype(t._data.dtype, copy=False))
+        out.append(g)
+    return tuple(out)
+
+
+def _acc(leaf_buf, t, g):
+    old = leaf_buf.get(t)
+    leaf_buf[t] = g if old is None else old + g
+
+
+def _capture(capture, node, grads):
+    if node._n_out == 1 and not isinstance(grads, (list, tuple)):
+        grads = (grads,)
+    for i, g in enumerate(grads):
+        if g is not None:
+            capture[(node, i)] = g
+
+
+def _check_user_grad(node, r, leaf, create_graph):
+    """A user Function's gradient: a Tensor (or array) of a shape its input can take."""
+    if not isinstance(r, (Tensor, _ARR)):
+        raise TypeError(f"function {node.name()} returned a gradient of type {type(r).__name__}; expected a Tensor or None")
+    return r if create_graph else (r._data if isinstance(r, Tensor) else r)
+
+
+def _run_hooks(hooks, g, create_graph):
+    for h in list(hooks.values()) if isinstance(hooks, dict) else hooks:
+        t = _to_tensor(g)
+        new = h(t)
+        if new is not None:
+            g = new if create_graph else new._data
+        else:
+            g = t if create_graph else t._data
+    return g
+
+
+def _run_node_hooks(node, grads, create_graph):
+    grads = list(grads)
+    hooks = node._hooks or {}
+    for i in range(len(grads)):
+        if grads[i] is None:
+            continue
+        hs = hooks.get(i)
+        if hs:
+            grads[i] = _run_hooks(hs, grads[i], create_graph)
+        if node._retain is not None:
+            ref = node._retain.get(i)
+            t = ref() if ref is not None else None
+            if t is not None:
+                g = grads[i]
+                if not create_graph:
+                    # a copy: the same array may also become a leaf's .grad, updated in place later
+                    g = np.array(g._data if isinstance(g, Tensor) else g)
+                _set_grad(t, g, create_graph)
+    return tuple(grads)
+
+
+def _set_grad(t, g, create_graph):
+    """Accumulate ``g`` into ``t.grad`` (out of place when the graph is being built)."""
+    dt = t._data.dtype
+    if create_graph:
+        g = _to_tensor(g)
+        if g.dtype != dt:
+            g = g.to(dt)
+        t._grad = g if t._grad is None else t._grad + g
+        return
+    if isinstance(g, Tensor):
+        g = g._data
+    if g.shape != t._data.shape:
+        g = np.broadcast_to(g, t._data.shape)
+    old = t._grad
+    if old is None:
+        # own the buffer: the optimizer and zero_() write into .grad in place
+        if g.dtype != dt or not g.flags.writeable or g.base is not None or not g.flags.c_contiguous:
+            g = np.array(g, dtype=dt, order="C")
+        t._grad = Tensor._make(g)
+    elif old.grad_fn is None and old._data.flags.writeable and old._data.dtype == dt:
+        np.add(old._data, g, out=old._data, casting="unsafe")
+        old._vc[0] += 1
+    else:
+        t._grad = Tensor._make((old._data + g).astype(dt, copy=False))
+
+
+def _accumulate_leaves(leaf_buf, create_graph):
+    seen = set()
+    for t, g in leaf_buf.items():
+        if t._hooks:
+            g = _run_hooks(t._hooks, g, create_graph)
+        if not create_graph and g.__class__ is _ARR:
+            # two leaves may have been handed the same array (e.g. by ``add``): never share it
+            if id(g) in seen:
+                g = g.copy()
+            seen.add(id(g))
+        _set_grad(t, g, create_graph)
+
+
+from .tensor import Tensor  # noqa: E402

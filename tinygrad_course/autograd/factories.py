@@ -1,0 +1,168 @@
+"""Creating tensors: ``tensor``, ``zeros``, ``randn``, ... (PyTorch's factories)."""
+import numpy as np
+
+from . import dtypes as _dt
+from .random import default_generator
+from .tensor import Tensor, _to_array, _check_rg, _shape_arg
+
+
+def _finish(arr, requires_grad, op):
+    _check_rg(arr, requires_grad, op)
+    t = Tensor._make(arr)
+    t._rg = bool(requires_grad)
+    return t
+
+
+def _float(dtype):
+    return _dt.get_default_dtype().np if dtype is None else _dt.to_np(dtype)
+
+
+def tensor(data, dtype=None, device=None, requires_grad=False):
+    """A new leaf tensor holding a copy of ``data`` (lists/floats become float32, ints int64)."""
+    arr = _to_array(data, dtype)
+    if isinstance(data, (np.ndarray, Tensor)) or arr is data:
+        arr = arr.copy()
+    return _finish(arr, requires_grad, "tensor")
+
+
+def as_tensor(data, dtype=None, device=None):
+    """A tensor sharing ``data``'s memory when it is already an array of the right dtype."""
+    if isinstance(data, Tensor) and (dtype is None or data.dtype == dtype):
+        return data
+    return Tensor._make(_to_array(data, dtype))
+
+
+def from_numpy(ndarray):
+    """A tensor sharing the array's memory and keeping its dtype."""
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    if ndarray.dtype not in _dt._BY_NP:
+        raise TypeError(f"can't convert np.ndarray of type {ndarray.dtype}; supported types: {sorted(_dt._BY_NAME)}")
+    return Tensor._make(ndarray)
+
+
+def zeros(*size, dtype=None, device=None, requires_grad=False):
+    return _finish(np.zeros(_shape_arg(size), _float(dtype)), requires_grad, "zeros")
+
+
+def ones(*size, dtype=None, device=None, requires_grad=False):
+    return _finish(np.ones(_shape_arg(size), _float(dtype)), requires_grad, "ones")
+
+
+def empty(*size, dtype=None, device=None, requires_grad=False):
+    return zeros(*size, dtype=dtype, requires_grad=requires_grad)
+
+
+def full(size, fill_value, dtype=None, device=None, requires_grad=False):
+    """A tensor of ``size`` filled with ``fill_value`` (dtype inferred from the value)."""
+    if dtype is None:
+        dtype = _dt.bool if isinstance(fill_value, bool) else _dt.int64 if isinstance(fill_value, int) else _dt.get_default_dtype()
+    return _finish(np.full(_shape_arg((size,)), fill_value, _dt.to_np(dtype)), requires_grad, "full")
+
+
+def zeros_like(input, dtype=None, requires_grad=False):
+    return _finish(np.zeros(input.shape, _dt.to_np(dtype or input.dtype)), requires_grad, "zeros_like")
+
+
+def ones_like(input, dtype=None, requires_grad=False):
+    return _finish(np.ones(input.shape, _dt.to_np(dtype or input.dtype)), requires_grad, "ones_like")
+
+
+def full_like(input, fill_value, dtype=None, requires_grad=False):
+    return _finish(np.full(input.shape, fill_value, _dt.to_np(dtype or input.dtype)), requires_grad, "full_like")
+
+
+def empty_like(input, dtype=None, requires_grad=False):
+    return zeros_like(input, dtype, requires_grad)
+
+
+def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
+    """Values from ``start`` to ``end`` (exclusive) by ``step``; int64 if all are ints."""
+    if end is None:
+        start, end = 0, start
+    if step == 0:
+        raise RuntimeError("arange(): step must be nonzero")
+    if (end - start) / step < 0:
+        raise RuntimeError(f"arange(): upper bound and larger bound inconsistent with step sign (start={start}, end={end}, step={step})")
+    if dtype is None:
+        ints = all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in (start, end, step))
+        dtype = _dt.int64 if ints else _dt.get_default_dtype()
+    return _finish(np.arange(start, end, step).astype(_dt.to_np(dtype)), requires_grad, "arange")
+
+
+def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
+    """``steps`` evenly spaced values from ``start`` to ``end`` inclusive."""
+    if steps < 0:
+        raise RuntimeError("linspace(): number of steps must be non-negative")
+    return _finish(np.linspace(start, end, steps).astype(_float(dtype)), requires_grad, "linspace")
+
+
+def logspace(start, end, steps, base=10.0, dtype=None, requires_grad=False):
+    return _finish(np.logspace(start, end, steps, base=base).astype(_float(dtype)), requires_grad, "logspace")
+
+
+def eye(n, m=None, dtype=None, device=None, requires_grad=False):
+    return _finish(np.eye(n, m, dtype=_float(dtype)), requires_grad, "eye")
+
+
+def _gen(generator):
+    return generator if generator is not None else default_generator()
+
+
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
+    """Uniform samples on [0, 1)."""
+    return _finish(_gen(generator).random(_shape_arg(size)).astype(_float(dtype)), requires_grad, "rand")
+
+
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
+    """Standard normal samples."""
+    return _finish(_gen(generator).standard_normal(_shape_arg(size)).astype(_float(dtype)), requires_grad, "randn")
+
+
+def randint(low=0, high=None, size=None, generator=None, dtype=None, device=None, requires_grad=False):
+    """Integers uniform on [low, high)."""
+    if size is None:
+        low, high, size = 0, low, high
+    if high is None or size is None:
+        raise TypeError("randint(): expected (high, size) or (low, high, size)")
+    if high <= low:
+        raise RuntimeError(f"randint(): random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    arr = _gen(generator).integers(low, high, _shape_arg((size,))).astype(_dt.to_np(dtype or _dt.int64))
+    return _finish(arr, requires_grad, "randint")
+
+
+def randperm(n, generator=None, dtype=None, requires_grad=False):
+    return _finish(_gen(generator).permutation(n).astype(_dt.to_np(dtype or _dt.int64)), requires_grad, "randperm")
+
+
+def rand_like(input, dtype=None, requires_grad=False):
+    return rand(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def randn_like(input, dtype=None, requires_grad=False):
+    return randn(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def randint_like(input, low=0, high=None, dtype=None):
+    return randint(low, high, input.shape, dtype=dtype or input.dtype)
+
+
+def normal(mean, std, size=None, generator=None):
+    """Normal samples with the given mean and std (scalars with ``size``, or tensors)."""
+    m = mean._data if isinstance(mean, Tensor) else mean
+    s = std._data if isinstance(std, Tensor) else std
+    shape = _shape_arg((size,)) if size is not None else np.broadcast(np.asarray(m), np.asarray(s)).shape
+    return Tensor._make((_gen(generator).standard_normal(shape) * s + m).astype(_dt.get_default_dtype().np if size is not None else np.result_type(m, s)))
+
+
+def bernoulli(input, generator=None):
+    p = input._data
+    return Tensor._make((_gen(generator).random(p.shape) < p).astype(p.dtype))
+
+
+def multinomial(input, num_samples, replacement=False, generator=None):
+    p = input._data
+    g = _gen(generator)
+    rows = p.reshape(-1, p.shape[-1])
+    out = np.stack([g.choice(rows.shape[1], num_samples, replace=replacement, p=r / r.sum()) for r in rows])
+    return Tensor._make(out.reshape(p.shape[:-1] + (num_samples,)).astype(np.int64))

@@ -1,0 +1,302 @@
+"""The tape's one mechanism: ``Function`` (an op's forward and backward side by side) and
+``Node`` (the record one call leaves on the tape, which is also its ``ctx``)."""
+import traceback
+
+import numpy as np
+
+from .grad_mode import _Mode
+
+_FREED_MSG = (
+    "Trying to backward through the graph a second time (or directly access saved tensors "
+    "after they have already been freed). Saved intermediate values of the graph are freed "
+    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+    "backward through the graph a second time or if you need to access saved tensors after "
+    "calling backward."
+)
+
+
+class _SavedOutput:
+    """An output of the node saved for its own backward, kept without a reference cycle."""
+
+    __slots__ = ("data", "idx", "vc")
+
+    def __init__(self, data, idx, vc):
+        self.data, self.idx, self.vc = data, idx, vc
+
+
+class Node:
+    """One recorded call of a ``Function``: its ``ctx`` in forward, its graph node in backward.
+
+    ``_next[i]`` is the edge to input i: ``(node, output_nr)`` for a computed tensor,
+    ``(leaf_tensor, None)`` for a leaf that requires grad, ``None`` otherwise.
+    """
+
+    # hot fields are slots; rarely set ones are class-level defaults (instances write to __dict__)
+    __slots__ = ("_fn", "_next", "_saved", "_versions", "needs_input_grad", "_raw", "_aux",
+                 "__dict__", "__weakref__")
+    _n_out = 1
+    _out_meta = None
+    _hooks = None
+    _retain = None
+    _freed = False
+    _non_diff = None
+    _trace = None
+    materialize_grads = True
+
+    def __init__(self, fn):
+        self._fn = fn
+        self._next = ()
+        self._saved = None
+        self._versions = None
+        self._raw = False
+        self._aux = None  # built-ins' non-array metadata (shapes, dims), kept after backward
+
+    # ---- ctx API (PyTorch's) -------------------------------------------------------------
+    def save_for_backward(self, *tensors):
+        """Keep tensors (inputs or outputs) for backward; in-place changes to them are detected."""
+        self._saved = tensors
+        self._versions = tuple(t._vc[0] if isinstance(t, Tensor) else None for t in tensors)
+
+    @property
+    def saved_tensors(self):
+        saved = self._saved
+        if saved is None:
+            if self._freed:
+                raise RuntimeError(_FREED_MSG)
+            return ()
+        out = []
+        raw = self._raw
+        for i, (t, v) in enumerate(zip(saved, self._versions)):
+            cls = t.__class__
+            if cls is _SavedOutput:
+                if t.vc[0] != v:
+                    self._raise_modified(i, t.vc[0], v, "output", t.idx)
+                if raw:
+                    out.append(t.data)
+                else:
+                    out.append(Tensor._make(t.data, True, self, t.idx, t.vc))
+            elif v is not None:
+                if t._vc[0] != v:
+                    self._raise_modified(i, t._vc[0], v, "input", None)
+                out.append(t._data if raw else t)
+            else:
+                out.append(t)
+        return tuple(out)
+
+    # PyTorch's older spelling
+    saved_variables = saved_tensors
+
+    def _raise_modified(self, i, now, expected, kind, idx):
+        what = f"output {idx} of {self.name()}" if kind == "output" else f"saved tensor {i} of {self.name()}"
+        raise RuntimeError(
+            "one of the variables needed for gradient computation has been modified by an inplace "
+            f"operation: {what} is at version {now}; expected version {expected} instead. "
+            "Hint: do the in-place operation on a copy (.clone()) or out of place."
+        )
+
+    def mark_non_differentiable(self, *tensors):
+        """Declare outputs that carry no gradient (e.g. indices)."""
+        self._non_diff = tensors
+
+    def mark_dirty(self, *tensors):
+        """Accepted for PyTorch compatibility; in-place outputs are handled by ``apply``."""
+
+    def set_materialize_grads(self, value):
+        """Whether missing output grads reach backward as zeros (True) or None."""
+        self.materialize_grads = bool(value)
+
+    # ---- graph introspection (PyTorch's names) --------------------------------------------
+    def name(self):
+        # PyTorch's naming: built-ins are "MulBackward0", user Functions "MyFnBackward"
+        return self._fn.__name__ + ("Backward0" if self._fn._raw else "Backward")
+
+    def __repr__(self):
+        return f"<{self.name()} object at {hex(id(self))}>"
+
+    @property
+    def next_functions(self):
+        """Edges to the inputs' nodes as ``(node, output_nr)``; leaves appear as ``AccumulateGrad``."""
+        out = []
+        for e in self._next:
+            if e is None:
+                out.append((None, 0))
+            elif e[1] is None:
+                out.append((AccumulateGrad(e[0]), 0))
+            else:
+                out.append(e)
+        return tuple(out)
+
+    @property
+    def metadata(self):
+        return self.__dict__.setdefault("_metadata", {})
+
+    def register_hook(self, fn):
+        """Not supported on nodes; register hooks on tensors instead."""
+        raise RuntimeError("register_hook on a graph node is not supported; use Tensor.register_hook")
+
+    def __getattr__(self, name):
+        # only reached for attributes a forward stored that are gone: freed after backward
+        if object.__getattribute__(self, "_freed") and not name.startswith("__"):
+            raise RuntimeError(_FREED_MSG)
+        raise AttributeError(f"'{self.name()}' object has no attribute '{name}'")
+
+    def _free(self):
+        self._saved = None
+        self._freed = True
+        d = self.__dict__
+        if d:
+            for k in [k for k, v in d.items() if isinstance(v, (np.ndarray, Tensor))]:
+                del d[k]
+
+
+class AccumulateGrad:
+    """The node a leaf tensor's gradient is accumulated by (for graph introspection)."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable):
+        self.variable = variable
+
+    def name(self):
+        return "AccumulateGrad"
+
+    next_functions = ()
+
+    def __eq__(self, other):
+        return isinstance(other, AccumulateGrad) and other.variable is self.variable
+
+    def __hash__(self):
+        return id(self.variable)
+
+    def __repr__(self):
+        return f"<AccumulateGrad object at {hex(id(self))}>"
+
+
+class FunctionMeta(type):
+    """Gives every Function subclass a readable name for graph drawings and errors."""
+
+
+class Function(metaclass=FunctionMeta):
+    """A differentiable operation: subclass it with static ``forward(ctx, ...)`` and
+    ``backward(ctx, *grad_outputs)``, call it with ``Fn.apply(...)``.
+
+    ``forward`` receives the arguments as given (Tensors, numbers, ...) with recording off and
+    returns a Tensor, an ndarray or a tuple of them. ``backward`` receives one gradient per
+    output and returns one per input (None where there is none); written with tensor ops it is
+    itself differentiable, which is what ``create_graph=True`` needs.
+
+    Built-in ops set ``_raw = True``: their forward reads ``x._data`` and their backward
+    formulas work unchanged on ndarrays (plain backward, fast) and on Tensors (create_graph).
+    """
+
+    _raw = False
+    _view = False  # built-in view ops (reshape, transpose, basic indexing) set True
+
+    def __init__(self, *args, **kwargs):
+        raise RuntimeError(
+            f"{type(self).__name__}: Function objects are not instantiated; call {type(self).__name__}.apply(...)"
+        )
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError("You must implement the backward function for custom autograd.Function.")
+
+    # alias of backward, as in PyTorch
+    vjp = backward
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        """Run forward and, if any input requires grad and grad mode is on, record it on the tape."""
+        if _Mode.enabled:
+            needs = tuple(isinstance(a, Tensor) and a._rg for a in args)
+            record = True in needs
+        else:
+            record = False
+        ctx = Node(cls)
+        if record:
+            ctx.needs_input_grad = needs
+        else:
+            # built-ins test ``if ctx.needs_input_grad:`` to skip saving when nothing records
+            ctx.needs_input_grad = () if cls._raw else (False,) * len(args)
+        if cls._raw:
+            out = cls.forward(ctx, *args, **kwargs)
+        else:
+            prev = _Mode.enabled
+            _Mode.enabled = False
+            try:
+                out = cls.forward(ctx, *args, **kwargs)
+            finally:
+                _Mode.enabled = prev
+        if out.__class__ is tuple:
+            return tuple(_wrap_outputs(cls, ctx, out, record, args))
+        return _wrap_outputs(cls, ctx, (out,), record, args)[0]
+
+
+def _as_array(o, cls):
+    if o.__class__ is np.ndarray:
+        return o
+    if isinstance(o, Tensor):
+        return o._data
+    if o is None:
+        return None
+    if isinstance(o, (np.generic, int, float, bool)):
+        return np.asarray(o)
+    raise TypeError(f"{cls.__name__}.forward must return Tensors or arrays, got {type(o).__name__}")
+
+
+def _wrap_outputs(cls, ctx, outs, record, args):
+    arrays = [_as_array(o, cls) for o in outs]
+    # a view shares its base's version counter, so in-place changes through it are seen
+    vc = args[0]._vc if cls._view and arrays[0] is not None and arrays[0].base is not None else None
+    if not record:
+        res = [None if a is None else Tensor._make(a, False, None, 0, vc) for a in arrays]
+        ctx._saved = None
+        return res
+    ctx._n_out = len(arrays)
+    if len(arrays) > 1:
+        ctx._out_meta = tuple(None if a is None else (a.shape, a.dtype) for a in arrays)
+    nondiff = ctx._non_diff
+    res = []
+    for i, (o, a) in enumerate(zip(outs, arrays)):
+        if a is None:
+            res.append(None)
+            continue
+        diff = a.dtype.kind == "f" and not (nondiff and any(o is n for n in nondiff))
+        res.append(Tensor._make(a, diff, ctx if diff else None, i, vc if i == 0 else None))
+    # saved outputs become references that rebuild the output tensor on demand (no cycle)
+    saved = ctx._saved
+    if saved:
+        lst = None
+        for j, s in enumerate(saved):
+            for i, o in enumerate(outs):
+                if s is o and o is not None and res[i] is not None:
+                    if lst is None:
+                        lst = list(saved)
+                    lst[j] = _SavedOutput(res[i]._data, i, res[i]._vc)
+                    break
+        if lst is not None:
+            ctx._saved = tuple(lst)
+            ctx._versions = tuple(
+                s.vc[0] if s.__class__ is _SavedOutput else v for s, v in zip(lst, ctx._versions)
+            )
+    nxt = []
+    for a in args:
+        if isinstance(a, Tensor) and a._rg:
+            fn = a.grad_fn
+            nxt.append((fn, a._output_nr) if fn is not None else (a, None))
+        else:
+            nxt.append(None)
+    ctx._next = tuple(nxt)
+    if _Mode.anomaly:
+        from .anomaly import check_forward
+
+        ctx._trace = "".join(traceback.format_stack()[:-3])
+        check_forward(ctx, arrays)
+    return res
+
+
+from .tensor import Tensor  # noqa: E402  (circular: Tensor methods call Functions)

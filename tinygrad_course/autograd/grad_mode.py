@@ -1,0 +1,100 @@
+"""Grad modes: whether operations are recorded on the tape."""
+import functools
+
+
+class _Mode:
+    # one flag read by every op; a class attribute is the cheapest global to read
+    enabled = True
+    anomaly = False
+
+
+def is_grad_enabled():
+    """True when operations are being recorded."""
+    return _Mode.enabled
+
+
+class _GradModeContext:
+    """Base for grad-mode switches usable as context managers and as decorators."""
+
+    _target = True
+
+    def __enter__(self):
+        self._prev = _Mode.enabled
+        _Mode.enabled = self._target
+
+    def __exit__(self, *exc):
+        _Mode.enabled = self._prev
+        return False
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            prev = _Mode.enabled
+            _Mode.enabled = self._target
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                _Mode.enabled = prev
+
+        return wrapper
+
+
+class no_grad(_GradModeContext):
+    """Do not record operations (``with tc.no_grad():``, ``@tc.no_grad()`` or ``@tc.no_grad``)."""
+
+    _target = False
+
+    def __new__(cls, orig_func=None):
+        self = super().__new__(cls)
+        # bare ``@no_grad`` hands us the function itself
+        return self(orig_func) if callable(orig_func) else self
+
+    def __init__(self, orig_func=None):
+        pass
+
+
+class enable_grad(no_grad):
+    """Record operations again inside a ``no_grad`` block."""
+
+    _target = True
+
+
+class set_grad_enabled(_GradModeContext):
+    """Turn recording on or off: as a function call, a context manager or a decorator."""
+
+    def __init__(self, mode):
+        if not isinstance(mode, bool):
+            raise TypeError(f"set_grad_enabled(): mode must be a bool, got {type(mode).__name__}")
+        self._target = mode
+        self._prev = _Mode.enabled
+        # like PyTorch, calling it as a plain function switches the mode at once
+        _Mode.enabled = mode
+
+    def __enter__(self):
+        _Mode.enabled = self._target
+
+    def __exit__(self, *exc):
+        _Mode.enabled = self._prev
+        return False
+
+    def __call__(self, fn):
+        _Mode.enabled = self._prev
+        target = self._target
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            prev = _Mode.enabled
+            _Mode.enabled = target
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                _Mode.enabled = prev
+
+        return wrapper
+
+
+class inference_mode(_GradModeContext):
+    """Alias of ``no_grad`` (PyTorch's faster variant; here they cost the same)."""
+
+    def __init__(self, mode=True):
+        self._target = not mode

@@ -1,0 +1,352 @@
+"""Elementwise binary ops with NumPy broadcasting and PyTorch's type promotion."""
+import numpy as np
+
+from ..function import Function
+from ..dtypes import result_type, get_default_dtype
+from . import bw
+
+_A = np.ndarray
+
+
+def operand(x, op):
+    """The array (or Python scalar) behind one operand of ``op``."""
+    if x.__class__ is _A or x.__class__ in (float, int, bool):
+        return x
+    d = getattr(x, "_data", None)
+    if d is not None:
+        return d
+    if isinstance(x, np.generic):
+        return x.item()
+    if isinstance(x, (list, tuple)):
+        return np.asarray(x)
+    raise TypeError(f"{op}(): unsupported operand type {type(x).__name__}")
+
+
+def prep(a, b, op):
+    """Both operands as arrays/scalars, promoted to PyTorch's result dtype."""
+    x = operand(a, op)
+    y = operand(b, op)
+    tx, ty = x.__class__, y.__class__
+    if tx is _A and ty is _A:
+        if x.dtype == y.dtype:
+            return x, y
+    elif tx is _A:
+        k = x.dtype.kind
+        if (ty is float and k == "f") or (ty is int and k in "if"):
+            return x, y
+    elif ty is _A:
+        k = y.dtype.kind
+        if (tx is float and k == "f") or (tx is int and k in "if"):
+            return x, y
+    else:
+        raise TypeError(f"{op}(): at least one operand must be a Tensor")
+    d = result_type(x, y)
+    if tx is _A and x.dtype != d:
+        x = x.astype(d)
+    elif tx is not _A:
+        x = np.asarray(x, d)
+    if ty is _A and y.dtype != d:
+        y = y.astype(d)
+    elif ty is not _A:
+        y = np.asarray(y, d)
+    return x, y
+
+
+def meta(t, out):
+    """(shape, dtype) of an input requiring grad when its gradient needs reducing/casting."""
+    if getattr(t, "_rg", False):
+        d = t._data
+        if d.shape != out.shape or d.dtype != out.dtype:
+            return (d.shape, d.dtype)
+    return None
+
+
+def _shape_error(op, x, y):
+    return RuntimeError(
+        f"{op}(): the size of tensor a {tuple(np.shape(x))} must match the size of tensor b "
+        f"{tuple(np.shape(y))} (broadcasting failed)"
+    )
+
+
+def _binary(np_fn, op, x, y):
+    try:
+        return np_fn(x, y)
+    except ValueError:
+        raise _shape_error(op, x, y) from None
+
+
+class Add(Function):
+    """a + b;  d/da = 1, d/db = 1."""
+
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        x, y = prep(a, b, "add")
+        out = _binary(np.add, "add", x, y)
+        if ctx.needs_input_grad:
+            ctx._aux = (meta(a, out), meta(b, out))
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        ma, mb = ctx._aux
+        return bw.unb(g, ma), bw.unb(g, mb)
+
+
+class Sub(Function):
+    """a - b;  d/da = 1, d/db = -1."""
+
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        x, y = prep(a, b, "sub")
+        out = _binary(np.subtract, "sub", x, y)
+        if ctx.needs_input_grad:
+            ctx._aux = (meta(a, out), meta(b, out))
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        ma, mb = ctx._aux
+        n = ctx.needs_input_grad
+        return bw.unb(g, ma), (bw.unb(-g, mb) if n[1] else None)
+
+
+class Mul(Function):
+    """a * b;  d/da = b, d/db = a."""
+
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        x, y = prep(a, b, "mul")
+        out = _binary(np.multiply, "mul", x, y)
+        n = ctx.needs_input_grad
+        if n:
+            ctx.save_for_backward(b if n[0] else None, a if n[1] else None)
+            ctx._aux = (meta(a, out), meta(b, out))
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        b, a = ctx.saved_tensors
+        ma, mb = ctx._aux
+        return (None if b is None else bw.unb(g * b, ma)), (None if a is None else bw.unb(g * a, mb))
+
+
+class Div(Function):
+    """a / b (true division);  d/da = 1/b, d/db = -a/b^2."""
+
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        x, y = prep(a, b, "div")
+        if (x.dtype.kind if x.__class__ is _A else "f") != "f" and (y.dtype.kind if y.__class__ is _A else "f") != "f":
+            # integer / integer is a float in PyTorch
+            x = np.asarray(x).astype(get_default_dtype().np)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = _binary(np.true_divide, "div", x, y)
+        n = ctx.needs_input_grad
+        if n:
+            ctx.save_for_backward(a if n[1] else None, b)
+            ctx._aux = (meta(a, out), meta(b, out))
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        ma, mb = ctx._aux
+        n = ctx.needs_input_grad
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ga = bw.unb(g / b, ma) if n[0] else None
+            gb = bw.unb(-g * a / (b * b), mb) if n[1] else None
+        return ga, gb
+
+
+class Neg(Function):
+    """-a;  d/da = -1."""
+
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, a):
+        if a._data.dtype.kind == "b":
+            raise TypeError("neg(): negation, the `-` operator, on a bool tensor is not supported. Use `~` or logical_not().")
+        return np.negative(a._data)
+
+    @staticmethod
+    def backward(ctx, g):
+        return -g
+
+
+class Pow(Function):
+    """a ** p for a scalar exponent;  d/da = p a^(p-1)."""
+
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, a, p):
+        x = a._data
+        if x.dtype.kind != "f" and (isinstance(p, float) or p < 0):
+            if isinstance(p, int) and p < 0:
+                raise RuntimeError("pow(): Integers to negative integer powers are not allowed.")
+            x = x.astype(get_default_dtype().np)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.power(x, p)
+        if ctx.needs_input_grad:
+            ctx.save_for_backward(a)
+            ctx._aux = p
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        p = ctx._aux
+        if p == 0:
+            return g * 0.0, None
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return g * (p * a ** (p - 1)), None
+
+
+class PowT(Function):
+    """a ** b with a tensor exponent;  d/da = b a^(b-1), d/db = a^b log a (0 where a = 0)."""
+
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        x, y = prep(a, b, "pow")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = _binary(np.power, "pow", x, y)
+        n = ctx.needs_input_grad
+        if n:
+            ctx.save_for_backward(a, b, out)
+            ctx._aux = (meta(a, out), meta(b, out))
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b, out = ctx.saved_tensors
+        ma, mb = ctx._aux
+        n = ctx.needs_input_grad
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ga = bw.unb(g * b * a ** (b - 1), ma) if n[0] else None
+            if n[1]:
+                ad = a._data if hasattr(a, "_data") else np.asarray(a)
+                zero = ad == 0
+                safe = bw.where(zero, 1.0, a) if zero.any() else a
+                gb = bw.unb(bw.where(zero, 0.0, g * out * bw.log(safe)) if zero.any() else g * out * bw.log(safe), mb)
+            else:
+                gb = None
+        return ga, gb
+
+
+class Maximum(Function):
+    """max(a, b) elementwise; ties split the gradient evenly, as PyTorch does."""
+
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        x, y = prep(a, b, "maximum")
+        out = _binary(np.maximum, "maximum", x, y)
+        if ctx.needs_input_grad:
+            w = (x > y) + 0.5 * (x == y)
+            ctx.save_for_backward(w.astype(out.dtype, copy=False))
+            ctx._aux = (meta(a, out), meta(b, out))
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        (w,) = ctx.saved_tensors
+        ma, mb = ctx._aux
+        return bw.unb(g * w, ma), bw.unb(g * (1.0 - w), mb)
+
+
+class Minimum(Function):
+    """min(a, b) elementwise; ties split the gradient evenly, as PyTorch does."""
+
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        x, y = prep(a, b, "minimum")
+        out = _binary(np.minimum, "minimum", x, y)
+        if ctx.needs_input_grad:
+            w = (x < y) + 0.5 * (x == y)
+            ctx.save_for_backward(w.astype(out.dtype, copy=False))
+            ctx._aux = (meta(a, out), meta(b, out))
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        (w,) = ctx.saved_tensors
+        ma, mb = ctx._aux
+        return bw.unb(g * w, ma), bw.unb(g * (1.0 - w), mb)
+
+
+class Where(Function):
+    """cond ? a : b;  the gradient goes to the branch that was taken."""
+
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, cond, a, b):
+        c = operand(cond, "where")
+        if c.__class__ is not _A or c.dtype.kind != "b":
+            c = np.asarray(c)
+            if c.dtype.kind != "b":
+                raise RuntimeError(f"where(): expected condition to be a bool tensor, got {c.dtype}")
+        x, y = prep(a, b, "where")
+        try:
+            out = np.where(c, x, y)
+        except ValueError:
+            raise RuntimeError(
+                f"where(): shapes of condition {c.shape}, input {np.shape(x)} and other {np.shape(y)} "
+                "are not broadcastable"
+            ) from None
+        if ctx.needs_input_grad:
+            ctx.save_for_backward(c)
+            ctx._aux = (meta(a, out), meta(b, out))
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        (c,) = ctx.saved_tensors
+        ma, mb = ctx._aux
+        n = ctx.needs_input_grad
+        z = 0.0
+        ga = bw.unb(bw.where(c, g, z), ma) if n[1] else None
+        gb = bw.unb(bw.where(c, z, g), mb) if n[2] else None
+        return None, ga, gb
+
+
+class Clamp(Function):
+    """clamp(x, min, max) with scalar bounds; the gradient passes where min <= x <= max."""
+
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, a, lo, hi):
+        x = a._data
+        if lo is None and hi is None:
+            raise RuntimeError("clamp(): At least one of 'min' or 'max' must not be None")
+        out = np.clip(x, lo, hi)
+        if out.dtype != x.dtype and x.dtype.kind != "f":
+            out = out.astype(result_type(x, lo if lo is not None else hi))
+        if ctx.needs_input_grad:
+            m = np.ones(x.shape, bool)
+            if lo is not None:
+                m &= x >= lo
+            if hi is not None:
+                m &= x <= hi
+            ctx.save_for_backward(m)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        (m,) = ctx.saved_tensors
+        return bw.where(m, g, 0.0), None, None

@@ -1,0 +1,170 @@
+"""Matrix products: ``matmul`` (1-D, 2-D, batched) and ``einsum``."""
+import string
+
+import numpy as np
+
+from ..function import Function
+from .arith import prep, meta
+from . import bw
+
+
+def _mm_shapes(x, y):
+    return f"{'x'.join(map(str, x.shape))} and {'x'.join(map(str, y.shape))}"
+
+
+class MatMul(Function):
+    """a @ b;  d/da = g b^T, d/db = a^T g (batch dims broadcast and are summed back)."""
+
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        x, y = prep(a, b, "matmul")
+        if x.ndim == 0 or y.ndim == 0:
+            raise RuntimeError(
+                f"matmul(): both arguments to matmul need to be at least 1D, but they are {x.ndim}D and {y.ndim}D"
+            )
+        kx = x.shape[-1]
+        ky = y.shape[-2] if y.ndim > 1 else y.shape[0]
+        if kx != ky:
+            raise RuntimeError(f"matmul(): mat1 and mat2 shapes cannot be multiplied ({_mm_shapes(x, y)})")
+        try:
+            out = np.matmul(x, y)
+        except ValueError:
+            raise RuntimeError(
+                f"matmul(): batch dimensions of {tuple(x.shape)} and {tuple(y.shape)} are not broadcastable"
+            ) from None
+        n = ctx.needs_input_grad
+        if n:
+            ctx.save_for_backward(a if n[1] else None, b if n[0] else None)
+            ctx._aux = (x.shape, y.shape, x.dtype, y.dtype)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        sa, sb, da, db = ctx._aux
+        ga = gb = None
+        a1, b1 = len(sa) == 1, len(sb) == 1
+        if a1 and b1:
+            if b is not None:
+                ga = g * b
+            if a is not None:
+                gb = g * a
+        elif a1:
+            # (n,) @ (..., n, m) -> (..., m)
+            if b is not None:
+                ga = bw.sum_to((g[..., None, :] @ bw.mT(b))[..., 0, :], sa)
+            if a is not None:
+                gb = bw.sum_to(a[:, None] * g[..., None, :], sb)
+        elif b1:
+            # (..., n, m) @ (m,) -> (..., n)
+            if b is not None:
+                ga = bw.sum_to(g[..., :, None] * b, sa)
+            if a is not None:
+                gb = bw.sum_to((bw.mT(a) @ g[..., :, None])[..., 0], sb)
+        else:
+            if b is not None:
+                ga = bw.sum_to(g @ bw.mT(b), sa)
+            if a is not None:
+                gb = bw.sum_to(bw.mT(a) @ g, sb)
+        return (None if ga is None else bw.cast(ga, da)), (None if gb is None else bw.cast(gb, db))
+
+
+def parse_einsum(eq, shapes):
+    """Explicit subscripts (no ellipsis, output given) for an einsum equation."""
+    eq = eq.replace(" ", "")
+    if "->" in eq:
+        lhs, out = eq.split("->")
+    else:
+        lhs, out = eq, None
+    ins = lhs.split(",")
+    if len(ins) != len(shapes):
+        raise ValueError(f"einsum(): {len(ins)} operands in the equation '{eq}' but {len(shapes)} tensors given")
+    used = set(c for c in eq if c.isalpha())
+    free = [c for c in string.ascii_letters if c not in used]
+    nell = 0
+    for s, sh in zip(ins, shapes):
+        if "..." in s:
+            nell = max(nell, len(sh) - (len(s) - 3))
+    ell = "".join(free[:nell])
+    new_ins = []
+    for s, sh in zip(ins, shapes):
+        if "..." in s:
+            k = len(sh) - (len(s) - 3)
+            s = s.replace("...", ell[nell - k:] if k else "")
+        if len(s) != len(sh):
+            raise RuntimeError(
+                f"einsum(): the number of subscripts in the equation ({len(s)}) does not match the number "
+                f"of dimensions ({len(sh)}) for operand {len(new_ins)}"
+            )
+        new_ins.append(s)
+    if out is None:
+        counts = {}
+        for s in new_ins:
+            for c in s:
+                counts[c] = counts.get(c, 0) + 1
+        out = ell + "".join(sorted(c for c, k in counts.items() if k == 1 and c not in ell))
+    else:
+        out = out.replace("...", ell)
+    return new_ins, out
+
+
+class Einsum(Function):
+    """Einstein summation;  the gradient of operand k is the einsum of g with the others."""
+
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, eq, *tensors):
+        arrs = [t._data for t in tensors]
+        ins, out_s = parse_einsum(eq, [x.shape for x in arrs])
+        dt = arrs[0].dtype
+        for x in arrs[1:]:
+            dt = np.result_type(dt, x.dtype) if x.dtype != dt else dt
+        full = ",".join(ins) + "->" + out_s
+        try:
+            out = np.einsum(full, *[x.astype(dt, copy=False) for x in arrs], optimize=len(arrs) > 2)
+        except ValueError as e:
+            raise RuntimeError(f"einsum(): {e} (equation '{eq}', shapes {[tuple(x.shape) for x in arrs]})") from None
+        if ctx.needs_input_grad:
+            for k, s in enumerate(ins):
+                if len(set(s)) != len(s) and ctx.needs_input_grad[k + 1]:
+                    raise RuntimeError(
+                        f"einsum(): operand {k} repeats a subscript ('{s}', a diagonal); its gradient is not "
+                        "supported: take the diagonal with indexing instead"
+                    )
+            ctx.save_for_backward(*tensors)
+            ctx._aux = (ins, out_s, [x.shape for x in arrs], [x.dtype for x in arrs])
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        ops = ctx.saved_tensors
+        ins, out_s, shapes, dts = ctx._aux
+        res = [None]
+        for k in range(len(ops)):
+            if not ctx.needs_input_grad[k + 1]:
+                res.append(None)
+                continue
+            others = [ops[j] for j in range(len(ops)) if j != k]
+            other_s = [ins[j] for j in range(len(ops)) if j != k]
+            avail = set(out_s).union(*other_s) if other_s else set(out_s)
+            target = ins[k]
+            keep = "".join(c for c in target if c in avail)
+            gk = bw.einsum(",".join([out_s] + other_s) + "->" + keep, g, *others)
+            if keep != target:
+                # letters summed only inside operand k: their gradient is broadcast over them
+                shp = tuple(shapes[k][i] if c in avail else 1 for i, c in enumerate(target))
+                gk = bw.broadcast_to(gk.reshape(shp), shapes[k])
+            if gk.shape != shapes[k]:
+                gk = bw.sum_to(gk, shapes[k])
+            res.append(bw.cast(gk, dts[k]))
+        return tuple(res)
+
+
+def einsum(eq, *ops):
+    """Differentiable einsum over Tensors (``tc.einsum``)."""
+    if len(ops) == 1 and isinstance(ops[0], (list, tuple)):
+        ops = tuple(ops[0])
+    return Einsum.apply(eq, *ops)
