@@ -7,7 +7,7 @@ ops differentiates. Intermediate gradients live in a dict local to one call.
 import numpy as np
 
 from .grad_mode import _Mode
-from .function import Node
+from .function import _FREED
 
 _ARR = np.ndarray
 
@@ -135,21 +135,17 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, all
                 if g is not None and capture is not None and node in tnodes:
                     _capture(capture, node, g)
                 continue
-            grads = (g,) if node._n_out == 1 else g
-            if node._hooks is not None or node._retain is not None:
-                grads = _run_node_hooks(node, grads, create_graph)
-            if capture is not None and node in tnodes:
-                _capture(capture, node, grads)
             fn = node._fn
-            raw = fn._raw and not create_graph
-            node._raw = raw
-            if node._n_out > 1 and node.materialize_grads:
-                grads = _materialize(node, grads)
-            if not raw:
-                grads = [None if x is None else _to_tensor(x) for x in grads]
+            if node._special or capture is not None:
+                grads = _prepare(node, g, create_graph, capture, tnodes)
             else:
-                # a gradient may arrive as a Tensor (user's gradient=..., hooks); built-ins want arrays
-                grads = [x._data if isinstance(x, Tensor) else x for x in grads]
+                grads = (g,)
+            if fn._raw and not create_graph:
+                # built-in formulas on plain arrays: every buffer holds arrays in this mode
+                node._raw = True
+            else:
+                node._raw = False
+                grads = [None if x is None else _to_tensor(x) for x in grads]
             res = fn.backward(node, *grads)
             if res.__class__ is not tuple:
                 res = (res,)
@@ -167,7 +163,9 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, all
 
                 check_backward(node, res)
             if not retain_graph:
-                node._free()
+                node._saved = _FREED
+                if not fn._raw:
+                    node._free()
             for e, r in zip(nxt, res):
                 if e is None:
                     continue
@@ -176,14 +174,14 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, all
                     if r is not None:
                         if not fn._raw:
                             r = _check_user_grad(node, r, p, create_graph)
-                        elif raw and r.__class__ is not _ARR:
+                        elif not create_graph and r.__class__ is not _ARR:
                             r = np.asarray(r)
                         _acc(leaf_buf, p, r)
                     continue
                 if r is not None:
                     if not fn._raw:
                         r = _check_user_grad(node, r, None, create_graph)
-                    elif raw and r.__class__ is not _ARR:
+                    elif not create_graph and r.__class__ is not _ARR:
                         # NumPy turns 0-d results into scalars
                         r = np.asarray(r)
                     if p._n_out == 1:
@@ -228,6 +226,18 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, all
             g = Tensor._make(g.astype(t._data.dtype, copy=False))
         out.append(g)
     return tuple(out)
+
+
+def _prepare(node, g, create_graph, capture, tnodes):
+    """Output grads of a node with hooks, retained grads, several outputs or captured grads."""
+    grads = (g,) if node._n_out == 1 else g
+    if node._hooks is not None or node._retain is not None:
+        grads = _run_node_hooks(node, grads, create_graph)
+    if capture is not None and node in tnodes:
+        _capture(capture, node, grads)
+    if node._n_out > 1 and node.materialize_grads:
+        grads = _materialize(node, grads)
+    return grads
 
 
 def _acc(leaf_buf, t, g):

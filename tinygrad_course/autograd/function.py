@@ -6,6 +6,10 @@ import numpy as np
 
 from .grad_mode import _Mode
 
+_ARR = np.ndarray
+_new_node = object.__new__
+_new_tensor = object.__new__
+
 _FREED_MSG = (
     "Trying to backward through the graph a second time (or directly access saved tensors "
     "after they have already been freed). Saved intermediate values of the graph are freed "
@@ -13,6 +17,9 @@ _FREED_MSG = (
     "backward through the graph a second time or if you need to access saved tensors after "
     "calling backward."
 )
+
+
+_FREED = ("<freed>",)  # the value of ``_saved`` once backward has released it
 
 
 class _SavedOutput:
@@ -32,13 +39,12 @@ class Node:
     """
 
     # hot fields are slots; rarely set ones are class-level defaults (instances write to __dict__)
-    __slots__ = ("_fn", "_next", "_saved", "_versions", "needs_input_grad", "_raw", "_aux",
-                 "__dict__", "__weakref__")
+    __slots__ = ("_fn", "_next", "_saved", "_versions", "_raw", "_aux", "__dict__", "__weakref__")
+    _special = False  # hooks, retain_grad or several outputs: the engine's slow path
     _n_out = 1
     _out_meta = None
     _hooks = None
     _retain = None
-    _freed = False
     _non_diff = None
     _trace = None
     materialize_grads = True
@@ -47,26 +53,36 @@ class Node:
         self._fn = fn
         self._next = ()
         self._saved = None
-        self._versions = None
-        self._raw = False
         self._aux = None  # built-ins' non-array metadata (shapes, dims), kept after backward
+        # ``_versions`` is set with ``_saved``; ``_raw`` by the engine before backward
 
     # ---- ctx API (PyTorch's) -------------------------------------------------------------
+    @property
+    def needs_input_grad(self):
+        """One bool per forward argument: does it need a gradient."""
+        return tuple([e is not None for e in self._next])
+
     def save_for_backward(self, *tensors):
         """Keep tensors (inputs or outputs) for backward; in-place changes to them are detected."""
         self._saved = tensors
-        self._versions = tuple(t._vc[0] if isinstance(t, Tensor) else None for t in tensors)
+        self._versions = tuple([t._vc[0] if isinstance(t, Tensor) else None for t in tensors])
 
     @property
     def saved_tensors(self):
         saved = self._saved
         if saved is None:
-            if self._freed:
-                raise RuntimeError(_FREED_MSG)
             return ()
+        if saved is _FREED:
+            raise RuntimeError(_FREED_MSG)
         out = []
-        raw = self._raw
+        try:
+            raw = self._raw
+        except AttributeError:  # read inside forward
+            raw = False
         for i, (t, v) in enumerate(zip(saved, self._versions)):
+            if v is None:
+                out.append(t)
+                continue
             cls = t.__class__
             if cls is _SavedOutput:
                 if t.vc[0] != v:
@@ -75,12 +91,10 @@ class Node:
                     out.append(t.data)
                 else:
                     out.append(Tensor._make(t.data, True, self, t.idx, t.vc))
-            elif v is not None:
+            else:
                 if t._vc[0] != v:
                     self._raise_modified(i, t._vc[0], v, "input", None)
                 out.append(t._data if raw else t)
-            else:
-                out.append(t)
         return tuple(out)
 
     # PyTorch's older spelling
@@ -136,15 +150,16 @@ class Node:
 
     def __getattr__(self, name):
         # only reached for attributes a forward stored that are gone: freed after backward
-        if object.__getattribute__(self, "_freed") and not name.startswith("__"):
+        if object.__getattribute__(self, "_saved") is _FREED and not name.startswith("__"):
             raise RuntimeError(_FREED_MSG)
         raise AttributeError(f"'{self.name()}' object has no attribute '{name}'")
 
     def _free(self):
-        self._saved = None
-        self._freed = True
-        d = self.__dict__
-        if d:
+        """Release what backward needed (called after backward unless ``retain_graph``)."""
+        self._saved = _FREED
+        if not self._fn._raw:
+            # a user's forward may have stored arrays as ctx attributes
+            d = self.__dict__
             for k in [k for k, v in d.items() if isinstance(v, (np.ndarray, Tensor))]:
                 del d[k]
 
@@ -211,17 +226,41 @@ class Function(metaclass=FunctionMeta):
     @classmethod
     def apply(cls, *args, **kwargs):
         """Run forward and, if any input requires grad and grad mode is on, record it on the tape."""
+        ctx = _new_node(Node)
+        ctx._fn = cls
+        ctx._saved = None
+        ctx._aux = None
+        nxt = None
         if _Mode.enabled:
-            needs = tuple(isinstance(a, Tensor) and a._rg for a in args)
-            record = True in needs
-        else:
-            record = False
-        ctx = Node(cls)
-        if record:
-            ctx.needs_input_grad = needs
-        else:
-            # built-ins test ``if ctx.needs_input_grad:`` to skip saving when nothing records
-            ctx.needs_input_grad = () if cls._raw else (False,) * len(args)
+            # the edges to the inputs' nodes (or leaves), None for constants; spelled out for
+            # one and two inputs because this runs for every op
+            n = len(args)
+            if n == 2:
+                a, b = args
+                ea = eb = None
+                if a.__class__ is Tensor or isinstance(a, Tensor):
+                    if a._rg:
+                        ea = (a.grad_fn, a._output_nr) if a.grad_fn is not None else (a, None)
+                if b.__class__ is Tensor or isinstance(b, Tensor):
+                    if b._rg:
+                        eb = (b.grad_fn, b._output_nr) if b.grad_fn is not None else (b, None)
+                if ea is not None or eb is not None:
+                    nxt = (ea, eb)
+            elif n == 1:
+                a = args[0]
+                if isinstance(a, Tensor) and a._rg:
+                    nxt = ((a.grad_fn, a._output_nr) if a.grad_fn is not None else (a, None),)
+            else:
+                for a in args:
+                    if isinstance(a, Tensor) and a._rg:
+                        nxt = tuple([
+                            ((a.grad_fn, a._output_nr) if a.grad_fn is not None else (a, None))
+                            if isinstance(a, Tensor) and a._rg else None
+                            for a in args
+                        ])
+                        break
+        # built-ins test ``if ctx._next:`` (recording?) and ``ctx._next[i]`` (input i needs grad)
+        ctx._next = nxt if nxt is not None else () if cls._raw else (None,) * len(args)
         if cls._raw:
             out = cls.forward(ctx, *args, **kwargs)
         else:
@@ -231,9 +270,41 @@ class Function(metaclass=FunctionMeta):
                 out = cls.forward(ctx, *args, **kwargs)
             finally:
                 _Mode.enabled = prev
+        if out.__class__ is _ARR and not _Mode.anomaly:
+            # the common case, kept short: one array output
+            t = _new_tensor(Tensor)
+            t._data = out
+            t._vc = args[0]._vc if cls._view and out.base is not None else [0]
+            if nxt is None:
+                ctx._saved = None
+                t._rg = False
+                t.grad_fn = None
+                return t
+            if out.dtype.kind == "f" and ctx._non_diff is None:
+                t._rg = True
+                t.grad_fn = ctx
+            else:
+                t._rg = False
+                t.grad_fn = None
+            saved = ctx._saved
+            if saved is not None:
+                for j, sv in enumerate(saved):
+                    if sv is out:
+                        _save_output(ctx, j, t, 0)
+            return t
         if out.__class__ is tuple:
-            return tuple(_wrap_outputs(cls, ctx, out, record, args))
-        return _wrap_outputs(cls, ctx, (out,), record, args)[0]
+            return tuple(_wrap_outputs(cls, ctx, out, nxt, args))
+        return _wrap_outputs(cls, ctx, (out,), nxt, args)[0]
+
+
+def _save_output(ctx, j, t, i):
+    """Replace saved entry j (an output) by a reference that rebuilds it without a cycle."""
+    lst = list(ctx._saved)
+    lst[j] = _SavedOutput(t._data, i, t._vc)
+    vers = list(ctx._versions)
+    vers[j] = t._vc[0]
+    ctx._saved = tuple(lst)
+    ctx._versions = tuple(vers)
 
 
 def _as_array(o, cls):
@@ -248,16 +319,16 @@ def _as_array(o, cls):
     raise TypeError(f"{cls.__name__}.forward must return Tensors or arrays, got {type(o).__name__}")
 
 
-def _wrap_outputs(cls, ctx, outs, record, args):
+def _wrap_outputs(cls, ctx, outs, nxt, args):
     arrays = [_as_array(o, cls) for o in outs]
     # a view shares its base's version counter, so in-place changes through it are seen
     vc = args[0]._vc if cls._view and arrays[0] is not None and arrays[0].base is not None else None
-    if not record:
-        res = [None if a is None else Tensor._make(a, False, None, 0, vc) for a in arrays]
+    if nxt is None:
         ctx._saved = None
-        return res
-    ctx._n_out = len(arrays)
+        return [None if a is None else Tensor._make(a, False, None, 0, vc) for a in arrays]
     if len(arrays) > 1:
+        ctx._n_out = len(arrays)
+        ctx._special = True
         ctx._out_meta = tuple(None if a is None else (a.shape, a.dtype) for a in arrays)
     nondiff = ctx._non_diff
     res = []
@@ -267,30 +338,13 @@ def _wrap_outputs(cls, ctx, outs, record, args):
             continue
         diff = a.dtype.kind == "f" and not (nondiff and any(o is n for n in nondiff))
         res.append(Tensor._make(a, diff, ctx if diff else None, i, vc if i == 0 else None))
-    # saved outputs become references that rebuild the output tensor on demand (no cycle)
     saved = ctx._saved
-    if saved:
-        lst = None
-        for j, s in enumerate(saved):
+    if saved is not None:
+        for j, sv in enumerate(saved):
             for i, o in enumerate(outs):
-                if s is o and o is not None and res[i] is not None:
-                    if lst is None:
-                        lst = list(saved)
-                    lst[j] = _SavedOutput(res[i]._data, i, res[i]._vc)
+                if sv is o and o is not None and res[i] is not None:
+                    _save_output(ctx, j, res[i], i)
                     break
-        if lst is not None:
-            ctx._saved = tuple(lst)
-            ctx._versions = tuple(
-                s.vc[0] if s.__class__ is _SavedOutput else v for s, v in zip(lst, ctx._versions)
-            )
-    nxt = []
-    for a in args:
-        if isinstance(a, Tensor) and a._rg:
-            fn = a.grad_fn
-            nxt.append((fn, a._output_nr) if fn is not None else (a, None))
-        else:
-            nxt.append(None)
-    ctx._next = tuple(nxt)
     if _Mode.anomaly:
         from .anomaly import check_forward
 

@@ -8,6 +8,7 @@ from .grad_mode import _Mode
 from . import dtypes as _dt
 
 _A = np.ndarray
+_new_tensor = object.__new__
 
 
 def _to_array(data, dtype=None, default_float=False):
@@ -51,7 +52,11 @@ def _check_rg(arr, requires_grad, op="tensor"):
 class Tensor:
     """A multi-dimensional array that records the operations done on it (PyTorch's Tensor)."""
 
-    __slots__ = ("_data", "_rg", "grad_fn", "_output_nr", "_grad", "_vc", "_hooks", "__dict__", "__weakref__")
+    __slots__ = ("_data", "_rg", "grad_fn", "_vc", "__dict__", "__weakref__")
+    # rarely set per tensor: class-level defaults keep tensor creation to four stores
+    _output_nr = 0
+    _grad = None
+    _hooks = None
     # NumPy hands binary operators with a Tensor on the right back to us
     __array_ufunc__ = None
     __array_priority__ = 1000
@@ -67,22 +72,18 @@ class Tensor:
         self._data = arr
         self._rg = bool(requires_grad)
         self.grad_fn = None
-        self._output_nr = 0
-        self._grad = None
         self._vc = [0]
-        self._hooks = None
 
     @classmethod
     def _make(cls, data, requires_grad=False, grad_fn=None, output_nr=0, vc=None):
         """Wrap an ndarray without any checks (the ops' fast path)."""
-        t = object.__new__(Tensor)
+        t = _new_tensor(Tensor)
         t._data = data
         t._rg = requires_grad
         t.grad_fn = grad_fn
-        t._output_nr = output_nr
-        t._grad = None
+        if output_nr:
+            t._output_nr = output_nr
         t._vc = vc if vc is not None else [0]
-        t._hooks = None
         return t
 
     # ---- attributes ----------------------------------------------------------------------
@@ -306,6 +307,7 @@ class Tensor:
         node = self.grad_fn
         if node._retain is None:
             node._retain = {}
+            node._special = True
         node._retain[self._output_nr] = weakref.ref(self)
         self.__dict__["_retains"] = True
 
@@ -325,6 +327,7 @@ class Tensor:
             node = self.grad_fn
             if node._hooks is None:
                 node._hooks = {}
+                node._special = True
             hooks = node._hooks.setdefault(self._output_nr, {})
         key = object()
         hooks[key] = hook

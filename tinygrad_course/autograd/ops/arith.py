@@ -2,6 +2,7 @@
 import numpy as np
 
 from ..function import Function
+from ..tensor import Tensor
 from ..dtypes import result_type, get_default_dtype
 from . import bw
 
@@ -24,8 +25,8 @@ def operand(x, op):
 
 def prep(a, b, op):
     """Both operands as arrays/scalars, promoted to PyTorch's result dtype."""
-    x = operand(a, op)
-    y = operand(b, op)
+    x = a._data if a.__class__ is Tensor else operand(a, op)
+    y = b._data if b.__class__ is Tensor else operand(b, op)
     tx, ty = x.__class__, y.__class__
     if tx is _A and ty is _A:
         if x.dtype == y.dtype:
@@ -61,6 +62,20 @@ def meta(t, out):
     return None
 
 
+def metas(a, b, out, n):
+    """``meta`` of both inputs, or None when neither gradient needs reducing or casting."""
+    ma = mb = None
+    if n[0] is not None:
+        d = a._data
+        if d.shape != out.shape or d.dtype != out.dtype:
+            ma = (d.shape, d.dtype)
+    if n[1] is not None:
+        d = b._data
+        if d.shape != out.shape or d.dtype != out.dtype:
+            mb = (d.shape, d.dtype)
+    return None if ma is None and mb is None else (ma, mb)
+
+
 def _shape_error(op, x, y):
     return RuntimeError(
         f"{op}(): the size of tensor a {tuple(np.shape(x))} must match the size of tensor b "
@@ -83,15 +98,21 @@ class Add(Function):
     @staticmethod
     def forward(ctx, a, b):
         x, y = prep(a, b, "add")
-        out = _binary(np.add, "add", x, y)
-        if ctx.needs_input_grad:
-            ctx._aux = (meta(a, out), meta(b, out))
+        try:
+            out = x + y
+        except ValueError:
+            raise _shape_error("add", x, y) from None
+        n = ctx._next
+        if n:
+            ctx._aux = metas(a, b, out, n)
         return out
 
     @staticmethod
     def backward(ctx, g):
-        ma, mb = ctx._aux
-        return bw.unb(g, ma), bw.unb(g, mb)
+        m = ctx._aux
+        if m is None:
+            return g, g
+        return bw.unb(g, m[0]), bw.unb(g, m[1])
 
 
 class Sub(Function):
@@ -102,16 +123,20 @@ class Sub(Function):
     @staticmethod
     def forward(ctx, a, b):
         x, y = prep(a, b, "sub")
-        out = _binary(np.subtract, "sub", x, y)
-        if ctx.needs_input_grad:
-            ctx._aux = (meta(a, out), meta(b, out))
+        try:
+            out = x - y
+        except ValueError:
+            raise _shape_error("sub", x, y) from None
+        n = ctx._next
+        if n:
+            ctx._aux = metas(a, b, out, n)
         return out
 
     @staticmethod
     def backward(ctx, g):
-        ma, mb = ctx._aux
-        n = ctx.needs_input_grad
-        return bw.unb(g, ma), (bw.unb(-g, mb) if n[1] else None)
+        m = ctx._aux or (None, None)
+        n = ctx._next
+        return bw.unb(g, m[0]), (bw.unb(-g, m[1]) if n[1] else None)
 
 
 class Mul(Function):
@@ -122,17 +147,25 @@ class Mul(Function):
     @staticmethod
     def forward(ctx, a, b):
         x, y = prep(a, b, "mul")
-        out = _binary(np.multiply, "mul", x, y)
-        n = ctx.needs_input_grad
+        try:
+            out = x * y
+        except ValueError:
+            raise _shape_error("mul", x, y) from None
+        n = ctx._next
         if n:
-            ctx.save_for_backward(b if n[0] else None, a if n[1] else None)
-            ctx._aux = (meta(a, out), meta(b, out))
+            # saved by hand (this is the hottest op): what each gradient needs, and its version
+            sb = b if n[0] is not None else None
+            sa = a if n[1] is not None else None
+            ctx._saved = (sb, sa)
+            ctx._versions = (sb._vc[0] if isinstance(sb, Tensor) else None,
+                             sa._vc[0] if isinstance(sa, Tensor) else None)
+            ctx._aux = metas(a, b, out, n)
         return out
 
     @staticmethod
     def backward(ctx, g):
         b, a = ctx.saved_tensors
-        ma, mb = ctx._aux
+        ma, mb = ctx._aux or (None, None)
         return (None if b is None else bw.unb(g * b, ma)), (None if a is None else bw.unb(g * a, mb))
 
 
@@ -149,7 +182,7 @@ class Div(Function):
             x = np.asarray(x).astype(get_default_dtype().np)
         with np.errstate(divide="ignore", invalid="ignore"):
             out = _binary(np.true_divide, "div", x, y)
-        n = ctx.needs_input_grad
+        n = ctx._next
         if n:
             ctx.save_for_backward(a if n[1] else None, b)
             ctx._aux = (meta(a, out), meta(b, out))
@@ -159,7 +192,7 @@ class Div(Function):
     def backward(ctx, g):
         a, b = ctx.saved_tensors
         ma, mb = ctx._aux
-        n = ctx.needs_input_grad
+        n = ctx._next
         with np.errstate(divide="ignore", invalid="ignore"):
             ga = bw.unb(g / b, ma) if n[0] else None
             gb = bw.unb(-g * a / (b * b), mb) if n[1] else None
@@ -196,7 +229,7 @@ class Pow(Function):
             x = x.astype(get_default_dtype().np)
         with np.errstate(divide="ignore", invalid="ignore"):
             out = np.power(x, p)
-        if ctx.needs_input_grad:
+        if ctx._next:
             ctx.save_for_backward(a)
             ctx._aux = p
         return out
@@ -221,7 +254,7 @@ class PowT(Function):
         x, y = prep(a, b, "pow")
         with np.errstate(divide="ignore", invalid="ignore"):
             out = _binary(np.power, "pow", x, y)
-        n = ctx.needs_input_grad
+        n = ctx._next
         if n:
             ctx.save_for_backward(a, b, out)
             ctx._aux = (meta(a, out), meta(b, out))
@@ -231,7 +264,7 @@ class PowT(Function):
     def backward(ctx, g):
         a, b, out = ctx.saved_tensors
         ma, mb = ctx._aux
-        n = ctx.needs_input_grad
+        n = ctx._next
         with np.errstate(divide="ignore", invalid="ignore"):
             ga = bw.unb(g * b * a ** (b - 1), ma) if n[0] else None
             if n[1]:
@@ -253,7 +286,7 @@ class Maximum(Function):
     def forward(ctx, a, b):
         x, y = prep(a, b, "maximum")
         out = _binary(np.maximum, "maximum", x, y)
-        if ctx.needs_input_grad:
+        if ctx._next:
             w = (x > y) + 0.5 * (x == y)
             ctx.save_for_backward(w.astype(out.dtype, copy=False))
             ctx._aux = (meta(a, out), meta(b, out))
@@ -275,7 +308,7 @@ class Minimum(Function):
     def forward(ctx, a, b):
         x, y = prep(a, b, "minimum")
         out = _binary(np.minimum, "minimum", x, y)
-        if ctx.needs_input_grad:
+        if ctx._next:
             w = (x < y) + 0.5 * (x == y)
             ctx.save_for_backward(w.astype(out.dtype, copy=False))
             ctx._aux = (meta(a, out), meta(b, out))
@@ -308,7 +341,7 @@ class Where(Function):
                 f"where(): shapes of condition {c.shape}, input {np.shape(x)} and other {np.shape(y)} "
                 "are not broadcastable"
             ) from None
-        if ctx.needs_input_grad:
+        if ctx._next:
             ctx.save_for_backward(c)
             ctx._aux = (meta(a, out), meta(b, out))
         return out
@@ -317,7 +350,7 @@ class Where(Function):
     def backward(ctx, g):
         (c,) = ctx.saved_tensors
         ma, mb = ctx._aux
-        n = ctx.needs_input_grad
+        n = ctx._next
         z = 0.0
         ga = bw.unb(bw.where(c, g, z), ma) if n[1] else None
         gb = bw.unb(bw.where(c, z, g), mb) if n[2] else None
@@ -337,7 +370,7 @@ class Clamp(Function):
         out = np.clip(x, lo, hi)
         if out.dtype != x.dtype and x.dtype.kind != "f":
             out = out.astype(result_type(x, lo if lo is not None else hi))
-        if ctx.needs_input_grad:
+        if ctx._next:
             m = np.ones(x.shape, bool)
             if lo is not None:
                 m &= x >= lo

@@ -34,7 +34,7 @@ class MatMul(Function):
             raise RuntimeError(
                 f"matmul(): batch dimensions of {tuple(x.shape)} and {tuple(y.shape)} are not broadcastable"
             ) from None
-        n = ctx.needs_input_grad
+        n = ctx._next
         if n:
             ctx.save_for_backward(a if n[1] else None, b if n[0] else None)
             ctx._aux = (x.shape, y.shape, x.dtype, y.dtype)
@@ -127,9 +127,9 @@ class Einsum(Function):
             out = np.einsum(full, *[x.astype(dt, copy=False) for x in arrs], optimize=len(arrs) > 2)
         except ValueError as e:
             raise RuntimeError(f"einsum(): {e} (equation '{eq}', shapes {[tuple(x.shape) for x in arrs]})") from None
-        if ctx.needs_input_grad:
+        if ctx._next:
             for k, s in enumerate(ins):
-                if len(set(s)) != len(s) and ctx.needs_input_grad[k + 1]:
+                if len(set(s)) != len(s) and ctx._next[k + 1]:
                     raise RuntimeError(
                         f"einsum(): operand {k} repeats a subscript ('{s}', a diagonal); its gradient is not "
                         "supported: take the diagonal with indexing instead"
@@ -144,7 +144,7 @@ class Einsum(Function):
         ins, out_s, shapes, dts = ctx._aux
         res = [None]
         for k in range(len(ops)):
-            if not ctx.needs_input_grad[k + 1]:
+            if not ctx._next[k + 1]:
                 res.append(None)
                 continue
             others = [ops[j] for j in range(len(ops)) if j != k]

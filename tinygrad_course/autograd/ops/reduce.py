@@ -47,7 +47,7 @@ class Sum(Function):
         if dtype is None and x.dtype.kind in "bui":
             dtype = np.int64
         out = np.sum(x, axis=axes, keepdims=keepdim, dtype=dtype)
-        if ctx.needs_input_grad:
+        if ctx._next:
             ctx._aux = (x.shape, axes, keepdim, x.dtype)
         return out
 
@@ -72,7 +72,7 @@ class Mean(Function):
             )
         axes = norm_dims(dim, x.ndim, "mean")
         out = np.mean(x, axis=axes, keepdims=keepdim, dtype=dtype)
-        if ctx.needs_input_grad:
+        if ctx._next:
             n = int(np.prod([x.shape[i] for i in axes])) if axes else 1
             ctx._aux = (x.shape, axes, keepdim, n)
         return np.asarray(out)
@@ -96,7 +96,7 @@ class Amax(Function):
         if x.size == 0:
             raise RuntimeError(f"{cls.__name__.lower()}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
         out = cls._np(x, axis=axes, keepdims=True)
-        if ctx.needs_input_grad:
+        if ctx._next:
             m = x == out
             w = m / m.sum(axis=axes, keepdims=True)
             ctx.save_for_backward(w.astype(x.dtype, copy=False))
@@ -148,13 +148,13 @@ class Prod(Function):
         x = a._data
         if dim is None:
             out = np.prod(x)
-            if ctx.needs_input_grad:
+            if ctx._next:
                 ctx.save_for_backward(a)
                 ctx._aux = (None, x.shape)
             return np.asarray(out, dtype=np.int64 if x.dtype.kind in "bui" else x.dtype)
         d = norm_dim(dim, x.ndim, "prod")
         out = np.prod(x, axis=d, keepdims=keepdim, dtype=np.int64 if x.dtype.kind in "bui" else None)
-        if ctx.needs_input_grad:
+        if ctx._next:
             ctx.save_for_backward(a)
             ctx._aux = ((d,) if x.ndim else (), keepdim)
         return out
@@ -184,7 +184,7 @@ class Norm2(Function):
         axes = norm_dims(dim, x.ndim, "norm")
         xf = x if x.dtype.kind == "f" else x.astype(get_default_dtype().np)
         out = np.sqrt(np.sum(xf * xf, axis=axes, keepdims=keepdim))
-        if ctx.needs_input_grad:
+        if ctx._next:
             ctx.save_for_backward(a, out)
             ctx._aux = (axes, keepdim)
         return out
@@ -217,7 +217,7 @@ class Softmax(Function):
         else:
             y = np.exp(x - x.max(axis=d, keepdims=True))
             y /= y.sum(axis=d, keepdims=True)
-        if ctx.needs_input_grad:
+        if ctx._next:
             ctx.save_for_backward(y)
             ctx._aux = d
         return y
@@ -248,7 +248,7 @@ class LogSoftmax(Function):
             m = np.where(np.isfinite(m), m, 0)
             z = x - m
             y = z - np.log(np.exp(z).sum(axis=d, keepdims=True))
-        if ctx.needs_input_grad:
+        if ctx._next:
             ctx.save_for_backward(y)
             ctx._aux = d
         return y

@@ -24,7 +24,7 @@ class Reshape(Function):
             out = x.reshape(shape)
         except ValueError:
             raise RuntimeError(f"shape '{_fmt(shape)}' is invalid for input of size {x.size}") from None
-        if ctx.needs_input_grad:
+        if ctx._next:
             ctx._aux = x.shape
         return out
 
@@ -41,7 +41,7 @@ class Permute(Function):
 
     @staticmethod
     def forward(ctx, a, dims):
-        if ctx.needs_input_grad:
+        if ctx._next:
             ctx._aux = tuple(np.argsort(dims))
         return a._data.transpose(dims)
 
@@ -59,7 +59,7 @@ class Expand(Function):
     @staticmethod
     def forward(ctx, a, shape):
         x = a._data
-        if ctx.needs_input_grad:
+        if ctx._next:
             ctx._aux = x.shape
         return np.broadcast_to(x, shape)
 
@@ -76,7 +76,7 @@ class SumTo(Function):
     @staticmethod
     def forward(ctx, a, shape):
         x = a._data
-        if ctx.needs_input_grad:
+        if ctx._next:
             ctx._aux = x.shape
         return bw.sum_to(x, shape)
 
@@ -113,7 +113,7 @@ class Index(Function):
             out = x[idx]
         except IndexError as e:
             raise IndexError(f"index: {str(e).replace('axis', 'dimension')} (tensor of shape {tuple(x.shape)})") from None
-        if ctx.needs_input_grad:
+        if ctx._next:
             ctx._aux = (x.shape, x.dtype, idx, basic)
         return out if out.__class__ is _A else np.asarray(out)
 
@@ -138,7 +138,7 @@ class IndexAdd(Function):
 
     @staticmethod
     def forward(ctx, g, shape, idx, basic):
-        if ctx.needs_input_grad:
+        if ctx._next:
             ctx._aux = (idx, basic)
         return index_add(shape, g._data.dtype, idx, g._data, basic)
 
@@ -174,7 +174,7 @@ class Gather(Function):
             out = x[_along(index, dim)]
         except IndexError as e:
             raise RuntimeError(f"gather(): index out of bounds: {e}") from None
-        if ctx.needs_input_grad:
+        if ctx._next:
             ctx._aux = (x.shape, x.dtype, dim, index)
         return out
 
@@ -216,7 +216,7 @@ class Cat(Function):
 
                 dt = result_type(np.empty((1,), dt), x)
         out = np.concatenate(arrs, axis=dim, dtype=dt)
-        if ctx.needs_input_grad:
+        if ctx._next:
             sizes = [x.shape[dim] for x in arrs]
             ctx._aux = (dim, np.cumsum([0] + sizes), [x.dtype for x in arrs])
         return out
@@ -225,7 +225,7 @@ class Cat(Function):
     def backward(ctx, g):
         dim, offs, dts = ctx._aux
         pre = (slice(None),) * dim
-        n = ctx.needs_input_grad
+        n = ctx._next
         res = [None]
         for k in range(len(offs) - 1):
             res.append(bw.cast(g[pre + (slice(int(offs[k]), int(offs[k + 1])),)], dts[k]) if n[k + 1] else None)
@@ -241,7 +241,7 @@ class PadConstant(Function):
     def forward(ctx, a, widths, value):
         x = a._data
         out = np.pad(x, widths, mode="constant", constant_values=value)
-        if ctx.needs_input_grad:
+        if ctx._next:
             ctx._aux = tuple(slice(lo, lo + s) for (lo, _), s in zip(widths, x.shape))
         return out
 

@@ -20,7 +20,7 @@ class Exp(Function):
     @staticmethod
     def forward(ctx, a):
         y = np.exp(_f(a))
-        if ctx.needs_input_grad:
+        if ctx._next:
             ctx.save_for_backward(y)
         return y
 
@@ -39,7 +39,7 @@ class Log(Function):
     def forward(ctx, a):
         with np.errstate(divide="ignore", invalid="ignore"):
             y = np.log(_f(a))
-        if ctx.needs_input_grad:
+        if ctx._next:
             ctx.save_for_backward(a)
         return y
 
@@ -59,7 +59,7 @@ class Log1p(Function):
     def forward(ctx, a):
         with np.errstate(divide="ignore", invalid="ignore"):
             y = np.log1p(_f(a))
-        if ctx.needs_input_grad:
+        if ctx._next:
             ctx.save_for_backward(a)
         return y
 
@@ -79,7 +79,7 @@ class Sqrt(Function):
     def forward(ctx, a):
         with np.errstate(invalid="ignore"):
             y = np.sqrt(_f(a))
-        if ctx.needs_input_grad:
+        if ctx._next:
             ctx.save_for_backward(y)
         return y
 
@@ -99,7 +99,7 @@ class Rsqrt(Function):
     def forward(ctx, a):
         with np.errstate(divide="ignore", invalid="ignore"):
             y = 1.0 / np.sqrt(_f(a))
-        if ctx.needs_input_grad:
+        if ctx._next:
             ctx.save_for_backward(y)
         return y
 
@@ -116,7 +116,7 @@ class Sin(Function):
 
     @staticmethod
     def forward(ctx, a):
-        if ctx.needs_input_grad:
+        if ctx._next:
             ctx.save_for_backward(a)
         return np.sin(_f(a))
 
@@ -133,7 +133,7 @@ class Cos(Function):
 
     @staticmethod
     def forward(ctx, a):
-        if ctx.needs_input_grad:
+        if ctx._next:
             ctx.save_for_backward(a)
         return np.cos(_f(a))
 
@@ -151,7 +151,7 @@ class Tanh(Function):
     @staticmethod
     def forward(ctx, a):
         y = np.tanh(_f(a))
-        if ctx.needs_input_grad:
+        if ctx._next:
             ctx.save_for_backward(y)
         return y
 
@@ -172,7 +172,7 @@ class Sigmoid(Function):
         y = np.tanh(_f(a) * 0.5)
         y *= 0.5
         y += 0.5
-        if ctx.needs_input_grad:
+        if ctx._next:
             ctx.save_for_backward(y)
         return y
 
@@ -190,7 +190,7 @@ class Relu(Function):
     @staticmethod
     def forward(ctx, a):
         x = a._data
-        if ctx.needs_input_grad:
+        if ctx._next:
             ctx.save_for_backward(x > 0)
         return np.maximum(x, 0)
 
@@ -208,7 +208,7 @@ class Abs(Function):
     @staticmethod
     def forward(ctx, a):
         x = a._data
-        if ctx.needs_input_grad:
+        if ctx._next:
             ctx.save_for_backward(np.sign(x))
         return np.abs(x)
 
@@ -239,7 +239,7 @@ class Cast(Function):
 
     @staticmethod
     def forward(ctx, a, dtype):
-        if ctx.needs_input_grad:
+        if ctx._next:
             ctx._aux = a._data.dtype
         return a._data.astype(dtype)
 
