@@ -13,7 +13,7 @@ from tinygrad_course.data import (ConcatDataset, DataLoader, Dataset, Subset, Te
 
 def arr(t):
     """numpy view of a Tensor (or pass through numpy)."""
-    return t.numpy() if hasattr(t, "numpy") else np.asarray(t)
+    return t.detach().numpy() if hasattr(t, "numpy") else np.asarray(t)
 
 
 class Pairs(Dataset):
@@ -352,6 +352,11 @@ def test_loader_keeps_the_tape_for_trainable_data():
     loader = DataLoader(TensorDataset(x), batch_size=2, shuffle=True, generator=0)
     (xb,), _ = list(loader)
     assert xb.requires_grad
+    xb.sum().backward()
+    g = arr(x.grad)
+    rows = sorted(np.flatnonzero(g[:, 0]).tolist())
+    assert len(rows) == 2 and (g[rows] == 1).all()  # gradient reaches exactly the rows of the batch
+    np.testing.assert_array_equal(np.sort(arr(xb)[:, 0]), arr(x)[rows, 0])
 
 
 def test_utils_data_is_the_same_module():
