@@ -1,0 +1,72 @@
+"""Small helpers shared by the functional ops: argument normalisation, reductions, errors."""
+import numpy as np
+
+from ...autograd.tensor import Tensor
+
+
+def ntuple(x, n, name="argument"):
+    """``x`` as an n-tuple of ints (an int is repeated, a sequence is checked)."""
+    if isinstance(x, (int, np.integer)) and not isinstance(x, bool):
+        return (int(x),) * n
+    try:
+        t = tuple(int(v) for v in x)
+    except TypeError:
+        raise TypeError(f"{name} must be an int or a tuple of {n} ints, got {x!r}") from None
+    if len(t) == 1:
+        return t * n
+    if len(t) != n:
+        raise ValueError(f"{name} must be an int or a tuple of {n} ints, got {x!r}")
+    return t
+
+
+def shape_str(shape):
+    """'(2, 3)' for a shape (like a tuple's repr)."""
+    shape = tuple(int(s) for s in shape)
+    return str(shape)
+
+
+def check_reduction(reduction, op):
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{op}: {reduction!r} is not a valid value for reduction (use 'mean', 'sum' or 'none')")
+
+
+def legacy_reduction(size_average, reduce, reduction):
+    """PyTorch's deprecated size_average/reduce flags mapped to a reduction string."""
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    if not reduce:
+        return "none"
+    return "mean" if size_average else "sum"
+
+
+def reduce(loss, reduction):
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def as_tensor(x, like=None):
+    """A Tensor for x (Tensors pass through; arrays/numbers get ``like``'s float dtype)."""
+    if isinstance(x, Tensor):
+        return x
+    arr = np.asarray(x)
+    if like is not None and arr.dtype.kind in "fiub" and like.dtype.is_floating_point and arr.dtype.kind != "f":
+        arr = arr.astype(like._data.dtype)
+    elif like is not None and arr.dtype.kind == "f":
+        arr = arr.astype(like._data.dtype)
+    return Tensor._make(arr)
+
+
+def require_tensor(x, op, name="input"):
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{op}(): argument '{name}' must be a Tensor, not {type(x).__name__}")
+    return x
+
+
+def const(arr):
+    """A Tensor without history around a NumPy array (masks, pooling matrices ...)."""
+    return Tensor._make(np.asarray(arr))

@@ -1,0 +1,194 @@
+"""Activations: relu leaky_relu elu gelu sigmoid tanh softplus silu logsigmoid softmax log_softmax (+ erf)."""
+import math
+import warnings
+
+import numpy as np
+from numpy.polynomial import chebyshev as _cheb
+
+from ...autograd.function import Function
+from ...autograd.ops import bw
+import tinygrad_course as _tc
+
+__all__ = ["relu", "relu6", "hardtanh", "leaky_relu", "elu", "gelu", "sigmoid", "tanh", "softplus", "silu",
+           "logsigmoid", "softmax", "log_softmax", "softmin", "erf"]
+
+
+# ---------------------------------------------------------------- erf (NumPy has none)
+def _fit_erfc_coefficients(deg=22, n=200):
+    """Chebyshev coefficients of log(erfc(z) e^{z^2} / t) in t = 2/(2+z) on (0, 1].
+
+    Fitted once at import from ``math.erfc`` (exact in double) so no table is copied from
+    anywhere; the fit's relative error on erfc is ~2e-13 for z in [0, 30].
+    """
+    k = np.arange(n)
+    t = 0.5 * (1 + np.cos(np.pi * (k + 0.5) / n))
+    z = 2.0 / t - 2.0
+    vals = np.empty(n)
+    for i, (zi, ti) in enumerate(zip(z, t)):
+        if zi < 25.0:
+            e = math.erfc(zi) * math.exp(zi * zi)
+        else:  # erfc underflows: its asymptotic series is exact to double precision here
+            r = 1.0 / (2.0 * zi * zi)
+            e = (1 - r + 3 * r**2 - 15 * r**3 + 105 * r**4) / (zi * math.sqrt(math.pi))
+        vals[i] = math.log(e / ti)
+    return _cheb.chebfit(2 * t - 1, vals, deg)
+
+
+_ERFC_COEF = _fit_erfc_coefficients()
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+
+
+def _erfc_pos(z):
+    t = 2.0 / (2.0 + z)
+    return t * np.exp(-z * z + _cheb.chebval(2 * t - 1, _ERFC_COEF))
+
+
+def erf_np(x):
+    """erf on a float array: Taylor series for |x| < 0.5, 1 - erfc(|x|) (Chebyshev fit) beyond."""
+    x = np.asarray(x)
+    a = np.abs(x.astype(np.float64))
+    out = np.empty_like(a)
+    small = a < 0.5
+    if small.any():
+        xs = a[small]
+        x2 = xs * xs
+        term = xs.copy()
+        s = xs.copy()
+        for n in range(1, 18):
+            term *= -x2 / n
+            s += term / (2 * n + 1)
+        out[small] = s * _TWO_OVER_SQRT_PI
+    big = ~small
+    if big.any():
+        with np.errstate(over="ignore", under="ignore"):
+            out[big] = 1.0 - _erfc_pos(np.minimum(a[big], 30.0))
+    return (np.sign(x) * out).astype(x.dtype if x.dtype.kind == "f" else np.float32)
+
+
+class Erf(Function):
+    """erf(x) = 2/sqrt(pi) int_0^x e^{-t^2} dt;  d/dx = 2/sqrt(pi) e^{-x^2}."""
+
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, a):
+        if ctx.needs_input_grad:
+            ctx.save_for_backward(a)
+        return erf_np(a._data)
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * bw.exp(-(x * x)) * _TWO_OVER_SQRT_PI
+
+
+def erf(input):
+    """The error function, elementwise."""
+    return Erf.apply(input)
+
+
+# ------------------------------------------------------------------------- activations
+def relu(input, inplace=False):
+    """max(x, 0) (``inplace`` accepted for compatibility; the result is a new tensor)."""
+    return input.relu()
+
+
+def relu6(input, inplace=False):
+    """min(max(x, 0), 6)."""
+    return input.clamp(0.0, 6.0)
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    """clamp(x, min_val, max_val)."""
+    return input.clamp(min_val, max_val)
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    """x if x > 0 else negative_slope * x."""
+    return _tc.where(input > 0, input, input * negative_slope)
+
+
+def elu(input, alpha=1.0, inplace=False):
+    """x if x > 0 else alpha * (e^x - 1)."""
+    # exp of the clamped input: the unused branch must not overflow (inf * 0 = nan in backward)
+    neg = (input.clamp(max=0.0).exp() - 1.0) * alpha
+    return _tc.where(input > 0, input, neg)
+
+
+def gelu(input, approximate="none"):
+    """x * Phi(x) = 0.5 x (1 + erf(x / sqrt 2));  'tanh': 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))."""
+    if approximate == "none":
+        return input * 0.5 * (1.0 + erf(input * (1.0 / math.sqrt(2.0))))
+    if approximate == "tanh":
+        inner = (input + input * input * input * 0.044715) * math.sqrt(2.0 / math.pi)
+        return input * 0.5 * (1.0 + inner.tanh())
+    raise RuntimeError(f"gelu(): approximate argument must be either 'none' or 'tanh', got {approximate!r}")
+
+
+def sigmoid(input):
+    """1 / (1 + e^-x)."""
+    return input.sigmoid()
+
+
+def tanh(input):
+    """tanh x."""
+    return input.tanh()
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    """log(1 + e^(beta x)) / beta, and x itself where beta x > threshold (as PyTorch)."""
+    bx = input * beta if beta != 1 else input
+    soft = bx.clamp(max=threshold).exp().log1p()
+    if beta != 1:
+        soft = soft / beta
+    return _tc.where(bx > threshold, input, soft)
+
+
+def softplus_exact(x):
+    """log(1 + e^x) without overflow and with the exact derivative sigmoid(x) everywhere (also at 0)."""
+    pos = x + (-x.clamp(min=0.0)).exp().log1p()  # x + log(1 + e^-x) for x > 0
+    neg = x.clamp(max=0.0).exp().log1p()  # log(1 + e^x) for x <= 0
+    return _tc.where(x > 0, pos, neg)
+
+
+def silu(input, inplace=False):
+    """x * sigmoid(x)."""
+    return input * input.sigmoid()
+
+
+def logsigmoid(input):
+    """log sigmoid(x) = -softplus(-x), stable for large |x|."""
+    return -softplus_exact(-input)
+
+
+def _softmax_dim(ndim, name):
+    warnings.warn(
+        f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as an argument.",
+        stacklevel=3,
+    )
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def _cast(input, dtype):
+    return input if dtype is None else input.to(dtype)
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """exp(x_i) / sum_j exp(x_j) along dim."""
+    if dim is None:
+        dim = _softmax_dim(input.ndim, "softmax")
+    return _cast(input, dtype).softmax(dim)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    """softmax(-x) along dim."""
+    if dim is None:
+        dim = _softmax_dim(input.ndim, "softmin")
+    return (-_cast(input, dtype)).softmax(dim)
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """x_i - logsumexp(x) along dim (stable)."""
+    if dim is None:
+        dim = _softmax_dim(input.ndim, "log_softmax")
+    return _cast(input, dtype).log_softmax(dim)

@@ -1,0 +1,217 @@
+"""linear, dropout, embedding, pad, one_hot."""
+import numpy as np
+
+from ...autograd.function import Function
+from ...autograd.grad_mode import no_grad
+from ...autograd.ops.shape import PadConstant
+from ...autograd.random import default_generator
+from ...autograd.tensor import Tensor
+from ._utils import const, shape_str
+
+_A = np.ndarray
+
+__all__ = ["linear", "dropout", "embedding", "pad", "one_hot", "flatten"]
+
+
+def linear(input, weight, bias=None):
+    """y = x W^T + b over the last dimension of x (weight: (out_features, in_features))."""
+    if not isinstance(input, Tensor) or not isinstance(weight, Tensor):
+        raise TypeError(f"linear(): input and weight must be Tensors, got {type(input).__name__} and {type(weight).__name__}")
+    if input.ndim == 0 or weight.ndim not in (1, 2) or input.shape[-1] != weight.shape[-1]:
+        raise RuntimeError(
+            f"linear(): input last dimension {input.shape[-1] if input.ndim else None} does not match weight "
+            f"in_features (input shape {shape_str(input.shape)}, weight shape {shape_str(weight.shape)})"
+        )
+    out = input @ weight.T if weight.ndim == 2 else input @ weight
+    if bias is not None:
+        out = out + bias
+    return out
+
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    """Zero each element with probability p and scale the rest by 1/(1-p) (identity when not training)."""
+    if not isinstance(p, (int, float)) or p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return input
+    x = input._data
+    dt = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)
+    if p == 1.0:
+        mask = np.zeros(x.shape, dt)
+    else:
+        keep = default_generator().random(x.shape) >= p
+        mask = keep.astype(dt) * dt.type(1.0 / (1.0 - p))
+    return input * const(mask)
+
+
+class RowGather(Function):
+    """out[...] = weight[idx[...]] (embedding lookup);  backward adds rows back (``RowScatter``)."""
+
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, w, idx, padding_idx):
+        if ctx.needs_input_grad:
+            ctx._aux = (w._data.shape[0], idx, padding_idx)
+        return w._data[idx]
+
+    @staticmethod
+    def backward(ctx, g):
+        n, idx, padding_idx = ctx._aux
+        if g.__class__ is _A:
+            return _row_scatter(g, idx, n, padding_idx), None, None
+        return RowScatter.apply(g, idx, n, padding_idx), None, None
+
+
+def _row_scatter(g, idx, n, padding_idx):
+    flat = idx.reshape(-1)
+    rows = g.reshape(flat.shape[0], -1)
+    z = np.zeros((n, rows.shape[1]), g.dtype)
+    np.add.at(z, flat, rows)
+    if padding_idx is not None:
+        z[padding_idx] = 0  # the padding row never receives gradient
+    return z.reshape((n,) + g.shape[idx.ndim:])
+
+
+class RowScatter(Function):
+    """zeros(n, ...) with rows of g added at idx (padding row excluded);  backward gathers rows."""
+
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, g, idx, n, padding_idx):
+        if ctx.needs_input_grad:
+            ctx._aux = (idx, padding_idx)
+        return _row_scatter(g._data, idx, n, padding_idx)
+
+    @staticmethod
+    def backward(ctx, gg):
+        idx, padding_idx = ctx._aux
+        if padding_idx is not None:
+            keep = (idx != padding_idx).astype(gg.dtype if gg.__class__ is _A else gg._data.dtype)
+            keep = keep.reshape(keep.shape + (1,) * (gg.ndim - 1))
+        if gg.__class__ is _A:
+            out = gg[idx]
+            return (out * keep if padding_idx is not None else out), None, None, None
+        out = RowGather.apply(gg, idx, None)
+        return (out * const(keep) if padding_idx is not None else out), None, None, None
+
+
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False, sparse=False):
+    """Rows of ``weight`` picked by the integer tensor ``input``: out[...] = weight[input[...]]."""
+    idx = input._data if isinstance(input, Tensor) else np.asarray(input)
+    if idx.dtype.kind not in "iu":
+        raise RuntimeError(
+            f"embedding(): Expected tensor for argument #1 'indices' to have one of the following scalar types: "
+            f"Long, Int; but got {idx.dtype} instead"
+        )
+    n = weight.shape[0]
+    if idx.size and (idx.min() < 0 or idx.max() >= n):
+        bad = idx[(idx < 0) | (idx >= n)].flat[0]
+        raise IndexError(f"embedding(): index {int(bad)} is out of range for an embedding of {n} rows (indices must be in [0, {n - 1}])")
+    if padding_idx is not None:
+        if padding_idx < 0:
+            padding_idx += n
+        if not 0 <= padding_idx < n:
+            raise ValueError(f"embedding(): padding_idx must be within num_embeddings, got {padding_idx} for {n} rows")
+    if sparse:
+        raise RuntimeError("embedding(): sparse gradients are not supported; use sparse=False")
+    if max_norm is not None:
+        # renormalise the looked-up rows in place, as PyTorch does
+        with no_grad():
+            rows = np.unique(idx)
+            w = weight._data
+            norms = np.linalg.norm(w[rows].reshape(len(rows), -1), ord=norm_type, axis=1)
+            scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(w.dtype)
+            w[rows] *= scale.reshape((-1,) + (1,) * (w.ndim - 1))
+            if hasattr(weight, "_vc"):
+                weight._vc[0] += 1
+    if scale_grad_by_freq:
+        counts = np.bincount(idx.reshape(-1), minlength=n).astype(weight._data.dtype)
+        out = RowGather.apply(weight, idx, padding_idx)
+        # scaling the gradient by 1/count of each row: out = stop(out) + (out - stop(out)) / count
+        inv = const((1.0 / np.maximum(counts, 1))[idx].reshape(idx.shape + (1,) * (weight.ndim - 1)))
+        return out.detach() + (out - out.detach()) * inv
+    return RowGather.apply(weight, idx, padding_idx)
+
+
+def _pad_index(n, lo, hi, mode):
+    i = np.arange(-lo, n + hi)
+    if mode == "reflect":
+        period = 2 * (n - 1)
+        i = np.abs(i) % period if period else np.zeros_like(i)
+        i = np.where(i >= n, period - i, i)
+    elif mode == "replicate":
+        i = np.clip(i, 0, n - 1)
+    else:  # circular
+        i = i % n
+    return i
+
+
+def pad(input, pad, mode="constant", value=None):
+    """Pad the last len(pad)//2 dimensions: pad = (left_last, right_last, left_prev, right_prev, ...).
+
+    ``mode``: 'constant' (negative padding crops), 'reflect', 'replicate', 'circular'.
+    """
+    pad = tuple(int(v) for v in pad)
+    if len(pad) % 2:
+        raise RuntimeError(f"pad(): Padding length must be divisible by 2, got {len(pad)}")
+    if len(pad) // 2 > input.ndim:
+        raise RuntimeError(f"pad(): Padding length too large: {len(pad)} for an input of shape {shape_str(input.shape)}")
+    if mode not in ("constant", "reflect", "replicate", "circular"):
+        raise ValueError(f"pad(): Unrecognised padding mode {mode!r} (use 'constant', 'reflect', 'replicate' or 'circular')")
+    nd = input.ndim
+    pairs = [(0, 0)] * nd
+    for j in range(len(pad) // 2):
+        pairs[nd - 1 - j] = (pad[2 * j], pad[2 * j + 1])
+    if mode == "constant":
+        x = input
+        if any(lo < 0 or hi < 0 for lo, hi in pairs):
+            sl = tuple(slice(max(-lo, 0), s - max(-hi, 0)) for (lo, hi), s in zip(pairs, input.shape))
+            x = x[sl]
+            pairs = [(max(lo, 0), max(hi, 0)) for lo, hi in pairs]
+        if all(lo == 0 and hi == 0 for lo, hi in pairs):
+            return x
+        return PadConstant.apply(x, tuple(pairs), 0 if value is None else value)
+    if value is not None and value != 0:
+        raise ValueError(f"pad(): padding mode {mode!r} doesn't take in value argument")
+    x = input
+    for d, (lo, hi) in enumerate(pairs):
+        if lo == 0 and hi == 0:
+            continue
+        n = x.shape[d]
+        if lo < 0 or hi < 0:
+            raise RuntimeError(f"pad(): negative padding is only supported in 'constant' mode, got {pad}")
+        if mode == "reflect" and (lo >= n or hi >= n):
+            raise RuntimeError(
+                f"pad(): Padding size should be less than the corresponding input dimension, but got: "
+                f"padding ({lo}, {hi}) at dimension {d} of input {shape_str(input.shape)}"
+            )
+        if mode == "circular" and (lo > n or hi > n):
+            raise RuntimeError(
+                f"pad(): Padding value causes wrapping around more than once: padding ({lo}, {hi}) "
+                f"at dimension {d} of input {shape_str(input.shape)}"
+            )
+        x = x[(slice(None),) * d + (_pad_index(n, lo, hi, mode),)]
+    return x
+
+
+def one_hot(tensor, num_classes=-1):
+    """int64 tensor of shape (*, num_classes) with a 1 at each index of ``tensor``."""
+    idx = tensor._data if isinstance(tensor, Tensor) else np.asarray(tensor)
+    if idx.dtype.kind not in "iu":
+        raise RuntimeError(f"one_hot is only applicable to index tensor of integer type, got {idx.dtype}")
+    if idx.size and idx.min() < 0:
+        raise RuntimeError("one_hot(): Class values must be non-negative.")
+    if num_classes == -1:
+        num_classes = int(idx.max()) + 1 if idx.size else 0
+    elif idx.size and idx.max() >= num_classes:
+        raise RuntimeError(f"one_hot(): Class values must be smaller than num_classes ({num_classes}), got {int(idx.max())}.")
+    out = np.zeros(idx.shape + (int(num_classes),), np.int64)
+    np.put_along_axis(out, idx[..., None].astype(np.intp), 1, axis=-1)
+    return const(out)
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    """Merge dimensions start_dim..end_dim into one."""
+    return input.flatten(start_dim, end_dim)

@@ -1,0 +1,104 @@
+"""batch_norm, layer_norm, group_norm: normalise, then scale and shift (composed of tensor ops)."""
+import numpy as np
+
+from ._utils import shape_str
+
+__all__ = ["batch_norm", "layer_norm", "group_norm"]
+
+
+def _bump(t):
+    vc = getattr(t, "_vc", None)
+    if vc is not None:
+        vc[0] += 1
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
+    """y = (x - mean) / sqrt(var + eps) * weight + bias per channel (dim 1).
+
+    Training uses the batch's mean and biased variance and updates the running statistics
+    in place: running = (1 - momentum) running + momentum * batch (variance unbiased, n/(n-1)).
+    Evaluation uses the running statistics.
+    """
+    if input.ndim < 2:
+        raise ValueError(f"batch_norm(): expected input of at least 2 dimensions (N, C, ...), got shape {shape_str(input.shape)}")
+    C = input.shape[1]
+    for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias)):
+        if t is not None and t.numel() != C:
+            raise RuntimeError(f"batch_norm(): {name} should contain {C} elements not {t.numel()} (input shape {shape_str(input.shape)})")
+    axes = (0,) + tuple(range(2, input.ndim))
+    bshape = (1, C) + (1,) * (input.ndim - 2)
+    if training:
+        n = input.numel() // C
+        if n <= 1:
+            raise ValueError(f"Expected more than 1 value per channel when training, got input size {shape_str(input.shape)}")
+        mean = input.mean(axes, keepdim=True)
+        xc = input - mean
+        var = (xc * xc).mean(axes, keepdim=True)
+        out = xc * (var + eps).rsqrt()
+        if running_mean is not None or running_var is not None:
+            m = float(momentum)
+            if running_mean is not None:
+                rm = running_mean._data
+                rm[...] = (1 - m) * rm + m * mean._data.reshape(C).astype(rm.dtype)
+                _bump(running_mean)
+            if running_var is not None:
+                rv = running_var._data
+                rv[...] = (1 - m) * rv + m * var._data.reshape(C).astype(rv.dtype) * (n / (n - 1))
+                _bump(running_var)
+    else:
+        if running_mean is None or running_var is None:
+            raise RuntimeError("batch_norm(): running_mean and running_var must be given when training=False")
+        mean = running_mean.reshape(bshape)
+        out = (input - mean) * (running_var.reshape(bshape) + eps).rsqrt()
+    if weight is not None:
+        out = out * weight.reshape(bshape)
+    if bias is not None:
+        out = out + bias.reshape(bshape)
+    return out
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """y = (x - mean) / sqrt(var + eps) * weight + bias over the last len(normalized_shape) dims."""
+    if isinstance(normalized_shape, (int, np.integer)):
+        normalized_shape = (int(normalized_shape),)
+    normalized_shape = tuple(int(s) for s in normalized_shape)
+    k = len(normalized_shape)
+    if k == 0 or input.ndim < k or tuple(input.shape[input.ndim - k:]) != normalized_shape:
+        raise RuntimeError(
+            f"Given normalized_shape={list(normalized_shape)}, expected input with shape "
+            f"[*, {', '.join(map(str, normalized_shape))}], but got input of size{list(input.shape)}"
+        )
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and tuple(t.shape) != normalized_shape:
+            raise RuntimeError(f"layer_norm(): {name} of shape {shape_str(t.shape)} does not match normalized_shape {normalized_shape}")
+    axes = tuple(range(input.ndim - k, input.ndim))
+    mean = input.mean(axes, keepdim=True)
+    xc = input - mean
+    var = (xc * xc).mean(axes, keepdim=True)
+    out = xc * (var + eps).rsqrt()
+    if weight is not None:
+        out = out * weight
+    if bias is not None:
+        out = out + bias
+    return out
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+    """Normalise each group of C/num_groups channels over (channels in group, spatial dims)."""
+    if input.ndim < 2:
+        raise RuntimeError(f"group_norm(): expected input (N, C, ...), got shape {shape_str(input.shape)}")
+    N, C = input.shape[:2]
+    if C % num_groups:
+        raise RuntimeError(f"group_norm(): Expected number of channels in input to be divisible by num_groups, "
+                           f"but got input of shape {shape_str(input.shape)} and num_groups={num_groups}")
+    x = input.reshape(N, num_groups, -1)
+    mean = x.mean(2, keepdim=True)
+    xc = x - mean
+    var = (xc * xc).mean(2, keepdim=True)
+    out = (xc * (var + eps).rsqrt()).reshape(input.shape)
+    bshape = (1, C) + (1,) * (input.ndim - 2)
+    if weight is not None:
+        out = out * weight.reshape(bshape)
+    if bias is not None:
+        out = out + bias.reshape(bshape)
+    return out

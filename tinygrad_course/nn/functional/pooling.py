@@ -1,0 +1,283 @@
+"""Pooling: max_pool1d/2d (gradient to the arg-max, like PyTorch), avg_pool1d/2d, adaptive_avg_pool1d/2d."""
+import math
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from ...autograd.function import Function
+from .conv import Unfold
+from ._utils import const, ntuple, shape_str
+
+_A = np.ndarray
+
+__all__ = ["max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d", "adaptive_avg_pool2d"]
+
+
+def _pool_out(size, k, s, p, d, ceil_mode):
+    """PyTorch's pooling output length (a last window must start inside input or left padding)."""
+    num = size + 2 * p - d * (k - 1) - 1
+    out = (-(-num // s) if ceil_mode else num // s) + 1
+    if ceil_mode and (out - 1) * s >= size + p:
+        out -= 1
+    return out
+
+
+def _scatter_flat(g, idx, size, unique):
+    """zeros(size) with g.ravel() added at flat positions idx (repeats accumulate)."""
+    if unique:
+        z = np.zeros(size, g.dtype)
+        z[idx] = g.ravel()
+        return z
+    return np.bincount(idx, weights=g.ravel(), minlength=size).astype(g.dtype, copy=False)
+
+
+class GatherFlat(Function):
+    """out = x.ravel()[idx].reshape(shape);  backward scatters (adds) the gradient back (``ScatterFlat``)."""
+
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, a, idx, shape, unique, precomputed=None):
+        x = a._data
+        if ctx.needs_input_grad:
+            ctx._aux = (x.shape, idx, unique)
+        if precomputed is not None:
+            return precomputed
+        return x.reshape(-1)[idx].reshape(shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        xshape, idx, unique = ctx._aux
+        if g.__class__ is _A:
+            return _scatter_flat(g, idx, int(np.prod(xshape)), unique).reshape(xshape), None, None, None, None
+        return ScatterFlat.apply(g, idx, xshape, unique), None, None, None, None
+
+
+class ScatterFlat(Function):
+    """zeros(shape) with g added at flat positions idx;  backward gathers (``GatherFlat``)."""
+
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, g, idx, shape, unique):
+        if ctx.needs_input_grad:
+            ctx._aux = (g._data.shape, idx, unique)
+        return _scatter_flat(g._data, idx, int(np.prod(shape)), unique).reshape(shape)
+
+    @staticmethod
+    def backward(ctx, gg):
+        gshape, idx, unique = ctx._aux
+        if gg.__class__ is _A:
+            return gg.reshape(-1)[idx].reshape(gshape), None, None, None
+        return GatherFlat.apply(gg, idx, gshape, unique, None), None, None, None
+
+
+def _pool_args(kernel_size, stride, padding, dilation, n, op):
+    k = ntuple(kernel_size, n, "kernel_size")
+    s = k if (stride is None or (not isinstance(stride, int) and len(stride) == 0)) else ntuple(stride, n, "stride")
+    p = ntuple(padding, n, "padding")
+    d = ntuple(dilation, n, "dilation")
+    if any(v <= 0 for v in k):
+        raise ValueError(f"{op}(): kernel_size must be greater than zero, got {k}")
+    if any(v <= 0 for v in s):
+        raise ValueError(f"{op}(): stride must be greater than zero, got {s}")
+    if any(v <= 0 for v in d):
+        raise ValueError(f"{op}(): dilation must be greater than zero, got {d}")
+    for i in range(n):
+        if p[i] < 0 or p[i] > (d[i] * (k[i] - 1) + 1) // 2:
+            raise RuntimeError(
+                f"{op}(): pad should be at most half of effective kernel size, but got pad={p[i]}, "
+                f"kernel_size={k[i]} and dilation={d[i]}"
+            )
+    return k, s, p, d
+
+
+def _windows(x, k, s, d, OH, OW):
+    """Window stack (kh*kw, N, C, OH, OW), contiguous, from a (padded) (N, C, H, W) array."""
+    N, C = x.shape[:2]
+    sN, sC, sH, sW = x.strides
+    view = as_strided(x, (k[0], k[1], N, C, OH, OW), (sH * d[0], sW * d[1], sN, sC, sH * s[0], sW * s[1]),
+                      writeable=False)
+    return np.ascontiguousarray(view).reshape(k[0] * k[1], N, C, OH, OW)
+
+
+def _max_pool2d(x, k, s, p, d, ceil_mode, op):
+    """x a (N, C, H, W) Tensor -> (values Tensor, flat indices into H*W as int64 array)."""
+    N, C, H, W = x.shape
+    OH = _pool_out(H, k[0], s[0], p[0], d[0], ceil_mode)
+    OW = _pool_out(W, k[1], s[1], p[1], d[1], ceil_mode)
+    if OH <= 0 or OW <= 0:
+        raise RuntimeError(
+            f"{op}(): Given input size: ({C}x{H}x{W}). Calculated output size: ({C}x{OH}x{OW}). Output size is too small"
+        )
+    arr = x._data
+    # right-pad enough for ceil_mode's last partial window
+    need_h = (OH - 1) * s[0] + d[0] * (k[0] - 1) + 1 - (H + 2 * p[0])
+    need_w = (OW - 1) * s[1] + d[1] * (k[1] - 1) + 1 - (W + 2 * p[1])
+    ph, pw = (p[0], p[0] + max(need_h, 0)), (p[1], p[1] + max(need_w, 0))
+    if ph != (0, 0) or pw != (0, 0):
+        fill = -np.inf if arr.dtype.kind == "f" else np.iinfo(arr.dtype).min
+        arr = np.pad(arr, ((0, 0), (0, 0), ph, pw), constant_values=fill)
+    win = _windows(arr, k, s, d, OH, OW)
+    # running max over the kh*kw offsets, first max wins ties (as PyTorch)
+    best = win[0].copy()
+    arg = np.zeros(best.shape, np.intp)
+    for q in range(1, win.shape[0]):
+        w = win[q]
+        upd = w > best
+        np.maximum(best, w, out=best)
+        arg += upd * (q - arg)
+    ki, kj = np.divmod(arg, k[1])
+    # clipped: a window whose max is -inf padding (all real entries -inf) points at a real entry
+    rows = np.clip(np.arange(OH).reshape(OH, 1) * s[0] - p[0] + ki * d[0], 0, H - 1)
+    cols = np.clip(np.arange(OW) * s[1] - p[1] + kj * d[1], 0, W - 1)
+    flat = rows * W + cols  # index into each channel's H*W (PyTorch's return_indices)
+    unique = s[0] >= d[0] * (k[0] - 1) + 1 and s[1] >= d[1] * (k[1] - 1) + 1
+    base = (np.arange(N * C, dtype=np.intp) * (H * W)).reshape(N, C, 1, 1)
+    gidx = (flat + base).reshape(-1)
+    out = GatherFlat.apply(x, gidx, best.shape, unique, best)
+    return out, flat.astype(np.int64)
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """2-D max pooling over (N, C, H, W) or (C, H, W); the gradient goes to each window's arg-max."""
+    k, s, p, d = _pool_args(kernel_size, stride, padding, dilation, 2, "max_pool2d")
+    if input.ndim not in (3, 4):
+        raise RuntimeError(f"max_pool2d(): Expected 3D or 4D (batch mode) tensor for input, got shape {shape_str(input.shape)}")
+    batched = input.ndim == 4
+    x = input if batched else input.unsqueeze(0)
+    out, idx = _max_pool2d(x, k, s, p, d, ceil_mode, "max_pool2d")
+    if not batched:
+        out, idx = out.squeeze(0), idx[0]
+    if return_indices:
+        return out, const(idx)
+    return out
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """1-D max pooling over (N, C, L) or (C, L)."""
+    k, s, p, d = _pool_args(kernel_size, stride, padding, dilation, 1, "max_pool1d")
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"max_pool1d(): Expected 2D or 3D (batch mode) tensor for input, got shape {shape_str(input.shape)}")
+    batched = input.ndim == 3
+    x = (input if batched else input.unsqueeze(0)).unsqueeze(2)
+    out, idx = _max_pool2d(x, (1, k[0]), (1, s[0]), (0, p[0]), (1, d[0]), ceil_mode, "max_pool1d")
+    out, idx = out.squeeze(2), idx[:, :, 0]
+    if not batched:
+        out, idx = out.squeeze(0), idx[0]
+    if return_indices:
+        return out, const(idx)
+    return out
+
+
+def _avg_divisor(H, W, OH, OW, k, s, p, count_include_pad, divisor_override, dtype):
+    if divisor_override is not None:
+        return None, float(divisor_override)
+    hs = np.arange(OH) * s[0] - p[0]
+    ws = np.arange(OW) * s[1] - p[1]
+    if count_include_pad:
+        # windows are clipped at the padded border (ceil_mode's last window can go past it)
+        hcnt = np.minimum(hs + k[0], H + p[0]) - hs
+        wcnt = np.minimum(ws + k[1], W + p[1]) - ws
+    else:
+        hcnt = np.minimum(hs + k[0], H) - np.maximum(hs, 0)
+        wcnt = np.minimum(ws + k[1], W) - np.maximum(ws, 0)
+    div = (hcnt.reshape(-1, 1) * wcnt.reshape(1, -1)).astype(dtype)
+    if np.all(div == div.flat[0]):
+        return None, float(div.flat[0])
+    return div.reshape(1, OH * OW), None
+
+
+def _avg_pool2d(x, k, s, p, ceil_mode, count_include_pad, divisor_override, op):
+    N, C, H, W = x.shape
+    OH = _pool_out(H, k[0], s[0], p[0], 1, ceil_mode)
+    OW = _pool_out(W, k[1], s[1], p[1], 1, ceil_mode)
+    if OH <= 0 or OW <= 0:
+        raise RuntimeError(
+            f"{op}(): Given input size: ({C}x{H}x{W}). Calculated output size: ({C}x{OH}x{OW}). Output size is too small"
+        )
+    need_h = max((OH - 1) * s[0] + k[0] - (H + 2 * p[0]), 0)
+    need_w = max((OW - 1) * s[1] + k[1] - (W + 2 * p[1]), 0)
+    xx = x.reshape(N * C, 1, H, W)
+    if need_h or need_w:
+        from .misc import pad
+
+        xx = pad(xx, (0, need_w, 0, need_h))
+    cols = Unfold.apply(xx, k, (1, 1), p, s)  # (N*C, kh*kw, OH*OW)
+    total = cols.sum(1)  # (N*C, L)
+    arr_div, scalar_div = _avg_divisor(H, W, OH, OW, k, s, p, count_include_pad, divisor_override, x._data.dtype)
+    out = total / scalar_div if arr_div is None else total / const(arr_div)
+    return out.reshape(N, C, OH, OW)
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    """2-D average pooling over (N, C, H, W) or (C, H, W)."""
+    k, s, p, _ = _pool_args(kernel_size, stride, padding, 1, 2, "avg_pool2d")
+    if input.ndim not in (3, 4):
+        raise RuntimeError(f"avg_pool2d(): Expected 3D or 4D (batch mode) tensor for input, got shape {shape_str(input.shape)}")
+    if divisor_override is not None and divisor_override == 0:
+        raise RuntimeError("avg_pool2d(): divisor must be not zero")
+    batched = input.ndim == 4
+    x = input if batched else input.unsqueeze(0)
+    out = _avg_pool2d(x, k, s, p, ceil_mode, count_include_pad, divisor_override, "avg_pool2d")
+    return out if batched else out.squeeze(0)
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+    """1-D average pooling over (N, C, L) or (C, L)."""
+    k, s, p, _ = _pool_args(kernel_size, stride, padding, 1, 1, "avg_pool1d")
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"avg_pool1d(): Expected 2D or 3D (batch mode) tensor for input, got shape {shape_str(input.shape)}")
+    batched = input.ndim == 3
+    x = (input if batched else input.unsqueeze(0)).unsqueeze(2)
+    out = _avg_pool2d(x, (1, k[0]), (1, s[0]), (0, p[0]), ceil_mode, count_include_pad, None, "avg_pool1d").squeeze(2)
+    return out if batched else out.squeeze(0)
+
+
+def _adaptive_matrix(size, out, dtype):
+    """(out, size) averaging matrix: row i averages [floor(i*size/out), ceil((i+1)*size/out))."""
+    m = np.zeros((out, size), dtype)
+    for i in range(out):
+        a = (i * size) // out
+        b = -(-((i + 1) * size) // out)
+        m[i, a:b] = 1.0 / (b - a)
+    return m
+
+
+def _adaptive_size(output_size, in_size, n, op):
+    if isinstance(output_size, (int, np.integer)) or output_size is None:
+        output_size = (output_size,) * n
+    output_size = tuple(output_size)
+    if len(output_size) != n:
+        raise ValueError(f"{op}(): output_size must be an int or a tuple of {n}, got {output_size!r}")
+    res = tuple(in_size[i] if output_size[i] is None else int(output_size[i]) for i in range(n))
+    if any(v <= 0 for v in res):
+        raise ValueError(f"{op}(): output_size must be positive, got {output_size!r}")
+    return res
+
+
+def adaptive_avg_pool2d(input, output_size):
+    """Average pooling to a fixed (OH, OW): out = A_h @ x @ A_w^T with 1-D averaging matrices.
+
+    The windows of adaptive pooling are separable, so two small matmuls do it exactly.
+    """
+    if input.ndim not in (3, 4):
+        raise RuntimeError(f"adaptive_avg_pool2d(): Expected 3D or 4D tensor, got shape {shape_str(input.shape)}")
+    H, W = input.shape[-2:]
+    if H == 0 or W == 0:
+        raise RuntimeError(f"adaptive_avg_pool2d(): input has an empty spatial dimension, shape {shape_str(input.shape)}")
+    OH, OW = _adaptive_size(output_size, (H, W), 2, "adaptive_avg_pool2d")
+    if (OH, OW) == (1, 1):
+        return input.mean((-2, -1), keepdim=True)
+    dt = input._data.dtype
+    out = input @ const(_adaptive_matrix(W, OW, dt).T)
+    return const(_adaptive_matrix(H, OH, dt)) @ out
+
+
+def adaptive_avg_pool1d(input, output_size):
+    """Average pooling of (N, C, L) or (C, L) to a fixed length."""
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"adaptive_avg_pool1d(): Expected 2D or 3D tensor, got shape {shape_str(input.shape)}")
+    (OL,) = _adaptive_size(output_size, (input.shape[-1],), 1, "adaptive_avg_pool1d")
+    return input @ const(_adaptive_matrix(input.shape[-1], OL, input._data.dtype).T)

@@ -1,0 +1,89 @@
+"""Identity, Linear, Flatten, Unflatten."""
+import math
+
+from ..autograd.tensor import Tensor
+from . import functional as F
+from . import init
+from ._layer_utils import check_device, empty_param, input_error
+from .module import Module
+
+__all__ = ["Identity", "Linear", "Flatten", "Unflatten"]
+
+
+class Identity(Module):
+    """Returns its input unchanged (arguments are accepted and ignored, as in PyTorch)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__()
+
+    def forward(self, input):
+        return input
+
+
+class Linear(Module):
+    """y = x W^T + b;  W: (out_features, in_features) ~ U(-1/sqrt(in), 1/sqrt(in)), b likewise.
+
+    >>> fc = nn.Linear(784, 512)
+    >>> fc(tc.randn(128, 784)).shape
+    (128, 512)
+    """
+
+    def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
+        super().__init__()
+        check_device(device, "Linear")
+        self.in_features = in_features
+        self.out_features = out_features
+        self.weight = empty_param((out_features, in_features), dtype)
+        if bias:
+            self.bias = empty_param((out_features,), dtype)
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """PyTorch's default: kaiming_uniform_(a=sqrt(5)) for W, U(-1/sqrt(fan_in), ...) for b."""
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
+            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input):
+        if not isinstance(input, Tensor):
+            raise TypeError(f"{self!r}: expected a Tensor input, got {type(input).__name__}")
+        if input.ndim == 0 or input.shape[-1] != self.in_features:
+            raise input_error(self, f"with last dimension {self.in_features}", input)
+        return F.linear(input, self.weight, self.bias)
+
+    def extra_repr(self):
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class Flatten(Module):
+    """Merge dims start_dim..end_dim (default: all but the batch dimension)."""
+
+    def __init__(self, start_dim=1, end_dim=-1):
+        super().__init__()
+        self.start_dim = start_dim
+        self.end_dim = end_dim
+
+    def forward(self, input):
+        return input.flatten(self.start_dim, self.end_dim)
+
+    def extra_repr(self):
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Unflatten(Module):
+    """Split dimension ``dim`` into ``unflattened_size``."""
+
+    def __init__(self, dim, unflattened_size):
+        super().__init__()
+        self.dim = dim
+        self.unflattened_size = tuple(unflattened_size)
+
+    def forward(self, input):
+        return input.unflatten(self.dim, self.unflattened_size)
+
+    def extra_repr(self):
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
