@@ -16,7 +16,7 @@ def _collect(roots):
     """Count, for every node reachable from ``roots``, how many edges point at it."""
     deps = {}
     stack = list(roots)
-    seen = set(stack)
+    rootset = set(stack)
     while stack:
         node = stack.pop()
         for e in node._next:
@@ -25,10 +25,10 @@ def _collect(roots):
                 if p in deps:
                     deps[p] += 1
                 else:
+                    # first sighting: count it and walk on (roots were walked already)
                     deps[p] = 1
-                if p not in seen:
-                    seen.add(p)
-                    stack.append(p)
+                    if p not in rootset:
+                        stack.append(p)
     return deps
 
 
@@ -91,13 +91,13 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, all
             _acc(leaf_buf, t, g)
             continue
         if fn._n_out == 1:
-            buf[fn] = g if fn not in buf else buf[fn] + g
+            buf[fn] = g if fn not in buf else _add(buf[fn], g)
         else:
             lst = buf.get(fn)
             if lst is None:
                 lst = buf[fn] = [None] * fn._n_out
             i = t._output_nr
-            lst[i] = g if lst[i] is None else lst[i] + g
+            lst[i] = g if lst[i] is None else _add(lst[i], g)
         if fn not in root_nodes:
             root_nodes.append(fn)
     deps = _collect(root_nodes)
@@ -186,12 +186,12 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, all
                         r = np.asarray(r)
                     if p._n_out == 1:
                         old = buf.get(p)
-                        buf[p] = r if old is None else old + r
+                        buf[p] = r if old is None else _add(old, r)
                     else:
                         lst = buf.get(p)
                         if lst is None:
                             lst = buf[p] = [None] * p._n_out
-                        lst[idx] = r if lst[idx] is None else lst[idx] + r
+                        lst[idx] = r if lst[idx] is None else _add(lst[idx], r)
                 d = deps[p] - 1
                 deps[p] = d
                 if d == 0:
@@ -240,9 +240,15 @@ def _prepare(node, g, create_graph, capture, tnodes):
     return grads
 
 
+def _add(a, b):
+    """a + b for two gradients (NumPy turns the sum of two 0-d arrays into a scalar: undo that)."""
+    s = a + b
+    return s if s.__class__ is _ARR or isinstance(s, Tensor) else np.asarray(s)
+
+
 def _acc(leaf_buf, t, g):
     old = leaf_buf.get(t)
-    leaf_buf[t] = g if old is None else old + g
+    leaf_buf[t] = g if old is None else _add(old, g)
 
 
 def _capture(capture, node, grads):
