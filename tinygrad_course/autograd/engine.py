@@ -104,6 +104,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, all
 
     capture = None
     need = None
+    tnodes = None
     if inputs is not None:
         capture = {}
         tnodes = {}
