@@ -1,0 +1,16 @@
+"""Optimizers (PyTorch's ``torch.optim``, step for step) and learning-rate schedulers,
+plus the second-order ``Newton`` and ``NewtonCG`` from the lecture's Newton slide."""
+from . import lr_scheduler
+from .adagrad import Adagrad
+from .adam import Adam, AdamW
+from .lbfgs import LBFGS
+from .nadam import NAdam
+from .newton import Newton, NewtonCG
+from .optimizer import Optimizer
+from .rmsprop import RMSprop
+from .sgd import SGD
+
+__all__ = [
+    "Optimizer", "SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "NAdam", "LBFGS",
+    "Newton", "NewtonCG", "lr_scheduler",
+]

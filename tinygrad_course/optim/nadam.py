@@ -1,0 +1,120 @@
+"""NAdam: Adam with Nesterov momentum (Dozat 2016), with PyTorch's momentum schedule."""
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable, Optional
+
+import numpy as np
+
+from .adam import _check_adam_args
+from .optimizer import (
+    Optimizer, _bump_version, _effective_grad, _lerp_, _new_state_tensor, _scalar_dtype,
+)
+
+__all__ = ["NAdam"]
+
+
+class NAdam(Optimizer):
+    r"""NAdam (``torch.optim.NAdam``).
+
+    PyTorch's update (:math:`\gamma` = ``lr``, :math:`\psi` =
+    ``momentum_decay``, :math:`\lambda` = ``weight_decay``)::
+
+        g_t = -g_t if maximize
+        if decoupled_weight_decay:  theta_{t-1} = theta_{t-1} * (1 - gamma * lambda)
+        else:                       g_t = g_t + lambda * theta_{t-1}
+        mu_t     = beta1 * (1 - 0.5 * 0.96^(t * psi))
+        mu_{t+1} = beta1 * (1 - 0.5 * 0.96^((t + 1) * psi))
+        P_t = P_{t-1} * mu_t                                    (mu_product, P_0 = 1)
+        m_t = beta1 * m_{t-1} + (1 - beta1) * g_t               (exp_avg)
+        v_t = beta2 * v_{t-1} + (1 - beta2) * g_t^2             (exp_avg_sq)
+        d_t = sqrt(v_t / (1 - beta2^t)) + eps
+        theta_t = theta_{t-1} - gamma (1 - mu_t) / (1 - P_t) * g_t / d_t
+                              - gamma mu_{t+1} / (1 - P_t mu_{t+1}) * m_t / d_t
+
+    State: ``step``, ``mu_product`` (0-d Tensors of the default scalar dtype,
+    float32 unless float64 is the default, as in PyTorch, so values agree to
+    the last bit), ``exp_avg``, ``exp_avg_sq``.
+
+    Lecture: Keras' ``Nadam(lr=0.002, schedule_decay=0.004)`` is this
+    optimizer with ``momentum_decay=schedule_decay``: "Adam with Nesterov
+    momentum", the gradient term being weighted by ``1 - mu_t`` and the
+    momentum term looking one step ahead (``mu_{t+1}``).
+    """
+
+    _buffer_keys = ("exp_avg", "exp_avg_sq")
+
+    def __init__(
+        self,
+        params: Iterable,
+        lr: float = 2e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0,
+        momentum_decay: float = 4e-3,
+        decoupled_weight_decay: bool = False,
+        *,
+        maximize: bool = False,
+    ) -> None:
+        _check_adam_args(lr, betas, eps, weight_decay)
+        if not 0.0 <= momentum_decay:
+            raise ValueError(f"Invalid momentum_decay value: {momentum_decay}")
+        defaults = {
+            "lr": lr,
+            "betas": tuple(betas),
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "momentum_decay": momentum_decay,
+            "decoupled_weight_decay": decoupled_weight_decay,
+            "maximize": maximize,
+        }
+        super().__init__(params, defaults)
+
+    def step(self, closure: Optional[Callable[[], Any]] = None):
+        """Perform one NAdam step; return the closure's loss if given."""
+        loss = self._eval_closure(closure)
+        self._check_step_inputs()
+        for group in self.param_groups:
+            lr, eps = group["lr"], group["eps"]
+            beta1, beta2 = group["betas"]
+            weight_decay, psi = group["weight_decay"], group["momentum_decay"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                w = p._data
+                state = self.state[p]
+                if len(state) == 0:
+                    state["step"] = self._step_tensor()
+                    state["mu_product"] = _new_state_tensor(np.ones((), dtype=_scalar_dtype()))
+                    state["exp_avg"] = _new_state_tensor(np.zeros_like(w))
+                    state["exp_avg_sq"] = _new_state_tensor(np.zeros_like(w))
+                step = self._incr(state)
+                bias_correction2 = 1 - beta2**step
+                if weight_decay != 0 and group["decoupled_weight_decay"]:
+                    w *= 1 - lr * weight_decay
+                    g, _ = _effective_grad(p.grad._data, w, 0, group["maximize"])
+                else:
+                    g, _ = _effective_grad(p.grad._data, w, weight_decay, group["maximize"])
+                mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * psi)))
+                mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * psi)))
+                mu_prod = state["mu_product"]._data
+                mu_prod *= mu  # in the 0-d scalar dtype, like PyTorch's tensor
+                mu_product = float(mu_prod)
+                mu_product_next = mu_product * mu_next
+                m = state["exp_avg"]._data
+                v = state["exp_avg_sq"]._data
+                _lerp_(m, g, 1 - beta1)
+                v *= beta2
+                denom = np.multiply(g, g)
+                denom *= 1 - beta2
+                v += denom
+                np.divide(v, bias_correction2, out=denom)
+                np.sqrt(denom, out=denom)
+                denom += eps
+                upd = np.divide(g, denom)
+                upd *= lr * (1.0 - mu) / (1.0 - mu_product)
+                w -= upd
+                np.divide(m, denom, out=upd)
+                upd *= lr * mu_next / (1.0 - mu_product_next)
+                w -= upd
+                _bump_version(p)
+        return loss
