@@ -203,7 +203,8 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, all
     if inputs is None:
         _Mode.enabled = create_graph
         try:
-            _accumulate_leaves(leaf_buf, create_graph)
+            foreign = {id(_owner(g)) for g in root_grads if g.__class__ is _ARR}
+            _accumulate_leaves(leaf_buf, create_graph, foreign)
         finally:
             _Mode.enabled = prev_mode
         return None
@@ -314,9 +315,10 @@ def _set_grad(t, g, create_graph):
         g = np.broadcast_to(g, t._data.shape)
     old = t._grad
     if old is None:
-        # own the buffer: the optimizer and zero_() write into .grad in place
-        if g.dtype != dt or not g.flags.writeable or g.base is not None or not g.flags.c_contiguous:
-            g = np.array(g, dtype=dt, order="C")
+        # .grad must own writable memory: the optimizer and zero_() write into it in place
+        # (sharing with other gradients is ruled out by _accumulate_leaves)
+        if g.dtype != dt or not g.flags.writeable:
+            g = np.array(g, dtype=dt)
         t._grad = Tensor._make(g)
     elif old.grad_fn is None and old._data.flags.writeable and old._data.dtype == dt:
         np.add(old._data, g, out=old._data, casting="unsafe")
@@ -325,16 +327,24 @@ def _set_grad(t, g, create_graph):
         t._grad = Tensor._make((old._data + g).astype(dt, copy=False))
 
 
-def _accumulate_leaves(leaf_buf, create_graph):
-    seen = set()
+def _owner(a):
+    """The array that owns ``a``'s memory (``a`` itself unless it is a view)."""
+    return a if a.base is None else a.base
+
+
+def _accumulate_leaves(leaf_buf, create_graph, foreign=()):
+    # a gradient may be (a view of) an array another leaf got too (``add`` hands g to both
+    # inputs, ``cat`` slices of it) or the caller's own ``gradient``: copy all but the first
+    seen = set(foreign)
     for t, g in leaf_buf.items():
         if t._hooks:
             g = _run_hooks(t._hooks, g, create_graph)
         if not create_graph and g.__class__ is _ARR:
-            # two leaves may have been handed the same array (e.g. by ``add``): never share it
-            if id(g) in seen:
+            o = id(_owner(g))
+            if o in seen:
                 g = g.copy()
-            seen.add(id(g))
+            else:
+                seen.add(o)
         _set_grad(t, g, create_graph)
 
 

@@ -168,3 +168,47 @@ def einsum(eq, *ops):
     if len(ops) == 1 and isinstance(ops[0], (list, tuple)):
         ops = tuple(ops[0])
     return Einsum.apply(eq, *ops)
+
+
+class Linear(Function):
+    """x W^T + b in one op (PyTorch's addmm): dx = g W, dW = g^T x, db = sum g.
+
+    Fused so that dW comes out in W's own (out, in) layout, contiguous, as the optimizer wants it.
+    """
+
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, x, weight, bias=None):
+        X, W = x._data, weight._data
+        if X.dtype != W.dtype or (bias is not None and bias._data.dtype != W.dtype):
+            raise RuntimeError(
+                f"linear(): expected input, weight and bias of the same dtype, got {X.dtype}, {W.dtype}"
+                + (f", {bias._data.dtype}" if bias is not None else "")
+            )
+        if W.ndim != 2 or X.ndim == 0 or X.shape[-1] != W.shape[1]:
+            rows = int(np.prod(X.shape[:-1])) if X.ndim > 1 else 1
+            raise RuntimeError(
+                f"linear(): mat1 and mat2 shapes cannot be multiplied ({rows}x{X.shape[-1] if X.ndim else 0} and "
+                f"{'x'.join(map(str, W.shape[::-1]))}) (input {tuple(X.shape)}, weight {tuple(W.shape)})"
+            )
+        out = np.matmul(X, W.T)
+        if bias is not None:
+            out += bias._data
+        n = ctx._next
+        if n:
+            ctx.save_for_backward(x if n[1] else None, weight if n[0] else None)
+            ctx._aux = (X.shape, W.shape[0])
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        x, w = ctx.saved_tensors
+        xshape, nout = ctx._aux
+        n = ctx._next
+        g2 = g.reshape(-1, nout) if len(g.shape) != 2 else g
+        gx = (g @ w) if n[0] else None
+        gw = (bw.mT(g2) @ x.reshape(-1, xshape[-1])) if n[1] else None
+        if len(n) == 2:
+            return gx, gw
+        return gx, gw, (bw.rsum(g2, 0, False) if n[2] else None)

@@ -1,0 +1,188 @@
+"""Training-step cost: ms per step of the lecture's MLP (784-512-10, batch 128, SGD) and of a
+LeNet-style conv net (1x28x28, batch 64), side by side with PyTorch (when installed) and a
+hand-written NumPy forward/backprop of the same MLP (the floor); then memory over many MLP steps.
+
+    python benchmarks/bench_training.py [--quick] [--threads N]
+
+Set --threads before NumPy's BLAS starts (it sets OMP/OPENBLAS/MKL_NUM_THREADS for you).
+"""
+import argparse
+import os
+import sys
+import time
+
+
+def _parse():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="fewer steps")
+    ap.add_argument("--threads", type=int, default=1, help="BLAS / torch threads (default 1)")
+    ap.add_argument("--memory-steps", type=int, default=1000)
+    return ap.parse_args()
+
+
+ARGS = _parse() if __name__ == "__main__" else None
+if ARGS is not None:
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(ARGS.threads)
+
+import numpy as np  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+import tinygrad_course as tc  # noqa: E402
+from tinygrad_course import nn, optim  # noqa: E402
+import tinygrad_course.nn.functional as F  # noqa: E402
+
+try:
+    import torch
+except ImportError:
+    torch = None
+
+
+def timeit(step, n):
+    step()  # warm-up
+    step()
+    t0 = time.perf_counter()
+    for _ in range(n):
+        step()
+    return (time.perf_counter() - t0) / n * 1e3
+
+
+def mlp_data(rng, batch=128):
+    return rng.standard_normal((batch, 784)).astype(np.float32), rng.integers(0, 10, batch)
+
+
+def tc_mlp_step():
+    model = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 10))
+    opt = optim.SGD(model.parameters(), lr=0.01)
+    x, y = mlp_data(np.random.default_rng(0))
+    xt, yt = tc.from_numpy(x), tc.from_numpy(y)
+
+    def step():
+        opt.zero_grad()
+        F.cross_entropy(model(xt), yt).backward()
+        opt.step()
+
+    return step
+
+
+def torch_mlp_step():
+    model = torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Linear(512, 10))
+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
+    x, y = mlp_data(np.random.default_rng(0))
+    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+
+    def step():
+        opt.zero_grad()
+        torch.nn.functional.cross_entropy(model(xt), yt).backward()
+        opt.step()
+
+    return step
+
+
+def numpy_mlp_step():
+    """The floor: the same MLP, cross-entropy and SGD written by hand (the lecture's backprop)."""
+    rng = np.random.default_rng(0)
+    W1 = (rng.standard_normal((784, 512)) * 0.03).astype(np.float32)
+    b1 = np.zeros(512, np.float32)
+    W2 = (rng.standard_normal((512, 10)) * 0.04).astype(np.float32)
+    b2 = np.zeros(10, np.float32)
+    x, y = mlp_data(rng)
+    n = len(y)
+    lr = np.float32(0.01)
+
+    def step():
+        h = x @ W1 + b1
+        a = np.maximum(h, 0)
+        z = a @ W2 + b2
+        z = z - z.max(1, keepdims=True)
+        p = np.exp(z)
+        p /= p.sum(1, keepdims=True)
+        # e^L = p - onehot(y), then e^1 = g'(h) W2^T e^L, dW = x^T e
+        p[np.arange(n), y] -= 1
+        p /= n
+        gW2 = a.T @ p
+        gb2 = p.sum(0)
+        e1 = (p @ W2.T) * (h > 0)
+        gW1 = x.T @ e1
+        gb1 = e1.sum(0)
+        W1[...] -= lr * gW1
+        b1[...] -= lr * gb1
+        W2[...] -= lr * gW2
+        b2[...] -= lr * gb2
+
+    return step
+
+
+def lenet(lib):
+    m = lib.nn
+    return m.Sequential(
+        m.Conv2d(1, 6, 5, padding=2), m.ReLU(), m.MaxPool2d(2),
+        m.Conv2d(6, 16, 5), m.ReLU(), m.MaxPool2d(2),
+        m.Flatten(), m.Linear(16 * 5 * 5, 120), m.ReLU(), m.Linear(120, 84), m.ReLU(), m.Linear(84, 10),
+    )
+
+
+def conv_step(lib):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((64, 1, 28, 28)).astype(np.float32)
+    y = rng.integers(0, 10, 64)
+    model = lenet(lib)
+    opt = lib.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    xt, yt = lib.from_numpy(x), lib.from_numpy(y)
+    ce = lib.nn.functional.cross_entropy
+
+    def step():
+        opt.zero_grad()
+        ce(model(xt), yt).backward()
+        opt.step()
+
+    return step
+
+
+def rss_mib():
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def peak_mib():
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main():
+    a = ARGS
+    n = 20 if a.quick else 100
+    if torch is not None:
+        torch.set_num_threads(a.threads)
+    print(f"threads: {a.threads}; ms per training step (lower is better), mean of {n} steps")
+    rows = [("MLP 784-512-10, batch 128", tc_mlp_step, torch_mlp_step if torch else None, numpy_mlp_step)]
+    hdr = f"{'':30s}{'tinygrad_course':>18s}{'torch':>12s}{'numpy floor':>14s}{'tc/torch':>10s}{'tc/floor':>10s}"
+    print(hdr)
+    for name, f_tc, f_torch, f_np in rows:
+        t_tc = timeit(f_tc(), n)
+        t_to = timeit(f_torch(), n) if f_torch else float("nan")
+        t_np = timeit(f_np(), n)
+        print(f"{name:30s}{t_tc:18.2f}{t_to:12.2f}{t_np:14.2f}{t_tc / t_to:10.2f}{t_tc / t_np:10.2f}")
+    nc = max(5, n // 4)
+    t_tc = timeit(conv_step(tc), nc)
+    t_to = timeit(conv_step(torch), nc) if torch else float("nan")
+    print(f"{'LeNet 1x28x28, batch 64':30s}{t_tc:18.2f}{t_to:12.2f}{'-':>14s}{t_tc / t_to:10.2f}{'-':>10s}")
+
+    steps = 200 if a.quick else a.memory_steps
+    step = tc_mlp_step()
+    for _ in range(20):
+        step()
+    after_warmup = rss_mib()
+    for _ in range(steps):
+        step()
+    print(f"\nmemory, tinygrad_course MLP: RSS after warm-up {after_warmup:.0f} MiB, after {steps} more steps "
+          f"{rss_mib():.0f} MiB (growth {rss_mib() - after_warmup:+.1f} MiB), peak {peak_mib():.0f} MiB "
+          "(this process also holds the other libraries' models; run the floor alone to compare peaks)")
+
+
+if __name__ == "__main__":
+    main()
