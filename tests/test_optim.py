@@ -782,3 +782,29 @@ def test_lbfgs_closure_that_raises_restores_params():
         warnings.simplefilter("error")
         opt.step(closure)  # works afterwards
     assert math.isfinite(float(_val(w)[0]))
+
+
+@pytest.mark.parametrize("name, kwargs", [("Adam", {"lr": 0.05}), ("LBFGS", {"max_iter": 3})])
+def test_deepcopy_of_optimizer_continues_identically(name, kwargs):
+    w = _param(W_INIT)
+    b = _param(B_INIT)
+    opt = getattr(optim, name)([w, b], **kwargs)
+    optim.lr_scheduler.StepLR(opt, step_size=2)  # wraps opt.step; must not break copying
+
+    def step(o, params):
+        def closure():
+            o.zero_grad()
+            loss = _regression_loss(tc, *params, 1.0)
+            loss.backward()
+            return loss
+        o.step(closure)
+
+    step(opt, [w, b])
+    opt2 = copy.deepcopy(opt)
+    w2, b2 = opt2.param_groups[0]["params"]
+    assert w2 is not w and set(opt2.state) <= {w2, b2}
+    for _ in range(3):
+        step(opt, [w, b])
+        step(opt2, [w2, b2])
+    np.testing.assert_array_equal(_val(w2), _val(w))
+    np.testing.assert_array_equal(_val(b2), _val(b))

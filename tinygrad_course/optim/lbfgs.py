@@ -206,6 +206,10 @@ class LBFGS(Optimizer):
             raise ValueError("LBFGS doesn't support per-parameter options (parameter groups)")
         super().add_param_group(param_group)
 
+    def _on_setstate(self) -> None:
+        self._params = self.param_groups[0]["params"]
+        self._numel_cache = None
+
     def _numel(self) -> int:
         if self._numel_cache is None:
             self._numel_cache = sum(p._data.size for p in self._params)

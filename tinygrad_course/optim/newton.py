@@ -36,6 +36,9 @@ class _SecondOrder(Optimizer):
             )
         super().add_param_group(param_group)
 
+    def _on_setstate(self) -> None:
+        self._params = self.param_groups[0]["params"]
+
     def _evaluate(self, closure):
         """Run the closure; return (loss, flat float64 gradient, differentiable grads, their params)."""
         name = type(self).__name__

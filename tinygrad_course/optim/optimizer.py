@@ -122,7 +122,7 @@ class Optimizer:
         if not isinstance(param_group, dict):
             raise TypeError(f"param_group must be a dict, but got {type(param_group).__name__}")
         if "params" not in param_group:
-            raise ValueError("param_group must have a 'params' entry")
+            raise KeyError("params: a param_group must have a 'params' entry")
         params = param_group["params"]
         if _is_tensor(params):
             params = [params]
@@ -352,6 +352,18 @@ class Optimizer:
                 g.setdefault(k, v)
         self.state = state
         self.param_groups = param_groups
+
+    # ------------------------------------------------------------------- pickle
+    def __getstate__(self) -> dict[str, Any]:
+        # as PyTorch: only what defines the optimizer (not e.g. a scheduler's step wrapper)
+        return {"defaults": self.defaults, "state": self.state, "param_groups": self.param_groups}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._on_setstate()
+
+    def _on_setstate(self) -> None:
+        """Rebuild derived attributes after unpickling (LBFGS, Newton: the parameter list)."""
 
     # ----------------------------------------------------------------- display
     def __repr__(self) -> str:
