@@ -1,0 +1,169 @@
+"""The lecture's "gradient descents a gogo": every optimizer from one start on a 2D surface.
+
+``run_race("rosenbrock")`` runs SGD, momentum, Nesterov, Adagrad, RMSprop, Adam, NAdam and
+damped Newton (``tc.optim`` classes) on a :mod:`surfaces` function, prints a table (final loss,
+steps to tolerance) and draws one PNG of their paths over the contours.
+"""
+from __future__ import annotations
+
+import math
+import os
+import time
+from typing import Dict, Iterable, Optional
+
+import numpy as np
+
+from ._mpl import MPL_MISSING, have_matplotlib
+from .surfaces import get_surface
+
+__all__ = ["run_race", "OPTIMIZERS", "LEARNING_RATES", "DEFAULT_STEPS"]
+
+OPTIMIZERS = ("SGD", "Momentum", "Nesterov", "Adagrad", "RMSprop", "Adam", "NAdam", "Newton")
+
+# Tuned by hand so that each optimizer makes visible progress from the surface's start point
+# within DEFAULT_STEPS (and none diverges); momentum methods use momentum=0.9. Newton's lr is
+# the step fraction gamma of W - gamma H^{-1} grad (with PyTorch-style damping lam I added
+# until H + lam I is positive definite: that is what turns it away from the saddle point).
+LEARNING_RATES: Dict[str, Dict[str, float]] = {
+    "rosenbrock": {"SGD": 1e-3, "Momentum": 1e-3, "Nesterov": 1e-3, "Adagrad": 0.5,
+                   "RMSprop": 3e-3, "Adam": 0.05, "NAdam": 0.02, "Newton": 1.0},
+    # pure Newton (lr=1) jumps off Beale's plateau: half steps stay in the basin
+    "beale": {"SGD": 0.01, "Momentum": 2e-3, "Nesterov": 5e-3, "Adagrad": 0.5,
+              "RMSprop": 0.01, "Adam": 0.05, "NAdam": 0.05, "Newton": 0.5},
+    "saddle": {"SGD": 0.01, "Momentum": 0.01, "Nesterov": 0.01, "Adagrad": 0.1,
+               "RMSprop": 0.01, "Adam": 0.05, "NAdam": 0.05, "Newton": 1.0},
+}
+DEFAULT_STEPS = {"rosenbrock": 3000, "beale": 3000, "saddle": 300}
+
+
+def _optimizer(name: str, params, lr: float):
+    from .. import optim
+
+    if name == "SGD":
+        return optim.SGD(params, lr=lr)
+    if name == "Momentum":
+        return optim.SGD(params, lr=lr, momentum=0.9)
+    if name == "Nesterov":
+        return optim.SGD(params, lr=lr, momentum=0.9, nesterov=True)
+    if name == "Adagrad":
+        return optim.Adagrad(params, lr=lr)
+    if name == "RMSprop":
+        return optim.RMSprop(params, lr=lr)
+    if name == "Adam":
+        return optim.Adam(params, lr=lr)
+    if name == "NAdam":
+        return optim.NAdam(params, lr=lr)
+    if name == "Newton":
+        return optim.Newton(params, lr=lr)
+    raise ValueError(f"run_race: unknown optimizer {name!r}; choose from {', '.join(OPTIMIZERS)}")
+
+
+def _inside(p: np.ndarray, bounds) -> bool:
+    (x0, x1), (y0, y1) = bounds
+    return x0 <= p[0] <= x1 and y0 <= p[1] <= y1
+
+
+def _run_one(surf, name: str, lr: float, steps: int, target: float) -> dict:
+    """Run one optimizer until ``f <= target``, divergence, leaving the bounds, or ``steps`` steps."""
+    import tinygrad_course as tc
+
+    p = tc.tensor(np.array(surf.start, dtype=np.float64), requires_grad=True)
+    opt = _optimizer(name, [p], lr)
+    second_order = name == "Newton"
+
+    def closure():
+        opt.zero_grad()
+        loss = surf(p)
+        loss.backward(create_graph=second_order)
+        return loss
+
+    path = [p._data.copy()]
+    losses = []
+    reached = None
+    status = "max steps"
+    t0 = time.perf_counter()
+    for t in range(steps + 1):
+        with tc.no_grad():
+            f = float(surf(p).item())
+        losses.append(f)
+        if not math.isfinite(f):
+            status = "diverged"
+            break
+        if f <= target:
+            reached, status = t, "reached"
+            break
+        if surf.bounds is not None and not _inside(p._data, surf.bounds):
+            status = "left the domain"
+            break
+        if t == steps:
+            break
+        opt.step(closure)
+        path.append(p._data.copy())
+    return {"lr": lr, "path": np.array(path), "losses": np.array(losses), "final_loss": losses[-1],
+            "steps_to_tol": reached, "steps": len(path) - 1, "status": status,
+            "seconds": time.perf_counter() - t0}
+
+
+def _table(surf, results: dict, tol: float, target: float) -> str:
+    goal = f"f <= {target:g}" if surf.f_min is not None else f"escape: f <= {target:g}"
+    lines = [f"race on {surf.name} from ({surf.start[0]:g}, {surf.start[1]:g}), goal {goal}",
+             f"{'optimizer':<10} {'lr':>8} {'final loss':>12} {'steps to tol':>13} {'time (s)':>9}  note"]
+    for name, r in results.items():
+        steps = "-" if r["steps_to_tol"] is None else str(r["steps_to_tol"])
+        note = "" if r["status"] == "reached" else f"{r['status']} after {r['steps']} steps"
+        lines.append(f"{name:<10} {r['lr']:>8.3g} {r['final_loss']:>12.4g} {steps:>13} "
+                     f"{r['seconds']:>9.2f}  {note}")
+    return "\n".join(lines)
+
+
+def run_race(surface: str = "rosenbrock", out=".", steps: Optional[int] = None, tol: float = 1e-4,
+             optimizers: Optional[Iterable[str]] = None, lrs: Optional[Dict[str, float]] = None,
+             plot: bool = True, verbose: bool = True) -> Dict[str, dict]:
+    """Race the optimizers on ``surface`` from one start; print a table, write ``race_<surface>.png``.
+
+    Each optimizer runs until its loss is within ``tol`` of the minimum (for the saddle: until
+    it escapes below f = -1), it diverges or leaves the domain, or ``steps`` steps (default
+    per surface in ``DEFAULT_STEPS``). Returns ``{name: {"lr", "path" (T+1, 2), "losses",
+    "final_loss", "steps_to_tol" (None if never), "steps", "status", "seconds"}}``. Without
+    matplotlib the table is printed with a hint and no PNG is written.
+
+    Example
+    -------
+    >>> results = run_race("rosenbrock", out="docs")
+    >>> results["Newton"]["steps_to_tol"]
+    """
+    surf = get_surface(surface)
+    if steps is None:
+        steps = DEFAULT_STEPS.get(surf.name, 2000)
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
+        raise ValueError(f"run_race: steps must be a positive int, got {steps!r}")
+    if not isinstance(tol, (int, float)) or isinstance(tol, bool) or not tol > 0:
+        raise ValueError(f"run_race: tol must be a positive number, got {tol!r}")
+    names = list(OPTIMIZERS if optimizers is None else optimizers)
+    for n in names:
+        if n not in OPTIMIZERS:
+            raise ValueError(f"run_race: unknown optimizer {n!r}; choose from {', '.join(OPTIMIZERS)}")
+    rates = dict(LEARNING_RATES.get(surf.name, {}))
+    rates.update(lrs or {})
+    missing = [n for n in names if n not in rates]
+    if missing:
+        raise ValueError(f"run_race: no learning rate for {', '.join(missing)} on {surf.name}; pass lrs={{...}}")
+    target = surf.target(tol)
+
+    results = {n: _run_one(surf, n, rates[n], int(steps), target) for n in names}
+    if verbose:
+        print(_table(surf, results, tol, target))
+    if plot:
+        if have_matplotlib():
+            from .plots import plot_trajectories
+
+            png = os.path.join(os.fspath(out), f"race_{surf.name}.png")
+            label = {n: (f"{n} ({r['steps_to_tol']} steps)" if r["steps_to_tol"] is not None else f"{n} (-)")
+                     for n, r in results.items()}
+            plot_trajectories(surf, {label[n]: r["path"] for n, r in results.items()}, png,
+                              title=f"{surf.name}: paths from the same start (steps to goal)")
+            if verbose:
+                print(f"wrote {png}")
+        elif verbose:
+            print("no plot: " + MPL_MISSING.format(what="the race picture"))
+    return results
