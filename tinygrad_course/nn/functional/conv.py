@@ -8,6 +8,8 @@ Why this layout: ``Unfold`` copies the sliding windows of a strided view into
 output), ``einsum`` on the view, one big ``(O, CKK) @ (CKK, N*L)`` GEMM, and the
 shift-and-add loop over kernel offsets (see benchmarks/README.md).
 """
+from functools import lru_cache
+
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
@@ -42,6 +44,19 @@ def unfold_np(x, k, d, p, s):
     return cols
 
 
+@lru_cache(maxsize=256)
+def _fold_matrix(n_out, k, n_in, s, d, p, dtype):
+    """(k*n_out, n_in) 0/1 matrix sending window entry (j, o) to input position o*s + j*d - p."""
+    m = np.zeros((k, n_out, n_in), dtype)
+    for j in range(k):
+        pos = np.arange(n_out) * s + j * d - p
+        ok = (pos >= 0) & (pos < n_in)
+        m[j, np.arange(n_out)[ok], pos[ok]] = 1
+    m = m.reshape(k * n_out, n_in)
+    m.flags.writeable = False
+    return m
+
+
 def fold_np(cols, size, k, d, p, s):
     """col2im, the adjoint of ``unfold_np``: sums each column entry back into its pixel."""
     N, CKK, L = cols.shape
@@ -51,14 +66,21 @@ def fold_np(cols, size, k, d, p, s):
     OH = (Hp - d[0] * (k[0] - 1) - 1) // s[0] + 1
     OW = (Wp - d[1] * (k[1] - 1) - 1) // s[1] + 1
     c6 = cols.reshape(N, C, k[0], k[1], OH, OW)
-    out = np.zeros((N, C, Hp, Wp), cols.dtype)
     if s[0] >= d[0] * (k[0] - 1) + 1 and s[1] >= d[1] * (k[1] - 1) + 1:
         # windows do not overlap: every pixel receives at most one value, assign through a view
+        out = np.zeros((N, C, Hp, Wp), cols.dtype)
         sN, sC, sH, sW = out.strides
         view = as_strided(out, (N, C, k[0], k[1], OH, OW), (sN, sC, sH * d[0], sW * d[1], sH * s[0], sW * s[1]))
         view[...] = c6
+    elif _separable_cheaper(N * C, k, OH, OW, H, W):
+        # small images: two GEMMs with 0/1 "fold" matrices, first along W then along H
+        mw = _fold_matrix(OW, k[1], W, s[1], d[1], p[1], cols.dtype)
+        mh = _fold_matrix(OH, k[0], H, s[0], d[0], p[0], cols.dtype)
+        r = np.ascontiguousarray(c6.transpose(0, 1, 2, 4, 3, 5)).reshape(N * C * k[0] * OH, k[1] * OW) @ mw
+        return (mh.T @ r.reshape(N * C, k[0] * OH, W)).reshape(N, C, H, W)
     else:
         # loop over the kh*kw kernel offsets (not pixels): each is one vectorised strided add
+        out = np.zeros((N, C, Hp, Wp), cols.dtype)
         hs, ws = s[0] * (OH - 1) + 1, s[1] * (OW - 1) + 1
         for i in range(k[0]):
             hi = i * d[0]
@@ -68,6 +90,14 @@ def fold_np(cols, size, k, d, p, s):
     if p[0] or p[1]:
         out = np.ascontiguousarray(out[:, :, p[0]:p[0] + H, p[1]:p[1] + W])
     return out
+
+
+def _separable_cheaper(nc, k, OH, OW, H, W):
+    """Cost model (calibrated on this machine, 1 thread): strided adds pay per row of OW elements,
+    the GEMM path pays per flop but ~20x less per unit."""
+    loop = k[0] * k[1] * nc * OH * (OW + 16)
+    gemm = 2 * nc * k[0] * OH * (k[1] * OW * W + H * W) / 20
+    return gemm < loop
 
 
 class Unfold(Function):

@@ -3,6 +3,7 @@ import numpy as np
 
 from ...autograd.function import Function
 from ...autograd.grad_mode import no_grad
+from ...autograd.ops.linalg import Linear as _FusedLinear
 from ...autograd.ops.shape import PadConstant
 from ...autograd.random import default_generator
 from ...autograd.tensor import Tensor
@@ -22,6 +23,9 @@ def linear(input, weight, bias=None):
             f"linear(): input last dimension {input.shape[-1] if input.ndim else None} does not match weight "
             f"in_features (input shape {shape_str(input.shape)}, weight shape {shape_str(weight.shape)})"
         )
+    if weight.ndim == 2 and (bias is None or (isinstance(bias, Tensor) and bias.ndim == 1)):
+        # one fused op: dW comes out contiguous in W's (out, in) layout (fast optimizer updates)
+        return _FusedLinear.apply(input, weight) if bias is None else _FusedLinear.apply(input, weight, bias)
     out = input @ weight.T if weight.ndim == 2 else input @ weight
     if bias is not None:
         out = out + bias

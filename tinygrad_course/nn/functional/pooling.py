@@ -1,5 +1,5 @@
 """Pooling: max_pool1d/2d (gradient to the arg-max, like PyTorch), avg_pool1d/2d, adaptive_avg_pool1d/2d."""
-import math
+from functools import lru_cache
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
@@ -119,24 +119,47 @@ def _max_pool2d(x, k, s, p, d, ceil_mode, op):
         fill = -np.inf if arr.dtype.kind == "f" else np.iinfo(arr.dtype).min
         arr = np.pad(arr, ((0, 0), (0, 0), ph, pw), constant_values=fill)
     win = _windows(arr, k, s, d, OH, OW)
-    # running max over the kh*kw offsets, first max wins ties (as PyTorch)
+    # running max over the kh*kw offsets, first max wins ties (as PyTorch); int8 keeps it cheap
     best = win[0].copy()
-    arg = np.zeros(best.shape, np.intp)
-    for q in range(1, win.shape[0]):
+    kk = win.shape[0]
+    arg = np.zeros(best.shape, np.int8 if kk < 128 else np.intp)
+    for q in range(1, kk):
         w = win[q]
         upd = w > best
         np.maximum(best, w, out=best)
-        arg += upd * (q - arg)
-    ki, kj = np.divmod(arg, k[1])
-    # clipped: a window whose max is -inf padding (all real entries -inf) points at a real entry
-    rows = np.clip(np.arange(OH).reshape(OH, 1) * s[0] - p[0] + ki * d[0], 0, H - 1)
-    cols = np.clip(np.arange(OW) * s[1] - p[1] + kj * d[1], 0, W - 1)
-    flat = rows * W + cols  # index into each channel's H*W (PyTorch's return_indices)
+        arg += upd * (arg.dtype.type(q) - arg)
     unique = s[0] >= d[0] * (k[0] - 1) + 1 and s[1] >= d[1] * (k[1] - 1) + 1
-    base = (np.arange(N * C, dtype=np.intp) * (H * W)).reshape(N, C, 1, 1)
-    gidx = (flat + base).reshape(-1)
+    clip = ph != (0, 0) or pw != (0, 0)
+    start, offs = _max_index_tables(N * C, H, W, OH, OW, k, s, p, d)
+    start = start.reshape(N, C, OH, OW)
+    if not clip:
+        # flat index into x = window origin + the arg-max's offset inside the window
+        gidx = (start + offs[arg]).reshape(-1)
+        flat = None
+    else:
+        ki, kj = np.divmod(arg.astype(np.intp), k[1])
+        # clipped: a window whose max is -inf padding (all real entries -inf) points at a real entry
+        rows = np.clip(np.arange(OH).reshape(OH, 1) * s[0] - p[0] + ki * d[0], 0, H - 1)
+        cols = np.clip(np.arange(OW) * s[1] - p[1] + kj * d[1], 0, W - 1)
+        flat = rows * W + cols
+        gidx = (flat + (np.arange(N * C, dtype=np.intp) * (H * W)).reshape(N, C, 1, 1)).reshape(-1)
     out = GatherFlat.apply(x, gidx, best.shape, unique, best)
-    return out, flat.astype(np.int64)
+    if flat is None:
+        # index inside each channel's H*W, as PyTorch's return_indices (only built when asked for)
+        return out, lambda: (gidx.reshape(N, C, OH, OW) - (np.arange(N * C) * (H * W)).reshape(N, C, 1, 1)).astype(np.int64)
+    return out, lambda: flat.astype(np.int64)
+
+
+@lru_cache(maxsize=64)
+def _max_index_tables(nc, H, W, OH, OW, k, s, p, d):
+    """Flat index (in the unpadded input) of each window's origin, and of each kernel offset."""
+    oh = np.arange(OH).reshape(OH, 1) * s[0] - p[0]
+    ow = np.arange(OW) * s[1] - p[1]
+    start = (np.arange(nc, dtype=np.intp) * (H * W)).reshape(nc, 1, 1) + oh * W + ow
+    offs = (np.arange(k[0]).reshape(-1, 1) * d[0] * W + np.arange(k[1]) * d[1]).reshape(-1).astype(np.intp)
+    start.flags.writeable = False
+    offs.flags.writeable = False
+    return start, offs
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
@@ -147,11 +170,12 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     batched = input.ndim == 4
     x = input if batched else input.unsqueeze(0)
     out, idx = _max_pool2d(x, k, s, p, d, ceil_mode, "max_pool2d")
+    if not return_indices:
+        return out if batched else out.squeeze(0)
+    idx = idx()
     if not batched:
         out, idx = out.squeeze(0), idx[0]
-    if return_indices:
-        return out, const(idx)
-    return out
+    return out, const(idx)
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
@@ -162,12 +186,13 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     batched = input.ndim == 3
     x = (input if batched else input.unsqueeze(0)).unsqueeze(2)
     out, idx = _max_pool2d(x, (1, k[0]), (1, s[0]), (0, p[0]), (1, d[0]), ceil_mode, "max_pool1d")
-    out, idx = out.squeeze(2), idx[:, :, 0]
+    out = out.squeeze(2)
+    if not return_indices:
+        return out if batched else out.squeeze(0)
+    idx = idx()[:, :, 0]
     if not batched:
         out, idx = out.squeeze(0), idx[0]
-    if return_indices:
-        return out, const(idx)
-    return out
+    return out, const(idx)
 
 
 def _avg_divisor(H, W, OH, OW, k, s, p, count_include_pad, divisor_override, dtype):
