@@ -1,0 +1,207 @@
+"""``tc.save`` / ``tc.load``: state dicts (and nested dicts/lists of tensors and numbers) as ``.npz``.
+
+The archive holds one ``.npy`` entry per tensor (for a flat state dict the entry names are the
+state-dict keys, so ``numpy.load(path)["fc.weight"]`` works too) plus ``__tinygrad_course__``, a
+JSON description of the nesting. No pickle is used in either direction (``allow_pickle=False``),
+so loading a file cannot run code. Writes are atomic: the archive is written to a temporary
+file in the destination folder and moved into place with ``os.replace``; if anything fails, no
+file (and no partial file) is left behind.
+"""
+import json
+import os
+import tempfile
+import zipfile
+from collections import OrderedDict
+
+import numpy as np
+
+from .autograd.tensor import Tensor
+
+__all__ = ["save", "load"]
+
+_META = "__tinygrad_course__"
+_FORMAT = "tinygrad_course.save"
+_VERSION = 1
+
+
+def _describe(path):
+    return repr(os.fspath(path)) if isinstance(path, (str, bytes, os.PathLike)) else repr(path)
+
+
+class _Encoder:
+    """Turns a nested object into a JSON tree plus a dict of arrays."""
+
+    def __init__(self, flat_names):
+        self.arrays = OrderedDict()
+        self.flat_names = flat_names
+
+    def _key(self, preferred):
+        if preferred is not None and preferred not in self.arrays and preferred != _META:
+            return preferred
+        return f"tensor_{len(self.arrays)}"
+
+    def encode(self, obj, name=None):
+        if isinstance(obj, Tensor):
+            from .nn.parameter import Parameter
+
+            key = self._key(name if self.flat_names else None)
+            self.arrays[key] = obj._data  # (np.ascontiguousarray would turn 0-d into 1-d)
+            node = {"__tensor__": key}
+            if obj.requires_grad:
+                node["requires_grad"] = True
+            if isinstance(obj, Parameter):
+                node["parameter"] = True
+            return node
+        if isinstance(obj, np.ndarray):
+            if obj.dtype.kind not in "biufc":
+                raise TypeError(f"tc.save(): cannot save a NumPy array of dtype {obj.dtype} (numeric arrays only)")
+            key = self._key(name if self.flat_names else None)
+            self.arrays[key] = obj
+            return {"__ndarray__": key}
+        if isinstance(obj, (bool, np.bool_)):
+            return bool(obj)
+        if isinstance(obj, (int, np.integer)):
+            return int(obj)
+        if isinstance(obj, (float, np.floating)):
+            f = float(obj)
+            return f if np.isfinite(f) else {"__float__": repr(f)}
+        if obj is None or isinstance(obj, str):
+            return obj
+        if isinstance(obj, dict):
+            items = [[self.encode(k), self.encode(v, k if isinstance(k, str) else None)] for k, v in obj.items()]
+            return {"__dict__": items, "ordered": isinstance(obj, OrderedDict)}
+        if isinstance(obj, tuple):
+            return {"__tuple__": [self.encode(v) for v in obj]}
+        if isinstance(obj, list):
+            return {"__list__": [self.encode(v) for v in obj]}
+        raise TypeError(
+            f"tc.save(): cannot save an object of type {type(obj).__name__}; supported: Tensors, NumPy arrays, "
+            "numbers, strings, None and dicts/lists/tuples of them (e.g. model.state_dict(), optimizer.state_dict())"
+        )
+
+
+def save(obj, f, _use_new_zipfile_serialization=True):
+    """Save a state dict (or nested dicts/lists of tensors and numbers) to ``f`` as ``.npz``.
+
+    ``f`` is a path (written atomically, the name is used as given) or a writable binary file.
+
+    >>> tc.save(model.state_dict(), "model.npz")
+    >>> model.load_state_dict(tc.load("model.npz"))
+    """
+    flat = isinstance(obj, dict) and all(isinstance(k, str) for k in obj) and \
+        all(isinstance(v, (Tensor, np.ndarray)) for v in obj.values())
+    enc = _Encoder(flat_names=flat)
+    tree = enc.encode(obj)
+    meta = json.dumps({"format": _FORMAT, "version": _VERSION, "tree": tree})
+    arrays = dict(enc.arrays)
+    arrays[_META] = np.array(meta)
+    if not isinstance(f, (str, bytes, os.PathLike)):
+        if not hasattr(f, "write"):
+            raise TypeError(f"tc.save(): f must be a path or a writable binary file, got {type(f).__name__}")
+        np.savez(f, **arrays)
+        return
+    path = os.fspath(f)
+    if isinstance(path, bytes):
+        path = os.fsdecode(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"tc.save(): the folder of {path!r} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-" + os.path.basename(path) + "-", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, **arrays)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _decode(node, npz, path, parameters):
+    if isinstance(node, dict):
+        if "__tensor__" in node or "__ndarray__" in node:
+            key = node.get("__tensor__", node.get("__ndarray__"))
+            try:
+                arr = npz[key]
+            except KeyError:
+                raise RuntimeError(f"tc.load(): {path} is corrupted: entry {key!r} is missing") from None
+            except (zipfile.BadZipFile, ValueError, OSError, EOFError) as e:
+                raise RuntimeError(f"tc.load(): {path} is truncated or corrupted (reading {key!r}: {e})") from None
+            if "__ndarray__" in node:
+                return arr
+            if node.get("parameter"):
+                return parameters(Tensor(arr), bool(node.get("requires_grad", True)))
+            t = Tensor(arr)
+            if node.get("requires_grad") and arr.dtype.kind == "f":
+                t.requires_grad_(True)
+            return t
+        if "__dict__" in node:
+            pairs = [(_decode(k, npz, path, parameters), _decode(v, npz, path, parameters)) for k, v in node["__dict__"]]
+            return OrderedDict(pairs) if node.get("ordered") else dict(pairs)
+        if "__list__" in node:
+            return [_decode(v, npz, path, parameters) for v in node["__list__"]]
+        if "__tuple__" in node:
+            return tuple(_decode(v, npz, path, parameters) for v in node["__tuple__"])
+        if "__float__" in node:
+            return float(node["__float__"])
+        raise RuntimeError(f"tc.load(): {path} is corrupted: unknown entry {sorted(node)}")
+    return node
+
+
+def load(f, map_location=None, weights_only=True, **kwargs):
+    """Load what ``tc.save`` wrote: Tensors come back as Tensors, dicts/lists as saved.
+
+    Raises FileNotFoundError for a missing file, RuntimeError naming the file for a truncated,
+    corrupted or foreign one (only archives written by ``tc.save`` are accepted).
+    """
+    if map_location not in (None, "cpu") and str(map_location) != "cpu":
+        raise RuntimeError(f"tc.load(): only map_location='cpu' is supported, got {map_location!r}")
+    path = _describe(f)
+    if isinstance(f, (str, bytes, os.PathLike)):
+        p = os.fspath(f)
+        if not os.path.exists(p):
+            raise FileNotFoundError(2, f"tc.load(): no such file: {path}", os.fsdecode(p) if isinstance(p, bytes) else p)
+        if os.path.isdir(p):
+            raise IsADirectoryError(21, f"tc.load(): {path} is a directory", p)
+    try:
+        npz = np.load(f, allow_pickle=False)
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as e:
+        why = f": {e}" if isinstance(e, (zipfile.BadZipFile, EOFError)) else ""
+        raise RuntimeError(
+            f"tc.load(): {path} is not a tinygrad_course save file (not a readable .npz archive: truncated, "
+            f"corrupted or foreign){why}"
+        ) from None
+    if not isinstance(npz, np.lib.npyio.NpzFile):
+        raise RuntimeError(f"tc.load(): {path} is a plain .npy array, not a tinygrad_course save file (use numpy.load)")
+    with npz:
+        names = set(npz.files)
+        if _META not in names:
+            hint = ""
+            if any(n.endswith("data.pkl") or "/data/" in n for n in names):
+                hint = " It looks like a PyTorch checkpoint: load it with torch.load and convert with .numpy()."
+            raise RuntimeError(
+                f"tc.load(): {path} is not a tinygrad_course save file (no {_META!r} entry; entries: "
+                f"{sorted(names)[:5]}).{hint}"
+            )
+        try:
+            meta = json.loads(str(npz[_META]))
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError) as e:
+            raise RuntimeError(f"tc.load(): {path} is truncated or corrupted: {e}") from None
+        if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
+            raise RuntimeError(f"tc.load(): {path} is not a tinygrad_course save file (unknown format marker)")
+        if meta.get("version", 0) > _VERSION:
+            raise RuntimeError(
+                f"tc.load(): {path} was written by a newer tinygrad_course (format version {meta.get('version')}, "
+                f"this one reads up to {_VERSION})"
+            )
+
+        def parameters(t, requires_grad):
+            from .nn.parameter import Parameter
+
+            return Parameter(t, requires_grad=requires_grad)
+
+        return _decode(meta.get("tree"), npz, path, parameters)
