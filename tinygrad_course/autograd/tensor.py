@@ -676,8 +676,8 @@ class Tensor:
         return (d * d).sum(axes, keepdim=keepdim) / max(n - correction, 0)
 
     def std(self, dim=None, unbiased=None, keepdim=False, correction=None):
-        """sqrt of ``var``."""
-        return self.var(dim, unbiased, keepdim, correction).sqrt()
+        """sqrt of ``var`` (gradient 0 where the std is 0, as PyTorch's)."""
+        return StdSqrt.apply(self.var(dim, unbiased, keepdim, correction))
 
     def amax(self, dim=(), keepdim=False):
         return Amax.apply(self, None if dim == () else dim, keepdim)
@@ -1403,7 +1403,7 @@ def _repr(t):
 from .random import default_generator  # noqa: E402
 from .ops.arith import Add, Sub, Mul, Div, Neg, Pow, PowT, Maximum, Minimum, Where, Clamp  # noqa: E402
 from .ops.unary import (  # noqa: E402
-    Exp, Log, Log1p, Sqrt, Rsqrt, Sin, Cos, Tanh, Sigmoid, Relu, Abs, ZeroGrad, Cast, Clone,
+    Exp, Log, Log1p, Sqrt, StdSqrt, Rsqrt, Sin, Cos, Tanh, Sigmoid, Relu, Abs, ZeroGrad, Cast, Clone,
 )
 from .ops.reduce import Sum, Mean, Amax, Amin, Prod, Norm2, Softmax, LogSoftmax  # noqa: E402
 from .ops.shape import Reshape, Permute, Expand, Index, IndexView, IndexAdd, Gather  # noqa: E402

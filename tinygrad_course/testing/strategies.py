@@ -86,11 +86,12 @@ def _representable(lo, hi, npd):
 
 def tensors(shape: Union[None, int, Shape, st.SearchStrategy] = None, dtype=_dt.float64,
             elements: Union[None, Tuple[float, float], st.SearchStrategy] = None,
-            requires_grad: bool = True) -> st.SearchStrategy:
+            requires_grad: bool = True, unique: bool = False) -> st.SearchStrategy:
     """Leaf ``Tensor``s of ``shape`` (a tuple, an int, a strategy of shapes or None for
     ``shapes()``) and ``dtype`` (float64 by default, as gradient checks want), with finite
     values drawn from ``elements`` (a strategy, or ``(lo, hi)`` bounds; default [-3, 3] for
-    floats, [-10, 10] for integers).
+    floats, [-10, 10] for integers). ``unique=True`` makes all elements distinct (e.g. to
+    avoid ties when testing ``max``).
 
     Shrinks towards small shapes and values near 0.
 
@@ -111,5 +112,5 @@ def tensors(shape: Union[None, int, Shape, st.SearchStrategy] = None, dtype=_dt.
         shape = (int(shape),)
     elif not isinstance(shape, st.SearchStrategy):
         shape = tuple(int(s) for s in shape)
-    arrays = hnp.arrays(npd, shape, elements=_elements(npd, elements))
+    arrays = hnp.arrays(npd, shape, elements=_elements(npd, elements), unique=unique)
     return arrays.map(functools.partial(tensor, requires_grad=requires_grad))

@@ -265,6 +265,9 @@ class PowT(Function):
         a, b, out = ctx.saved_tensors
         ma, mb = ctx._aux
         n = ctx._next
+        if not hasattr(a, "shape"):
+            # a Python number base (2.0 ** x): an array, so that log a below works
+            a = np.asarray(a, (out._data if hasattr(out, "_data") else out).dtype)
         with np.errstate(divide="ignore", invalid="ignore"):
             ga = bw.unb(g * b * a ** (b - 1), ma) if n[0] else None
             if n[1]:

@@ -90,6 +90,19 @@ class Sqrt(Function):
             return g / (y * 2.0)
 
 
+class StdSqrt(Sqrt):
+    """sqrt x as the last step of ``std``:  d/dx = 1/(2 sqrt x), taken as 0 where x = 0 (a
+    constant input has std 0 and, as in PyTorch, gradient 0 rather than inf/nan)."""
+
+    @staticmethod
+    def backward(ctx, g):
+        (y,) = ctx.saved_tensors
+        zero = (y if bw.is_arr(y) else y._data) == 0
+        if zero.any():
+            return bw.where(zero, 0.0, g / (bw.where(zero, 1.0, y) * 2.0))
+        return g / (y * 2.0)
+
+
 class Rsqrt(Function):
     """1/sqrt x;  d/dx = -x^(-3/2)/2."""
 
