@@ -29,7 +29,8 @@ def _to_array(data, dtype=None, default_float=False):
         if arr.dtype.kind == "U" or arr.dtype.kind == "S":
             raise TypeError("tensor(): new(): invalid data type 'str'")
         k = arr.dtype.kind
-        if not isinstance(data, np.generic):
+        # with an explicit dtype, convert once below (a float64 request must not round via float32)
+        if dtype is None and not isinstance(data, np.generic):
             if k == "f" or default_float:
                 arr = arr.astype(_dt.get_default_dtype().np)
             elif k in "iu":
