@@ -1,0 +1,104 @@
+"""Keras initializer names, filling tc Parameters in place through ``nn.init``.
+
+Fans are computed on PyTorch-layout weights (Linear (out, in), Conv2d (out, in, kh, kw)), which
+give the same fan_in / fan_out as Keras' (in, out) and (kh, kw, in, out) kernels.
+"""
+import math
+from typing import Callable, Union
+
+from ..nn import init
+
+__all__ = ["get", "glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "lecun_uniform", "lecun_normal",
+           "uniform", "normal", "zeros", "ones"]
+
+# Keras draws its "normal" variance-scaling initializers from a normal truncated at 2 std and
+# rescales std by this factor so that the truncated draw keeps the intended variance.
+_TRUNC_STD_CORRECTION = 0.87962566103423978
+
+
+def _fans(w):
+    return init._calculate_fan_in_and_fan_out(w) if w.ndim >= 2 else (w.shape[0], w.shape[0])
+
+
+def _truncated(w, std):
+    std = std / _TRUNC_STD_CORRECTION
+    return init.trunc_normal_(w, 0.0, std, -2 * std, 2 * std)
+
+
+def glorot_uniform(w):
+    """U(-a, a), a = sqrt(6 / (fan_in + fan_out)) (Keras' default kernel initializer)."""
+    fan_in, fan_out = _fans(w)
+    a = math.sqrt(6.0 / (fan_in + fan_out))
+    return init.uniform_(w, -a, a)
+
+
+def glorot_normal(w):
+    """Truncated N(0, std^2), std = sqrt(2 / (fan_in + fan_out))."""
+    fan_in, fan_out = _fans(w)
+    return _truncated(w, math.sqrt(2.0 / (fan_in + fan_out)))
+
+
+def he_uniform(w):
+    """U(-a, a), a = sqrt(6 / fan_in)."""
+    fan_in, _ = _fans(w)
+    a = math.sqrt(6.0 / fan_in)
+    return init.uniform_(w, -a, a)
+
+
+def he_normal(w):
+    """Truncated N(0, std^2), std = sqrt(2 / fan_in)."""
+    fan_in, _ = _fans(w)
+    return _truncated(w, math.sqrt(2.0 / fan_in))
+
+
+def lecun_uniform(w):
+    """U(-a, a), a = sqrt(3 / fan_in)."""
+    fan_in, _ = _fans(w)
+    a = math.sqrt(3.0 / fan_in)
+    return init.uniform_(w, -a, a)
+
+
+def lecun_normal(w):
+    """Truncated N(0, std^2), std = sqrt(1 / fan_in)."""
+    fan_in, _ = _fans(w)
+    return _truncated(w, math.sqrt(1.0 / fan_in))
+
+
+def uniform(w):
+    """U(-0.05, 0.05) (Keras' ``RandomUniform()``, the lecture's ``kernel_initializer='uniform'``)."""
+    return init.uniform_(w, -0.05, 0.05)
+
+
+def normal(w):
+    """N(0, 0.05^2) (Keras' ``RandomNormal()``)."""
+    return init.normal_(w, 0.0, 0.05)
+
+
+def zeros(w):
+    """All zeros."""
+    return init.zeros_(w)
+
+
+def ones(w):
+    """All ones."""
+    return init.ones_(w)
+
+
+_BY_NAME = {
+    "glorot_uniform": glorot_uniform, "glorot_normal": glorot_normal, "he_uniform": he_uniform,
+    "he_normal": he_normal, "lecun_uniform": lecun_uniform, "lecun_normal": lecun_normal,
+    "uniform": uniform, "random_uniform": uniform, "normal": normal, "random_normal": normal,
+    "zeros": zeros, "ones": ones,
+}
+
+
+def get(identifier: Union[str, Callable]) -> Callable:
+    """The in-place initializer for a Keras name, or a callable ``fn(param)`` returned as is."""
+    if isinstance(identifier, str):
+        fn = _BY_NAME.get(identifier)
+        if fn is None:
+            raise ValueError(f"Unknown initializer {identifier!r}; valid names: {', '.join(sorted(_BY_NAME))}")
+        return fn
+    if callable(identifier):
+        return identifier
+    raise TypeError(f"initializer must be a name or a callable, got {type(identifier).__name__}")

@@ -1,0 +1,171 @@
+"""``Layer``: a Keras layer is an ``nn.Module`` that creates its ``nn`` sub-modules on ``build``.
+
+Shapes here follow Keras: without the batch dimension inside the code, with a leading ``None`` in
+``input_shape`` / ``output_shape`` as shown by ``summary()``. Weights live in the wrapped ``nn``
+modules in PyTorch's layout; ``get_weights`` / ``set_weights`` speak Keras' layout (a Dense kernel
+is (in, out), a Conv2D kernel (kh, kw, in, out)).
+"""
+from typing import List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from ...autograd.tensor import Tensor
+from ...nn.module import Module
+from ..naming import to_snake_case, unique_name
+
+__all__ = ["Layer", "Shape", "shape_str"]
+
+Shape = Tuple[Optional[int], ...]
+
+
+def shape_str(shape: Sequence) -> str:
+    """``(None, 512)`` as Keras prints it."""
+    return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def _as_shape(shape, who: str) -> Tuple[int, ...]:
+    if isinstance(shape, int):
+        shape = (shape,)
+    try:
+        shape = tuple(None if d is None else int(d) for d in shape)
+    except TypeError:
+        raise TypeError(f"{who}: input_shape must be a tuple of ints, got {shape!r}") from None
+    if any(d is not None and d <= 0 for d in shape):
+        raise ValueError(f"{who}: input_shape must hold positive sizes, got {shape!r}")
+    return shape
+
+
+class Layer(Module):
+    """Base of the Keras layers: lazy ``build(input_shape)``, then ``call(x)`` on tc Tensors.
+
+    Subclasses define ``_build(shape)`` (create ``nn`` modules), ``compute_output_shape(shape)``,
+    ``call(x)`` and, when they hold weights, ``_keras_weights()``.
+    """
+
+    def __init__(self, name: Optional[str] = None, input_shape=None, trainable: bool = True, **kwargs):
+        super().__init__()
+        kwargs.pop("dtype", None)  # accepted for Keras compatibility; weights use the default dtype
+        if "batch_input_shape" in kwargs:
+            input_shape = tuple(kwargs.pop("batch_input_shape"))[1:]
+        if kwargs:
+            raise TypeError(f"{type(self).__name__}: unexpected keyword argument(s) {', '.join(sorted(kwargs))}")
+        self.name = name if name is not None else unique_name(to_snake_case(type(self).__name__))
+        self._input_shape_arg = None if input_shape is None else _as_shape(input_shape, self.name)
+        self.built = False
+        self._in_shape = None
+        self._out_shape = None
+        self._trainable = bool(trainable)
+
+    # ------------------------------------------------------------------ building
+    def build(self, input_shape) -> None:
+        """Create the weights for inputs of ``input_shape`` (without the batch dimension)."""
+        shape = _as_shape(input_shape, self.name)
+        out = self.compute_output_shape(shape)  # validates before anything is created
+        self._build(shape)
+        self._in_shape, self._out_shape = shape, tuple(out)
+        self.built = True
+        if not self._trainable:
+            self.trainable = False
+
+    def _build(self, shape: Tuple[int, ...]) -> None:
+        """Create sub-modules (nothing for weightless layers)."""
+
+    def compute_output_shape(self, shape: Tuple[int, ...]) -> Tuple[int, ...]:
+        """The output shape (without batch) for an input shape (without batch)."""
+        return shape
+
+    @property
+    def input_shape(self) -> Shape:
+        if not self.built:
+            raise AttributeError(f"The layer {self.name!r} has never been called and thus has no defined input shape.")
+        return (None,) + self._in_shape
+
+    @property
+    def output_shape(self) -> Shape:
+        if not self.built:
+            raise AttributeError(f"The layer {self.name!r} has never been called and thus has no defined output shape.")
+        return (None,) + self._out_shape
+
+    # ------------------------------------------------------------------- calling
+    def forward(self, x: Tensor) -> Tensor:
+        if not self.built:
+            self.build(tuple(x.shape[1:]))
+        return self.call(x)
+
+    def call(self, x: Tensor) -> Tensor:
+        return x
+
+    # Layers whose output is ``act(z)`` expose ``z`` so losses can be computed from logits.
+    final_activation = None
+
+    def pre_activation(self, x: Tensor) -> Tensor:
+        """The layer's output before its final activation (identity when it has none)."""
+        return self.call(x)
+
+    # ------------------------------------------------------------------- weights
+    def _keras_weights(self) -> List[Tuple[Tensor, Optional[Tuple[int, ...]], bool]]:
+        """``(tensor, permutation from PyTorch to Keras layout or None, trainable)`` per Keras weight."""
+        return []
+
+    @property
+    def weights(self) -> List[Tensor]:
+        return [t for t, _, _ in self._keras_weights()]
+
+    @property
+    def trainable_weights(self) -> List[Tensor]:
+        return [t for t, _, tr in self._keras_weights() if tr and self._trainable]
+
+    @property
+    def non_trainable_weights(self) -> List[Tensor]:
+        return [t for t, _, tr in self._keras_weights() if not (tr and self._trainable)]
+
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        self._trainable = bool(value)
+        for t, _, tr in self._keras_weights():
+            if tr:
+                t.requires_grad_(self._trainable)
+
+    def get_weights(self) -> List[np.ndarray]:
+        """Copies of the weights as NumPy arrays, in Keras' order and layout."""
+        return [np.array(t._data.transpose(p) if p else t._data) for t, p, _ in self._keras_weights()]
+
+    def set_weights(self, weights: Sequence) -> None:
+        """Load NumPy arrays in Keras' order and layout; everything is checked before anything is copied."""
+        own = self._keras_weights()
+        weights = list(weights)
+        if len(weights) != len(own):
+            raise ValueError(
+                f"Layer {self.name!r} expects {len(own)} weights, but the given list has {len(weights)} weights."
+            )
+        staged = []
+        for (t, p, _), w in zip(own, weights):
+            w = np.asarray(w.numpy() if isinstance(w, Tensor) else w)
+            keras_shape = tuple(t.shape[i] for i in p) if p else tuple(t.shape)
+            if w.shape != keras_shape:
+                raise ValueError(
+                    f"Layer {self.name!r} weight shape {shape_str(keras_shape)} is not compatible with "
+                    f"provided weight shape {shape_str(w.shape)}."
+                )
+            if p:
+                w = w.transpose(np.argsort(p))
+            staged.append((t, w.astype(t._data.dtype)))
+        for t, w in staged:
+            t._data[...] = w
+            t._vc[0] += 1  # in-place change, as load_state_dict does
+
+    def count_params(self) -> int:
+        """Number of scalars in the layer's weights (trainable or not)."""
+        if not self.built:
+            raise ValueError(f"You tried to call count_params on layer {self.name!r}, but the layer isn't built.")
+        return sum(int(np.prod(t.shape)) for t, _, _ in self._keras_weights())
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "trainable": self._trainable}
+
+    def extra_repr(self) -> str:
+        return f"name={self.name!r}"

@@ -1,0 +1,160 @@
+"""Dense, Activation, Dropout, Flatten, Reshape and InputLayer / Input."""
+from typing import Optional
+
+import numpy as np
+
+from ... import nn
+from ...autograd.grad_mode import no_grad
+from .. import activations, initializers
+from .base import Layer, shape_str
+
+__all__ = ["Dense", "Activation", "Dropout", "Flatten", "Reshape", "InputLayer", "Input"]
+
+
+class Dense(Layer):
+    """y = activation(x @ kernel + bias) on the last axis; wraps an ``nn.Linear``.
+
+    >>> layer = Dense(512, activation="relu", input_shape=(784,))
+    """
+
+    def __init__(self, units: int, activation=None, use_bias: bool = True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", input_shape=None, input_dim: Optional[int] = None, **kwargs):
+        if input_shape is None and input_dim is not None:
+            input_shape = (input_dim,)
+        super().__init__(input_shape=input_shape, **kwargs)
+        if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units <= 0:
+            raise ValueError(f"Dense: units must be a positive integer, got {units!r}")
+        self.units = int(units)
+        self.activation = activations.get(activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+
+    def compute_output_shape(self, shape):
+        if len(shape) < 1 or shape[-1] is None:
+            raise ValueError(f"Dense {self.name!r}: the last input dimension must be known, got input shape "
+                             f"{shape_str((None,) + tuple(shape))}")
+        return tuple(shape[:-1]) + (self.units,)
+
+    def _build(self, shape):
+        linear = nn.Linear(shape[-1], self.units, bias=self.use_bias)
+        with no_grad():
+            self.kernel_initializer(linear.weight)
+            if self.use_bias:
+                self.bias_initializer(linear.bias)
+        self.linear = linear
+
+    @property
+    def final_activation(self):
+        return self.activation
+
+    def pre_activation(self, x):
+        return self.linear(x)
+
+    def call(self, x):
+        return self.activation(self.linear(x))
+
+    def _keras_weights(self):
+        if not self.built:
+            return []
+        w = [(self.linear.weight, (1, 0), True)]
+        if self.use_bias:
+            w.append((self.linear.bias, None, True))
+        return w
+
+    def extra_repr(self):
+        return f"name={self.name!r}, units={self.units}, activation={activations.serialize(self.activation)}"
+
+
+class Activation(Layer):
+    """Applies an activation by name (``'relu'``, ``'softmax'``, ...) or a callable."""
+
+    def __init__(self, activation, **kwargs):
+        super().__init__(**kwargs)
+        self.activation = activations.get(activation)
+
+    @property
+    def final_activation(self):
+        return self.activation
+
+    def pre_activation(self, x):
+        return x
+
+    def call(self, x):
+        return self.activation(x)
+
+    def extra_repr(self):
+        return f"name={self.name!r}, activation={activations.serialize(self.activation)}"
+
+
+class Dropout(Layer):
+    """Zero each input with probability ``rate`` during training, scale the rest by 1/(1 - rate)."""
+
+    def __init__(self, rate: float, noise_shape=None, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0.0 <= rate <= 1.0:
+            raise ValueError(f"Dropout: rate must be a number in [0, 1], got {rate!r}")
+        if noise_shape is not None:
+            raise ValueError("Dropout: noise_shape is not supported (only element-wise dropout)")
+        self.rate = float(rate)
+        self.dropout = nn.Dropout(p=self.rate)
+
+    def call(self, x):
+        return self.dropout(x)
+
+    def extra_repr(self):
+        return f"name={self.name!r}, rate={self.rate}"
+
+
+class Flatten(Layer):
+    """Flatten every axis but the batch one (row-major, so channels-last images flatten as Keras does)."""
+
+    def compute_output_shape(self, shape):
+        if any(d is None for d in shape):
+            raise ValueError(f"Flatten {self.name!r}: input shape must be fully known, got {shape_str((None,) + shape)}")
+        return (int(np.prod(shape, dtype=np.int64)),)
+
+    def call(self, x):
+        return x.reshape(x.shape[0], -1)
+
+
+class Reshape(Layer):
+    """Reshape each sample to ``target_shape`` (one entry may be -1)."""
+
+    def __init__(self, target_shape, **kwargs):
+        super().__init__(**kwargs)
+        self.target_shape = tuple(int(d) for d in target_shape)
+
+    def compute_output_shape(self, shape):
+        n = int(np.prod(shape, dtype=np.int64))
+        target = list(self.target_shape)
+        if target.count(-1) > 1:
+            raise ValueError(f"Reshape {self.name!r}: at most one -1 in target_shape, got {self.target_shape}")
+        if -1 in target:
+            rest = int(np.prod([d for d in target if d != -1], dtype=np.int64))
+            if rest == 0 or n % rest:
+                raise ValueError(f"Reshape {self.name!r}: cannot reshape {shape_str(shape)} to {self.target_shape}")
+            target[target.index(-1)] = n // rest
+        if int(np.prod(target, dtype=np.int64)) != n:
+            raise ValueError(f"Reshape {self.name!r}: total size of {shape_str(shape)} ({n}) differs from "
+                             f"target_shape {self.target_shape}")
+        return tuple(target)
+
+    def call(self, x):
+        return x.reshape((x.shape[0],) + self._out_shape)
+
+
+class InputLayer(Layer):
+    """Declares the model's input shape (without batch); ``Sequential.add`` records it, adds no layer."""
+
+    def __init__(self, input_shape=None, shape=None, batch_size=None, name=None, **kwargs):
+        shape = shape if shape is not None else input_shape
+        if shape is None:
+            raise ValueError("InputLayer: give the input shape (without the batch dimension), e.g. shape=(784,)")
+        super().__init__(name=name, input_shape=shape, **kwargs)
+        self.build(self._input_shape_arg)
+
+
+def Input(shape=None, batch_size=None, name=None, **kwargs) -> InputLayer:
+    """``Input(shape=(784,))``: the input declaration for ``Sequential.add`` (Keras' functional API is not provided)."""
+    return InputLayer(shape=shape, batch_size=batch_size, name=name, **kwargs)

@@ -1,0 +1,320 @@
+"""``compile`` / ``fit`` / ``evaluate`` / ``predict``: a PyTorch training loop dressed as Keras.
+
+Each batch: ``optimizer.zero_grad()``, forward, ``loss.backward()``, ``optimizer.step()`` (then the
+decay schedule), exactly the loop one writes by hand with ``tc.nn`` and ``tc.optim``.
+"""
+import sys
+import time
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+
+from ..autograd.dtypes import get_default_dtype
+from ..autograd.factories import from_numpy
+from ..autograd.grad_mode import no_grad
+from ..autograd.random import default_generator
+from ..autograd.tensor import Tensor
+from . import losses as losses_module
+from . import metrics as metrics_module
+from . import optimizers as optimizers_module
+from .callbacks import Callback, CallbackList, History
+
+__all__ = ["TrainingMixin"]
+
+_IGNORED_COMPILE_ARGS = ("run_eagerly", "jit_compile", "steps_per_execution", "auto_scale_loss")
+
+
+def _to_array(a, what: str, where: str) -> np.ndarray:
+    if a is None:
+        raise ValueError(f"{where}(): {what} is required, got None")
+    if isinstance(a, Tensor):
+        return a.detach().numpy()
+    arr = np.asarray(a)
+    if arr.dtype.kind not in "biuf":
+        raise ValueError(f"{where}(): {what} must be a numeric array (NumPy, list or Tensor), got dtype {arr.dtype}")
+    if arr.ndim == 0:
+        raise ValueError(f"{where}(): {what} must have a batch dimension, got a scalar")
+    return arr
+
+
+def _inputs(x, where: str) -> np.ndarray:
+    x = _to_array(x, "x", where)
+    if x.dtype.kind != "f" or x.dtype != get_default_dtype().np:
+        x = x.astype(get_default_dtype().np)  # Keras casts inputs to its float type
+    return x
+
+
+def _check_lengths(x: np.ndarray, y: np.ndarray, where: str) -> None:
+    if len(x) != len(y):
+        raise ValueError(f"{where}(): Data cardinality is ambiguous: x sizes: {len(x)}, y sizes: {len(y)}. "
+                         "Make sure all arrays contain the same number of samples.")
+
+
+def _batch_size(batch_size, where: str) -> int:
+    if batch_size is None:
+        return 32
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+        raise ValueError(f"{where}(): batch_size must be a positive integer, got {batch_size!r}")
+    return int(batch_size)
+
+
+def _verbosity(verbose) -> int:
+    if verbose == "auto" or verbose is True:
+        return 1
+    if verbose in (0, 1, 2):
+        return int(verbose)
+    raise ValueError(f"verbose must be 0, 1, 2 or 'auto', got {verbose!r}")
+
+
+def _fmt(logs: Dict[str, float]) -> str:
+    return " - ".join(f"{k}: {v:.4f}" for k, v in logs.items())
+
+
+class _Progress:
+    """verbose=1: a tqdm bar per epoch (loss/metrics as postfix); verbose=2: one line per epoch; 0: silent."""
+
+    def __init__(self, verbose: int, desc: str, steps: int):
+        self.verbose, self.desc = verbose, desc
+        self.start = time.perf_counter()
+        self.bar = None
+        if verbose == 1:
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(total=steps, desc=desc, unit="batch", file=sys.stdout, leave=True, mininterval=0.2)
+
+    def update(self, logs: Dict[str, float]) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix({k: f"{v:.4f}" for k, v in logs.items()}, refresh=False)
+            self.bar.update(1)
+
+    def close(self, logs: Dict[str, float]) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix({k: f"{v:.4f}" for k, v in logs.items()}, refresh=False)
+            self.bar.close()
+        elif self.verbose == 2:
+            print(f"{self.desc} - {time.perf_counter() - self.start:.1f}s - {_fmt(logs)}", file=sys.stdout, flush=True)
+
+
+class TrainingMixin:
+    """Keras' training API for ``Sequential`` (which provides ``_forward_parts``, ``_ensure_built``, weights)."""
+
+    # ------------------------------------------------------------------ compile
+    def compile(self, optimizer="rmsprop", loss=None, metrics: Optional[Sequence] = None, loss_weights=None,
+                **kwargs) -> None:
+        """Choose the loss (name, Loss or callable), optimizer (name, Keras or ``tc.optim`` optimizer) and metrics."""
+        unknown = sorted(k for k in kwargs if k not in _IGNORED_COMPILE_ARGS)
+        if unknown:
+            raise TypeError(f"compile() got unexpected keyword argument(s): {', '.join(unknown)}")
+        if loss_weights is not None:
+            raise ValueError("compile(): loss_weights is only meaningful for multi-output models")
+        if loss is None:
+            raise ValueError("compile(): a loss is required, e.g. loss='categorical_crossentropy'; valid names: "
+                             f"{', '.join(sorted(losses_module._BY_NAME))}")
+        loss_obj = losses_module.get(loss)
+        opt = optimizers_module.get(optimizer)
+        metrics_module.get(metrics, loss_obj.kind, None)  # validate names now, resolve once the output is known
+        self.loss, self.optimizer, self._metric_ids = loss_obj, opt, metrics
+        self.compiled_loss = loss_obj
+        self._compiled = True
+        if self.built and not isinstance(opt, optimizers_module._Wrapped):
+            opt.build(self.parameters())
+
+    def _check_compiled(self, where: str) -> None:
+        if not getattr(self, "_compiled", False):
+            raise RuntimeError(f"You must call compile() before using the model: {where}() needs a loss and an optimizer.")
+
+    def _ready(self, x: np.ndarray, where: str) -> List[metrics_module.Metric]:
+        """Build from the data if needed, bind the optimizer, resolve metrics for the output shape."""
+        self._ensure_built(tuple(x.shape[1:]))
+        params = [p for p in self.parameters() if p.requires_grad]
+        opt = self.optimizer
+        if opt.torch_optimizer is None or {id(p) for p in params} != {id(p) for p in opt._params}:
+            opt.build(params)
+        return metrics_module.get(self._metric_ids, self.loss.kind, self._out_shape[-1] if self._out_shape else None)
+
+    def _targets(self, y, n: int, where: str) -> np.ndarray:
+        y = _to_array(y, "y", where)
+        return self.loss.prepare_targets(y, self._out_shape, where)
+
+    # --------------------------------------------------------------- one batch
+    def _loss_on(self, xb: np.ndarray, yb: np.ndarray):
+        out, logits, act = self._forward_parts(from_numpy(xb))
+        return self.loss.from_model(from_numpy(yb), out, logits, act), out
+
+    def _train_batch(self, xb, yb):
+        self.optimizer.zero_grad()
+        loss, out = self._loss_on(xb, yb)
+        loss.backward()
+        self.optimizer.apply()
+        return float(loss.item()), out._data
+
+    def _update_metrics(self, mets, yb, out, loss_sum, n):
+        for m in mets:
+            m.update(yb, out)
+        return {"loss": loss_sum / n, **{m.name: m.result() for m in mets}}
+
+    # --------------------------------------------------------------------- fit
+    def fit(self, x=None, y=None, batch_size: Optional[int] = None, epochs: int = 1, verbose=1,
+            callbacks: Optional[List[Callback]] = None, validation_split: float = 0.0, validation_data=None,
+            shuffle: bool = True, initial_epoch: int = 0) -> History:
+        """Train for ``epochs`` passes over (x, y) in mini-batches; returns a ``History``.
+
+        ``History.history`` holds per-epoch ``loss``, each metric (``accuracy``) and, with validation
+        data, ``val_loss`` / ``val_accuracy``. ``validation_split`` holds out the *last* fraction of the
+        data (before shuffling), as Keras does.
+        """
+        self._check_compiled("fit")
+        verbose, bs = _verbosity(verbose), _batch_size(batch_size, "fit")
+        if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
+            raise ValueError(f"fit(): epochs must be a non-negative integer, got {epochs!r}")
+        x = _inputs(x, "fit")
+        y_raw = _to_array(y, "y", "fit")
+        _check_lengths(x, y_raw, "fit")
+        if not 0.0 <= validation_split < 1.0:
+            raise ValueError(f"fit(): validation_split must be in [0, 1), got {validation_split!r}")
+        val = None
+        if validation_data is not None:
+            if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+                raise ValueError("fit(): validation_data must be a tuple (x_val, y_val)")
+            xv, yv = _inputs(validation_data[0], "fit"), _to_array(validation_data[1], "y_val", "fit")
+            _check_lengths(xv, yv, "fit")
+            val = (xv, yv)
+        elif validation_split > 0:
+            split = int(len(x) * (1.0 - validation_split))
+            if split == 0 or split == len(x):
+                raise ValueError(f"fit(): validation_split={validation_split} leaves an empty training or "
+                                 f"validation set for {len(x)} samples")
+            x, y_raw, val = x[:split], y_raw[:split], (x[split:], y_raw[split:])
+        if len(x) == 0:
+            raise ValueError("fit(): no training samples (x is empty)")
+        mets = self._ready(x, "fit")
+        y = self.loss.prepare_targets(y_raw, self._out_shape, "fit")
+        if val is not None:
+            self._ensure_built(tuple(val[0].shape[1:]))
+            val = (val[0], self.loss.prepare_targets(val[1], self._out_shape, "fit"))
+
+        history = next((cb for cb in callbacks or [] if isinstance(cb, History)), None) or History()
+        cbs = [cb for cb in callbacks or [] if cb is not history] + [history]
+        steps = -(-len(x) // bs)
+        cbl = CallbackList(cbs, self, {"verbose": verbose, "epochs": epochs, "steps": steps})
+        self.stop_training = False
+        was_training = self.training
+        cbl.call("on_train_begin", {})
+        logs: Dict[str, float] = {}
+        gen = default_generator()
+        for epoch in range(initial_epoch, epochs):
+            cbl.call("on_epoch_begin", epoch, {})
+            self.train()
+            order = gen.permutation(len(x)) if shuffle else None
+            progress = _Progress(verbose, f"Epoch {epoch + 1}/{epochs}", steps)
+            for m in mets:
+                m.reset()
+            loss_sum, seen = 0.0, 0
+            for step, start in enumerate(range(0, len(x), bs)):
+                idx = order[start:start + bs] if order is not None else slice(start, start + bs)
+                xb, yb = x[idx], y[idx]
+                cbl.call("on_train_batch_begin", step, {})
+                batch_loss, out = self._train_batch(xb, yb)
+                if not np.isfinite(batch_loss) and verbose:
+                    print(f"fit(): the loss became {batch_loss} at epoch {epoch + 1}, batch {step + 1}", flush=True)
+                loss_sum += batch_loss * len(xb)
+                seen += len(xb)
+                logs = self._update_metrics(mets, yb, out, loss_sum, seen)
+                cbl.call("on_train_batch_end", step, dict(logs))
+                progress.update(logs)
+            if val is not None:
+                val_logs = self._evaluate_arrays(val[0], val[1], bs, mets)
+                logs.update({"val_" + k: v for k, v in val_logs.items()})
+            progress.close(logs)
+            cbl.call("on_epoch_end", epoch, dict(logs))
+            if self.stop_training:
+                break
+        self.train(was_training)
+        cbl.call("on_train_end", dict(logs))
+        self.history = history
+        return history
+
+    # ---------------------------------------------------------------- evaluate
+    def _evaluate_arrays(self, x, y, bs, mets, progress: Optional[_Progress] = None) -> Dict[str, float]:
+        was_training = self.training
+        self.eval()
+        for m in mets:
+            m.reset()
+        loss_sum, logs = 0.0, {}
+        try:
+            with no_grad():
+                for start in range(0, len(x), bs):
+                    xb, yb = x[start:start + bs], y[start:start + bs]
+                    loss, out = self._loss_on(xb, yb)
+                    loss_sum += float(loss.item()) * len(xb)
+                    logs = self._update_metrics(mets, yb, out._data, loss_sum, start + len(xb))
+                    if progress is not None:
+                        progress.update(logs)
+        finally:
+            self.train(was_training)
+        return logs
+
+    def evaluate(self, x=None, y=None, batch_size: Optional[int] = None, verbose=1, return_dict: bool = False):
+        """Loss (and metrics) over (x, y) in inference mode: ``[loss, accuracy]``, or the loss alone without metrics."""
+        self._check_compiled("evaluate")
+        verbose, bs = _verbosity(verbose), _batch_size(batch_size, "evaluate")
+        x = _inputs(x, "evaluate")
+        y = _to_array(y, "y", "evaluate")
+        _check_lengths(x, y, "evaluate")
+        if len(x) == 0:
+            raise ValueError("evaluate(): no samples (x is empty)")
+        mets = self._ready(x, "evaluate")
+        y = self.loss.prepare_targets(y, self._out_shape, "evaluate")
+        progress = _Progress(verbose, "Evaluate", -(-len(x) // bs))
+        logs = self._evaluate_arrays(x, y, bs, mets, progress)
+        progress.close(logs)
+        if return_dict:
+            return logs
+        return logs["loss"] if not mets else [logs["loss"]] + [logs[m.name] for m in mets]
+
+    # ----------------------------------------------------------------- predict
+    def predict(self, x, batch_size: Optional[int] = None, verbose=0) -> np.ndarray:
+        """The model's outputs for ``x`` (inference mode, batch by batch) as a NumPy array."""
+        bs = _batch_size(batch_size, "predict")
+        verbose = _verbosity(verbose)
+        x = _inputs(x, "predict")
+        self._ensure_built(tuple(x.shape[1:]))
+        progress = _Progress(verbose, "Predict", -(-len(x) // bs))
+        was_training = self.training
+        self.eval()
+        outs = []
+        try:
+            with no_grad():
+                for start in range(0, len(x), bs):
+                    outs.append(self(from_numpy(x[start:start + bs])).numpy())
+                    progress.update({})
+        finally:
+            self.train(was_training)
+        progress.close({})
+        if not outs:
+            return np.zeros((0,) + tuple(self._out_shape), dtype=x.dtype)
+        return np.concatenate(outs)
+
+    # ---------------------------------------------------------- single batches
+    def train_on_batch(self, x, y):
+        """One optimizer step on (x, y); returns the batch loss (and metrics)."""
+        self._check_compiled("train_on_batch")
+        x = _inputs(x, "train_on_batch")
+        y = _to_array(y, "y", "train_on_batch")
+        _check_lengths(x, y, "train_on_batch")
+        mets = self._ready(x, "train_on_batch")
+        y = self.loss.prepare_targets(y, self._out_shape, "train_on_batch")
+        was_training = self.training
+        self.train()
+        loss, out = self._train_batch(x, y)
+        self.train(was_training)
+        logs = self._update_metrics(mets, y, out, loss * len(x), len(x))
+        return loss if not mets else [logs["loss"]] + [logs[m.name] for m in mets]
+
+    def test_on_batch(self, x, y):
+        """Loss (and metrics) on one batch, inference mode."""
+        return self.evaluate(x, y, batch_size=max(len(x), 1), verbose=0)
+
+    def predict_on_batch(self, x) -> np.ndarray:
+        """Outputs for one batch, inference mode."""
+        return self.predict(x, batch_size=max(len(x), 1))
