@@ -193,7 +193,7 @@ class Sequential(TrainingMixin, Module):
             i += n
             for (t, p, _), w in zip(layer._keras_weights(), chunk):
                 want = tuple(t.shape[k] for k in p) if p else tuple(t.shape)
-                got = tuple(np.shape(w.numpy() if isinstance(w, Tensor) else w))
+                got = tuple(np.shape(w.detach().numpy() if isinstance(w, Tensor) else w))
                 if got != want:
                     raise ValueError(f"Layer {layer.name!r} weight shape {shape_str(want)} is not compatible with "
                                      f"provided weight shape {shape_str(got)}.")

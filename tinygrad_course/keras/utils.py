@@ -15,7 +15,7 @@ def to_categorical(y, num_classes: Optional[int] = None, dtype: str = "float32")
     array([[1., 0., 0.],
            [0., 0., 1.]], dtype=float32)
     """
-    y = np.asarray(y.numpy() if isinstance(y, Tensor) else y)
+    y = np.asarray(y.detach().numpy() if isinstance(y, Tensor) else y)
     if y.dtype.kind == "f":
         if not np.all(np.isfinite(y)) or np.any(y != np.round(y)):
             raise ValueError("to_categorical: class labels must be integers, got non-integer values such as "
@@ -40,7 +40,7 @@ def to_categorical(y, num_classes: Optional[int] = None, dtype: str = "float32")
 
 def normalize(x, axis: int = -1, order: int = 2) -> np.ndarray:
     """x / ||x||_order along ``axis`` (zero vectors stay zero)."""
-    x = np.asarray(x.numpy() if isinstance(x, Tensor) else x)
+    x = np.asarray(x.detach().numpy() if isinstance(x, Tensor) else x)
     norm = np.atleast_1d(np.linalg.norm(x, order, axis))
     norm[norm == 0] = 1
     return x / np.expand_dims(norm, axis)

@@ -144,7 +144,7 @@ class Layer(Module):
             )
         staged = []
         for (t, p, _), w in zip(own, weights):
-            w = np.asarray(w.numpy() if isinstance(w, Tensor) else w)
+            w = np.asarray(w.detach().numpy() if isinstance(w, Tensor) else w)
             keras_shape = tuple(t.shape[i] for i in p) if p else tuple(t.shape)
             if w.shape != keras_shape:
                 raise ValueError(
