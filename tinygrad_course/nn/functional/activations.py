@@ -95,12 +95,13 @@ def relu(input, inplace=False):
 
 def relu6(input, inplace=False):
     """min(max(x, 0), 6)."""
-    return input.clamp(0.0, 6.0)
+    return hardtanh(input, 0.0, 6.0)
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
-    """clamp(x, min_val, max_val)."""
-    return input.clamp(min_val, max_val)
+    """clamp(x, min_val, max_val); the gradient is 1 strictly inside (min_val, max_val), as PyTorch."""
+    inside = (input > min_val) & (input < max_val)
+    return _tc.where(inside, input, input.detach().clamp(min_val, max_val))
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
