@@ -434,7 +434,6 @@ def test_recurrent_gradcheck(cls, kw):
     assert gradcheck(lambda inp, *ps: _flatten_out(layer(inp)), (x, *params))
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("cls", [nn.RNN, nn.LSTM, nn.GRU])
 def test_recurrent_gradgradcheck(cls):
     tc.manual_seed(0)
