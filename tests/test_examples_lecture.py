@@ -1,0 +1,130 @@
+"""Smoke tests for the lecture's examples: each runs with --quick into a temporary folder."""
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+EXAMPLES = os.path.join(ROOT, "examples")
+HAVE_DOT = shutil.which("dot") is not None
+try:
+    import matplotlib  # noqa: F401
+
+    HAVE_MPL = True
+except ImportError:
+    HAVE_MPL = False
+
+
+def run_example(name, out, *extra):
+    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""), MPLBACKEND="Agg")
+    proc = subprocess.run([sys.executable, os.path.join(EXAMPLES, name), "--quick", "--out", str(out), *extra],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0, f"{name} failed:\n{proc.stdout}\n{proc.stderr}"
+    return proc.stdout
+
+
+def load_example(name):
+    spec = importlib.util.spec_from_file_location(name, os.path.join(EXAMPLES, name + ".py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def written(out):
+    return sorted(p.name for p in out.iterdir())
+
+
+def test_perceptron(tmp_path):
+    out = run_example("perceptron.py", tmp_path)
+    acc = [float(line.rsplit(" ", 1)[1]) for line in out.splitlines() if "test accuracy" in line]
+    assert len(acc) == 2 and acc[0] >= 0.9  # X vs O is easy even in the quick run
+    assert written(tmp_path) == (["perceptron.png"] if HAVE_MPL else [])
+
+
+def test_perceptron_rule_stops_on_separable_data():
+    tc = pytest.importorskip("tinygrad_course")
+    mod = load_example("perceptron")
+    X = tc.tensor([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [0.0, 0.0]])
+    D = tc.tensor([[1.0], [0.0], [1.0], [0.0]])  # d = x_0: linearly separable
+    W, b, mistakes = mod.train_perceptrons(X, D, epochs=50)
+    assert mistakes[-1] == 0 and len(mistakes) < 50
+    np.testing.assert_array_equal(((X @ W.T + b) > 0).float().numpy(), D.numpy())
+
+
+def test_universal_approximation(tmp_path):
+    out = run_example("universal_approximation.py", tmp_path)
+    hand = [float(line.rsplit("= ", 1)[1]) for line in out.splitlines() if line.startswith("by hand")]
+    assert hand == sorted(hand, reverse=True) and hand[-1] < 0.05  # more units, smaller error
+    assert written(tmp_path) == (["universal_approximation.png"] if HAVE_MPL else [])
+
+
+def test_universal_approximation_by_hand_interpolates_at_the_knots():
+    mod = load_example("universal_approximation")
+    alpha, a, b = mod.by_hand(9)
+    knots = np.linspace(mod.A, mod.B, 9)
+    np.testing.assert_allclose(mod.relu_sum(alpha, a, b, knots), mod.f(knots), atol=1e-12)
+
+
+def test_backprop_by_hand_asserts_equality_with_the_tape(tmp_path):
+    out = run_example("backprop_by_hand.py", tmp_path)
+    assert "OK: the hand-derived error signals give exactly the tape's gradients" in out
+    assert "dL/dW^1 by hand" in out and "dL/dW^1 from the tape" in out
+    assert written(tmp_path) == (["backprop_by_hand.svg"] if HAVE_DOT else ["backprop_by_hand.gv"])
+
+
+def test_backprop_by_hand_formulas_match_the_tape_on_other_inputs():
+    mod = load_example("backprop_by_hand")
+    rng = np.random.default_rng(42)
+    Ws = [rng.standard_normal((mod.SIZES[i + 1], mod.SIZES[i])) for i in range(3)]
+    x0, y = rng.standard_normal((3, 7)), rng.integers(0, 2, (1, 7)).astype(np.float64)
+    L, hand = mod.by_hand(Ws, x0, y)
+    loss, W = mod.by_tape(Ws, x0, y)
+    assert loss.item() == pytest.approx(L, rel=1e-12)
+    for l in range(3):
+        np.testing.assert_allclose(W[l].grad.numpy(), hand[l], rtol=1e-10, atol=1e-14)
+
+
+def test_gradient_descent_variants(tmp_path):
+    out = run_example("gradient_descent_variants.py", tmp_path)
+    for name in ("batch GD", "mini-batch GD (B=32)", "stochastic GD (B=1)"):
+        assert name in out
+    assert written(tmp_path) == (["gradient_descent_variants.png"] if HAVE_MPL else [])
+
+
+@pytest.mark.slow
+def test_optimizers(tmp_path):
+    out = run_example("optimizers.py", tmp_path)
+    assert out.count("race on ") == 3 and "MLP 64-64-10 on digits" in out
+    for name in ("SGD", "Momentum", "Nesterov", "Adagrad", "RMSprop", "Adam", "NAdam"):
+        assert f"\n{name} " in out
+    expected = ["optimizers_digits.png", "race_beale.png", "race_rosenbrock.png", "race_saddle.png"]
+    assert written(tmp_path) == (expected if HAVE_MPL else [])
+
+
+@pytest.mark.slow
+def test_newton_vs_gd(tmp_path):
+    out = run_example("newton_vs_gd.py", tmp_path)
+    rows = {line.split()[0]: line.split() for line in out.splitlines()
+            if line.split() and line.split()[0] in ("GD", "Newton", "NewtonCG", "L-BFGS")}
+    assert set(rows) == {"GD", "Newton", "NewtonCG", "L-BFGS"}
+    assert int(rows["Newton"][1]) <= 10 and int(rows["NewtonCG"][1]) <= 10  # quadratic convergence
+    assert written(tmp_path) == (["newton_vs_gd.png"] if HAVE_MPL else [])
+
+
+def test_custom_function_bug_is_caught_and_shrunk_then_fixed(tmp_path):
+    out = run_example("custom_function.py", tmp_path)
+    caught = out.split("1) the buggy backward", 1)[1].split("2) the fixed backward", 1)[0]
+    assert "caught: check_gradients(BuggyLogSumExp.apply): gradcheck failed" in caught
+    assert "Smallest failing input" in caught and "Jacobian mismatch" in caught
+    assert "gradcheck passed" in out and "gradgradcheck passed" in out
+    assert written(tmp_path) == (["custom_function.svg"] if HAVE_DOT else ["custom_function.gv"])
+
+
+def test_draw_graph_example(tmp_path):
+    out = run_example("draw_graph.py", tmp_path)
+    assert "0.weight" in out and "|grad| =" in out
+    assert written(tmp_path) == (["graph_mlp.png", "graph_mlp.svg"] if HAVE_DOT else ["graph_mlp.gv"])
