@@ -41,6 +41,9 @@ def save(fig, path, dpi: int = 90) -> str:
     os.close(fd)
     try:
         fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format=ext[1:])
+        from .render import default_file_mode
+
+        os.chmod(tmp, default_file_mode())
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

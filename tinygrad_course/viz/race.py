@@ -160,7 +160,7 @@ def run_race(surface: str = "rosenbrock", out=".", steps: Optional[int] = None, 
             png = os.path.join(os.fspath(out), f"race_{surf.name}.png")
             label = {n: (f"{n} ({r['steps_to_tol']} steps)" if r["steps_to_tol"] is not None else f"{n} (-)")
                      for n, r in results.items()}
-            plot_trajectories(surf, {label[n]: r["path"] for n, r in results.items()}, png,
+            plot_trajectories(surf, {label[n]: r["path"] for n, r in results.items()}, png, levels=20, dpi=80,
                               title=f"{surf.name}: paths from the same start (steps to goal)")
             if verbose:
                 print(f"wrote {png}")

@@ -14,6 +14,13 @@ DOT_MISSING = (
 )
 
 
+def default_file_mode() -> int:
+    """The mode ``open()`` would give a new file (0o666 minus the umask); mkstemp's is 0o600."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def render(graph, path, format: str = "svg") -> str:
     """Render ``graph`` (a ``graphviz.Digraph``, e.g. from ``draw_graph``) to ``path``; return the path.
 
@@ -49,6 +56,7 @@ def render(graph, path, format: str = "svg") -> str:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        os.chmod(tmp, default_file_mode())
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
