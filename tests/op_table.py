@@ -13,6 +13,7 @@ from typing import Any, Callable, Dict, Optional, Tuple
 
 import numpy as np
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import tinygrad_course as tc
 from tinygrad_course.testing import broadcastable_shapes, shapes, tensors
@@ -465,9 +466,7 @@ def gather_case(draw):
 
 @st.composite
 def where_case(draw, n=2):
-    base = draw(small_shapes())
-    sc = draw(broadcastable_shapes(base, max_dims=3, max_side=3))
-    sb = draw(broadcastable_shapes(base, max_dims=3, max_side=3))
+    sc, base, sb = draw(hnp.mutually_broadcastable_shapes(num_shapes=3, max_dims=3, max_side=3)).input_shapes
     cond = draw(arrays(sc, st.booleans().map(float))).astype(bool)
     xs = (draw(arrays(base)), draw(arrays(sb)))
     return Case(xs[:n], {"cond": cond})

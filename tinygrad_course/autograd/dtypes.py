@@ -103,7 +103,7 @@ def result_type(a, b):
             # the dimensioned one wins unless the 0-d one is of a higher category
             dim_d, zero_d = (db, da) if za else (da, db)
             if _category(zero_d) > _category(dim_d):
-                return _default["float"].np if _category(zero_d) == 2 and _category(dim_d) < 2 else zero_d
+                return zero_d
             return dim_d
         if ca != cb:
             return da if ca > cb else db

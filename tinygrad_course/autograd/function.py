@@ -274,7 +274,13 @@ class Function(metaclass=FunctionMeta):
             # the common case, kept short: one array output
             t = _new_tensor(Tensor)
             t._data = out
-            t._vc = args[0]._vc if cls._view and out.base is not None else [0]
+            if cls._view and out.base is not None and _may_share(out, args[0]._data):
+                # a view: it shares its base's version counter and, in grad mode, knows its base
+                t._vc = args[0]._vc
+                if _Mode.enabled:
+                    _register_view(t, args[0], cls, args[1:])
+            else:
+                t._vc = [0]
             if nxt is None:
                 ctx._saved = None
                 t._rg = False
@@ -322,10 +328,14 @@ def _as_array(o, cls):
 def _wrap_outputs(cls, ctx, outs, nxt, args):
     arrays = [_as_array(o, cls) for o in outs]
     # a view shares its base's version counter, so in-place changes through it are seen
-    vc = args[0]._vc if cls._view and arrays[0] is not None and arrays[0].base is not None else None
+    is_view = cls._view and arrays[0] is not None and arrays[0].base is not None and _may_share(arrays[0], args[0]._data)
+    vc = args[0]._vc if is_view else None
     if nxt is None:
         ctx._saved = None
-        return [None if a is None else Tensor._make(a, False, None, 0, vc) for a in arrays]
+        res = [None if a is None else Tensor._make(a, False, None, 0, vc) for a in arrays]
+        if is_view and _Mode.enabled:
+            _register_view(res[0], args[0], cls, args[1:])
+        return res
     if len(arrays) > 1:
         ctx._n_out = len(arrays)
         ctx._special = True
@@ -338,6 +348,8 @@ def _wrap_outputs(cls, ctx, outs, nxt, args):
             continue
         diff = a.dtype.kind == "f" and not (nondiff and any(o is n for n in nondiff))
         res.append(Tensor._make(a, diff, ctx if diff else None, i, vc if i == 0 else None))
+    if is_view and res[0] is not None:
+        _register_view(res[0], args[0], cls, args[1:])
     saved = ctx._saved
     if saved is not None:
         for j, sv in enumerate(saved):
@@ -348,9 +360,13 @@ def _wrap_outputs(cls, ctx, outs, nxt, args):
     if _Mode.anomaly:
         from .anomaly import check_forward
 
-        ctx._trace = "".join(traceback.format_stack()[:-3])
+        # the last frames are the user's; the ones above are the test runner's or the REPL's
+        ctx._trace = "".join(traceback.format_stack()[-13:-3])
         check_forward(ctx, arrays)
     return res
 
 
 from .tensor import Tensor  # noqa: E402  (circular: Tensor methods call Functions)
+from .views import register as _register_view  # noqa: E402
+
+_may_share = np.may_share_memory

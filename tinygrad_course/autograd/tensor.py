@@ -664,6 +664,8 @@ class Tensor:
 
     def var(self, dim=None, unbiased=None, keepdim=False, correction=None):
         """sum (x - mean)^2 / (N - correction); ``unbiased=True`` means correction 1 (the default)."""
+        if not self.is_floating_point():
+            raise RuntimeError(f"var(): std and var only support floating point and complex dtypes (got {self.dtype})")
         if correction is None:
             correction = 1 if unbiased is None or unbiased else 0
         elif unbiased is not None:
@@ -985,12 +987,23 @@ class Tensor:
                 v = Tensor._make(np.asarray(v, self._data.dtype))
             # out of place on a snapshot, then write back: x[idx] = v differentiates in x and v
             mask_shape = self._data[idx].shape
-            keep = Tensor._make(np.ones(self.shape, self._data.dtype))
-            keep._data[idx] = 0
+            covered = np.zeros(self.shape, bool)
+            covered[idx] = True
             snap = self._snapshot()
-            vb = v.expand(mask_shape) if v.shape != mask_shape else v
-            new = snap * keep + IndexAdd.apply(vb, self.shape, idx, basic)
-            self._adopt(new)
+            if v.ndim > len(mask_shape) and all(s == 1 for s in v.shape[: v.ndim - len(mask_shape)]):
+                v = v.reshape(v.shape[v.ndim - len(mask_shape):])  # leading 1s are dropped, as PyTorch does
+            try:
+                vb = v.expand(mask_shape) if v.shape != mask_shape else v
+            except RuntimeError:
+                raise RuntimeError(
+                    f"__setitem__: shape mismatch: value tensor of shape {list(v.shape)} cannot be broadcast to "
+                    f"indexing result of shape {list(mask_shape)}"
+                ) from None
+            if vb.dtype != self.dtype:
+                vb = vb.to(self.dtype)
+            # where, not snap * (1 - covered): an inf/nan being overwritten must not leak into the result
+            new = where(Tensor._make(covered), IndexAdd.apply(vb, self.shape, idx, basic), snap)
+            self._adopt(new, "__setitem__")
             return
         try:
             self._data[idx] = _arr(value)
@@ -1044,30 +1057,51 @@ class Tensor:
 
     # ---- in place ------------------------------------------------------------------------
     def _check_inplace(self, op):
-        if _Mode.enabled and self._rg and self.grad_fn is None:
+        if not _Mode.enabled:
+            return
+        if self._rg and self.grad_fn is None:
             raise RuntimeError(
                 f"{op}: a leaf Variable that requires grad is being used in an in-place operation."
+            )
+        base = _views.base_of(self) if "_view_of" in self.__dict__ else None
+        if base is not None and base._rg and base.grad_fn is None:
+            raise RuntimeError(
+                f"{op}: a view of a leaf Variable that requires grad is being used in an in-place operation "
+                f"(view of shape {tuple(self.shape)} of a leaf of shape {tuple(base.shape)})."
             )
 
     def _snapshot(self):
         """This tensor's current value and history as a separate tensor (for in-place ops)."""
         return Tensor._make(self._data.copy(), self._rg, self.grad_fn, self._output_nr)
 
-    def _adopt(self, new):
-        """Become ``new`` in place: same object, new values and history."""
-        try:
-            np.copyto(self._data, new._data, casting="same_kind")
-        except (TypeError, ValueError) as e:
-            raise RuntimeError(f"in-place operation: {e}") from None
-        self.grad_fn = new.grad_fn
-        self._output_nr = new._output_nr
-        self._rg = new._rg
-        self._vc[0] += 1
+    def _adopt(self, new, op="in-place operation"):
+        """Become ``new`` in place: same object, new values and history (through a view, the
+        base's history is rewritten; see ``views.py``)."""
+        if new.shape != self._data.shape:
+            raise RuntimeError(
+                f"{op}: output with shape {list(self._data.shape)} doesn't match the broadcast shape {list(new.shape)}"
+            )
+        if not self._data.flags.writeable:
+            raise RuntimeError(
+                f"{op}: unsupported operation: more than one element of the written-to tensor (shape "
+                f"{tuple(self.shape)}) refers to a single memory location (an expand()ed view). Please clone() "
+                "the tensor before performing the operation."
+            )
+        if new._data.dtype != self._data.dtype:
+            if not np.can_cast(new._data.dtype, self._data.dtype, "same_kind"):
+                raise RuntimeError(
+                    f"{op}: result type {new.dtype} can't be cast to the desired output type {self.dtype}"
+                )
+            new = new.to(self.dtype)
+        if "_view_of" in self.__dict__:
+            _views.write_through(self, new)
+        else:
+            _views.adopt(self, new)
 
     def _inplace(self, op, fn, *args):
         self._check_inplace(op)
         if _Mode.enabled and (self._rg or any(getattr(a, "_rg", False) for a in args)):
-            self._adopt(fn(self._snapshot(), *args))
+            self._adopt(fn(self._snapshot(), *args), op)
             return self
         prev = _Mode.enabled
         _Mode.enabled = False
@@ -1141,7 +1175,7 @@ class Tensor:
     def _fill(self, op, arr):
         self._check_inplace(op)
         if _Mode.enabled and self._rg:
-            self._adopt(_constant_like(self, arr))
+            self._adopt(_constant_like(self, arr), op)
             return self
         try:
             np.copyto(self._data, arr, casting="unsafe")
@@ -1167,7 +1201,7 @@ class Tensor:
             ) from None
         if _Mode.enabled and getattr(src, "_rg", False):
             self._check_inplace("copy_")
-            self._adopt((src.to(self.dtype) if src.dtype != self.dtype else src).expand(self.shape) + 0.0)
+            self._adopt((src.to(self.dtype) if src.dtype != self.dtype else src).expand(self.shape) + 0.0, "copy_")
             return self
         return self._fill("copy_", s)
 
@@ -1357,6 +1391,9 @@ def _norm_index(idx, t):
             raise TypeError(
                 f"only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices (got {type(i).__name__})"
             )
+    if basic and not any(i is Ellipsis for i in out):
+        # x[0, ...] is a 0-d view where x[0] would be a NumPy scalar (a copy): keep views views
+        out.append(Ellipsis)
     return tuple(out), basic
 
 
@@ -1402,6 +1439,7 @@ def _repr(t):
 
 
 from .random import default_generator  # noqa: E402
+from . import views as _views  # noqa: E402
 from .ops.arith import Add, Sub, Mul, Div, Neg, Pow, PowT, Maximum, Minimum, Where, Clamp  # noqa: E402
 from .ops.unary import (  # noqa: E402
     Exp, Log, Log1p, Sqrt, StdSqrt, Rsqrt, Sin, Cos, Tanh, Sigmoid, Relu, Abs, ZeroGrad, Cast, Clone,

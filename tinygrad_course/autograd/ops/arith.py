@@ -76,6 +76,11 @@ def metas(a, b, out, n):
     return None if ma is None and mb is None else (ma, mb)
 
 
+def _kind(v):
+    """NumPy's dtype kind of an operand (Python numbers: 'f' for float, 'i' for int/bool)."""
+    return v.dtype.kind if v.__class__ is _A else ("f" if isinstance(v, float) else "i")
+
+
 def _shape_error(op, x, y):
     return RuntimeError(
         f"{op}(): the size of tensor a {tuple(np.shape(x))} must match the size of tensor b "
@@ -177,9 +182,10 @@ class Div(Function):
     @staticmethod
     def forward(ctx, a, b):
         x, y = prep(a, b, "div")
-        if (x.dtype.kind if x.__class__ is _A else "f") != "f" and (y.dtype.kind if y.__class__ is _A else "f") != "f":
-            # integer / integer is a float in PyTorch
-            x = np.asarray(x).astype(get_default_dtype().np)
+        if _kind(x) != "f" and _kind(y) != "f":
+            # integer / integer is a float of the default dtype in PyTorch
+            d = get_default_dtype().np
+            x, y = np.asarray(x).astype(d), np.asarray(y).astype(d)
         with np.errstate(divide="ignore", invalid="ignore"):
             out = _binary(np.true_divide, "div", x, y)
         n = ctx._next

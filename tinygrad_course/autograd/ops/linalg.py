@@ -8,6 +8,12 @@ from .arith import prep, meta
 from . import bw
 
 
+def _dtn(x):
+    from ..dtypes import _BY_NP
+
+    return _BY_NP.get(x.dtype, x.dtype)
+
+
 def _mm_shapes(x, y):
     return f"{'x'.join(map(str, x.shape))} and {'x'.join(map(str, y.shape))}"
 
@@ -19,10 +25,18 @@ class MatMul(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        x, y = prep(a, b, "matmul")
+        x, y = getattr(a, "_data", None), getattr(b, "_data", None)
+        if x is None or y is None:
+            x, y = prep(a, b, "matmul")  # an array or list operand takes the tensor's dtype
         if x.ndim == 0 or y.ndim == 0:
             raise RuntimeError(
                 f"matmul(): both arguments to matmul need to be at least 1D, but they are {x.ndim}D and {y.ndim}D"
+            )
+        if x.dtype != y.dtype:
+            # as PyTorch: no silent promotion (a float64 operand would make the whole product float64)
+            raise RuntimeError(
+                f"matmul(): expected both operands to have the same dtype, but got {_dtn(x)} and {_dtn(y)} "
+                f"(shapes {tuple(x.shape)} and {tuple(y.shape)}); convert one with .to(dtype)"
             )
         kx = x.shape[-1]
         ky = y.shape[-2] if y.ndim > 1 else y.shape[0]
@@ -120,8 +134,12 @@ class Einsum(Function):
         arrs = [t._data for t in tensors]
         ins, out_s = parse_einsum(eq, [x.shape for x in arrs])
         dt = arrs[0].dtype
-        for x in arrs[1:]:
-            dt = np.result_type(dt, x.dtype) if x.dtype != dt else dt
+        for k, x in enumerate(arrs[1:]):
+            if x.dtype != dt:
+                raise RuntimeError(
+                    f"einsum(): expected all operands to have the same dtype, but operand 0 is {_dtn(arrs[0])} and "
+                    f"operand {k + 1} is {_dtn(x)}"
+                )
         full = ",".join(ins) + "->" + out_s
         try:
             out = np.einsum(full, *[x.astype(dt, copy=False) for x in arrs], optimize=len(arrs) > 2)

@@ -1,0 +1,108 @@
+"""Views and in-place ops (PyTorch's view + in-place semantics, done in Python).
+
+A view (``reshape``, ``transpose``, basic indexing, ...) made in grad mode remembers its base
+tensor and the chain of view ops that made it. Then:
+
+- an in-place op through a view rewrites the *base's* history: the base becomes
+  ``where(covered, scatter(new view values), old base)``, so gradients reach everything that
+  flowed into the base and into the new values (PyTorch's ``CopySlices``);
+- after any recorded in-place change of a base, its live views get a fresh history, the view
+  chain replayed on the new base, so using an old view afterwards differentiates correctly.
+"""
+import weakref
+
+import numpy as np
+
+_PRUNE_AT = 64  # a base's list of weakrefs to its views is cleaned when it reaches this size
+
+
+def register(t, src, cls, extra):
+    """Record that ``t = cls.apply(src, *extra)`` is a view (called by ``Function.apply``)."""
+    vo = src.__dict__.get("_view_of")
+    base, chain = (src, ()) if vo is None else vo
+    t.__dict__["_view_of"] = (base, chain + ((cls, extra),))
+    if base._rg and base.grad_fn is None:
+        # a leaf that requires grad: in-place changes through its views are refused anyway
+        return
+    d = base.__dict__
+    views = d.get("_views")
+    if views is None:
+        d["_views"] = [weakref.ref(t)]
+        return
+    views.append(weakref.ref(t))
+    if len(views) >= d.get("_views_cap", _PRUNE_AT):
+        views[:] = [r for r in views if r() is not None]
+        d["_views_cap"] = max(_PRUNE_AT, 2 * len(views))
+
+
+def base_of(t):
+    """The tensor ``t`` is a recorded view of, or None."""
+    vo = t.__dict__.get("_view_of")
+    return None if vo is None else vo[0]
+
+
+def _positions(base, chain):
+    """For each element of the view, its flat (C-order) position in the base."""
+    from .function import Node
+    from .tensor import Tensor
+
+    ctx = Node.__new__(Node)
+    ctx._next = ()  # forward without recording
+    pos = np.arange(base._data.size).reshape(base._data.shape)
+    for cls, extra in chain:
+        pos = np.asarray(cls.forward(ctx, Tensor._make(pos), *extra))
+    return pos
+
+
+def replay(base, chain):
+    """The view made from ``base`` by the recorded chain of view ops (recorded anew)."""
+    cur = base
+    for cls, extra in chain:
+        cur = cls.apply(cur, *extra)
+    return cur
+
+
+def write_through(view, new):
+    """In-place op on a view: give its base the history of ``base with the view's elements
+    replaced by new``, write the values, and refresh the histories of the base's views."""
+    from .ops.arith import Where
+    from .ops.shape import IndexAdd
+    from .tensor import Tensor
+
+    base, chain = view.__dict__["_view_of"]
+    pos = _positions(base, chain).reshape(-1)
+    n = base._data.size
+    covered = np.zeros(n, bool)
+    covered[pos] = True
+    placed = IndexAdd.apply(new.reshape(-1), (n,), (pos,), False).reshape(base._data.shape)
+    old = base._snapshot()
+    new_base = Where.apply(Tensor._make(covered.reshape(base._data.shape)), placed, old)
+    adopt(base, new_base)
+
+
+def adopt(t, new):
+    """``t`` takes ``new``'s values and history (same object), then its views are refreshed."""
+    try:
+        np.copyto(t._data, new._data, casting="same_kind")
+    except (TypeError, ValueError) as e:
+        raise RuntimeError(f"in-place operation: {e}") from None
+    t.grad_fn = new.grad_fn
+    t._output_nr = new._output_nr
+    t._rg = new._rg
+    t._vc[0] += 1
+    refresh_views(t)
+
+
+def refresh_views(base):
+    """Give every live view of ``base`` the history of its view chain replayed on ``base``."""
+    views = base.__dict__.get("_views")
+    if not views:
+        return
+    for ref in list(views):
+        v = ref()
+        if v is None:
+            continue
+        r = replay(base, v.__dict__["_view_of"][1])
+        v.grad_fn = r.grad_fn
+        v._output_nr = r._output_nr
+        v._rg = r._rg
