@@ -171,17 +171,15 @@ def _collapse(tape: _Tape, max_nodes: int, extra: int):
     run_labels: Dict[int, str] = {}
     if len(tape) + extra <= max_nodes:
         return group, run_labels
-    for same_op in (True, False):
-        runs = _runs(tape, same_op)
-        drawn = len(tape) + extra - sum(len(r) - 1 for r in runs)
-        if drawn <= max_nodes or not same_op:
-            for run in runs:
-                head = run[-1]  # keyed by the op nearest the output
-                for i in run:
-                    group[i] = head
-                run_labels[head] = f"{_run_label(tape, run)}\n(collapsed run of {len(run):,} ops)"
-            return group, run_labels
-    return group, run_labels  # pragma: no cover - the loop always returns
+    runs = _runs(tape, same_op=True)
+    if len(tape) + extra - sum(len(r) - 1 for r in runs) > max_nodes:
+        runs = _runs(tape, same_op=False)  # runs of mixed ops contain the same-op runs
+    for run in runs:
+        head = run[-1]  # keyed by the op nearest the output
+        for i in run:
+            group[i] = head
+        run_labels[head] = f"{_run_label(tape, run)}\n(collapsed run of {len(run):,} ops)"
+    return group, run_labels
 
 
 def draw_graph(tensor: Union[Tensor, Sequence[Tensor]], params: Optional[dict] = None,
@@ -299,7 +297,7 @@ def draw_graph(tensor: Union[Tensor, Sequence[Tensor]], params: Optional[dict] =
         g.node(oid, _tensor_label(t, title, show_grads and t.grad_fn is None, value=True),
                shape="ellipse", fillcolor=OUTPUT_COLOR)
         if t.grad_fn is not None:
-            r = group[tape.roots[[x for x in roots].index(t.grad_fn)]]
+            r = group[tape.roots[roots.index(t.grad_fn)]]
             if r in drawn:
                 g.edge(node_id(r), oid)
     return g

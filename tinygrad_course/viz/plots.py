@@ -89,10 +89,12 @@ def plot_trajectories(surface, paths: Mapping[str, Sequence], path=None, *, doma
         name = surf.name
     elif callable(surface):
         if domain is None:
-            raise ValueError("plot_trajectories: a surface given as a function needs domain=((xmin, xmax), (ymin, ymax))")
+            raise ValueError("plot_trajectories: a surface given as a function needs "
+                             "domain=((xmin, xmax), (ymin, ymax))")
         fn, dom, minima, f_min, log, name = surface, domain, (), None, False, getattr(surface, "__name__", "")
     else:
-        raise TypeError(f"plot_trajectories: surface must be a name, a Surface or a function, got {type(surface).__name__}")
+        raise TypeError("plot_trajectories: surface must be a name, a Surface or a function, "
+                        f"got {type(surface).__name__}")
     if not isinstance(paths, Mapping):
         raise TypeError(f"plot_trajectories: paths must be a dict name -> (T, 2) points, got {type(paths).__name__}")
     arrays = {}

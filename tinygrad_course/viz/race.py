@@ -104,7 +104,7 @@ def _run_one(surf, name: str, lr: float, steps: int, target: float) -> dict:
             "seconds": time.perf_counter() - t0}
 
 
-def _table(surf, results: dict, tol: float, target: float) -> str:
+def _table(surf, results: dict, target: float) -> str:
     goal = f"f <= {target:g}" if surf.f_min is not None else f"escape: f <= {target:g}"
     lines = [f"race on {surf.name} from ({surf.start[0]:g}, {surf.start[1]:g}), goal {goal}",
              f"{'optimizer':<10} {'lr':>8} {'final loss':>12} {'steps to tol':>13} {'time (s)':>9}  note"]
@@ -152,7 +152,7 @@ def run_race(surface: str = "rosenbrock", out=".", steps: Optional[int] = None, 
 
     results = {n: _run_one(surf, n, rates[n], int(steps), target) for n in names}
     if verbose:
-        print(_table(surf, results, tol, target))
+        print(_table(surf, results, target))
     if plot:
         if have_matplotlib():
             from .plots import plot_trajectories
