@@ -98,13 +98,9 @@ def main(argv=None):
             print(f"{'':24s}tinygrad_course / torch = {row[0] / row[1]:.2f}")
     deep = [100_000] if a.quick else [100_000, 1_000_000]
     print("\nseconds for a long chain (forward + backward), 16 elements")
-    for d in deep:
-        row = []
-        for name, fn in libs:
-            if d >= 1_000_000 and name.startswith("torch"):
-                row.append(float("nan"))  # torch's recursion-free engine is fine, but slow to build here
-                continue
-            row.append(fn(d, 16))
+    for ops in deep:
+        d = round(ops / 2.1)  # steps of mul, add and a tanh every 10th: 2.1 ops each
+        row = [fn(d, 16) for _, fn in libs]
         print(f"{f'{n_ops(d):,} ops':24s}" + "".join(f"{v:24.2f}" for v in row))
     # no_grad: the cost of an op that records nothing
     x = tc.ones(16)
