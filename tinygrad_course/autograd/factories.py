@@ -6,6 +6,14 @@ from .random import default_generator
 from .tensor import Tensor, _to_array, _check_rg, _shape_arg
 
 
+def _size(op, size):
+    """A shape argument of a factory, with PyTorch's error for negative sizes."""
+    shape = _shape_arg(size)
+    if any(s < 0 for s in shape):
+        raise RuntimeError(f"{op}(): Dimension size must be non-negative (got size {list(shape)})")
+    return shape
+
+
 def _finish(arr, requires_grad, op):
     _check_rg(arr, requires_grad, op)
     t = Tensor._make(arr)
@@ -42,11 +50,11 @@ def from_numpy(ndarray):
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False):
-    return _finish(np.zeros(_shape_arg(size), _float(dtype)), requires_grad, "zeros")
+    return _finish(np.zeros(_size("zeros", size), _float(dtype)), requires_grad, "zeros")
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False):
-    return _finish(np.ones(_shape_arg(size), _float(dtype)), requires_grad, "ones")
+    return _finish(np.ones(_size("ones", size), _float(dtype)), requires_grad, "ones")
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False):
@@ -57,7 +65,7 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False):
     """A tensor of ``size`` filled with ``fill_value`` (dtype inferred from the value)."""
     if dtype is None:
         dtype = _dt.bool if isinstance(fill_value, bool) else _dt.int64 if isinstance(fill_value, int) else _dt.get_default_dtype()
-    return _finish(np.full(_shape_arg((size,)), fill_value, _dt.to_np(dtype)), requires_grad, "full")
+    return _finish(np.full(_size("full", (size,)), fill_value, _dt.to_np(dtype)), requires_grad, "full")
 
 
 def zeros_like(input, dtype=None, requires_grad=False):
@@ -111,12 +119,12 @@ def _gen(generator):
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Uniform samples on [0, 1)."""
-    return _finish(_gen(generator).random(_shape_arg(size)).astype(_float(dtype)), requires_grad, "rand")
+    return _finish(_gen(generator).random(_size("rand", size)).astype(_float(dtype)), requires_grad, "rand")
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Standard normal samples."""
-    return _finish(_gen(generator).standard_normal(_shape_arg(size)).astype(_float(dtype)), requires_grad, "randn")
+    return _finish(_gen(generator).standard_normal(_size("randn", size)).astype(_float(dtype)), requires_grad, "randn")
 
 
 def randint(low=0, high=None, size=None, generator=None, dtype=None, device=None, requires_grad=False):
@@ -127,7 +135,7 @@ def randint(low=0, high=None, size=None, generator=None, dtype=None, device=None
         raise TypeError("randint(): expected (high, size) or (low, high, size)")
     if high <= low:
         raise RuntimeError(f"randint(): random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    arr = _gen(generator).integers(low, high, _shape_arg((size,))).astype(_dt.to_np(dtype or _dt.int64))
+    arr = _gen(generator).integers(low, high, _size("randint", (size,))).astype(_dt.to_np(dtype or _dt.int64))
     return _finish(arr, requires_grad, "randint")
 
 
@@ -151,7 +159,7 @@ def normal(mean, std, size=None, generator=None):
     """Normal samples with the given mean and std (scalars with ``size``, or tensors)."""
     m = mean._data if isinstance(mean, Tensor) else mean
     s = std._data if isinstance(std, Tensor) else std
-    shape = _shape_arg((size,)) if size is not None else np.broadcast(np.asarray(m), np.asarray(s)).shape
+    shape = _size("normal", (size,)) if size is not None else np.broadcast(np.asarray(m), np.asarray(s)).shape
     return Tensor._make((_gen(generator).standard_normal(shape) * s + m).astype(_dt.get_default_dtype().np if size is not None else np.result_type(m, s)))
 
 

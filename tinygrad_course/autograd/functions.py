@@ -432,7 +432,7 @@ def cat(tensors, dim=0):
     """Join tensors along an existing dimension."""
     tensors = list(tensors)
     if not tensors:
-        raise RuntimeError("cat(): expected a non-empty list of Tensors")
+        raise ValueError("cat(): expected a non-empty list of Tensors")
     for i, x in enumerate(tensors):
         if not isinstance(x, Tensor):
             raise TypeError(f"cat(): expected a list of Tensors, but element {i} is {type(x).__name__}")

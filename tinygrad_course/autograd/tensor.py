@@ -669,7 +669,7 @@ class Tensor:
         if correction is None:
             correction = 1 if unbiased is None or unbiased else 0
         elif unbiased is not None:
-            raise RuntimeError("var(): cannot specify both unbiased and correction")
+            raise TypeError("var(): cannot specify both unbiased and correction")
         from .ops.reduce import norm_dims
 
         axes = norm_dims(dim, self.ndim, "var")
@@ -1015,11 +1015,16 @@ class Tensor:
     def to(self, *args, **kwargs):
         """A copy of another dtype (device arguments are accepted and ignored: CPU only)."""
         dtype = kwargs.get("dtype")
-        for a in args:
+        for a in args + ((kwargs["device"],) if kwargs.get("device") is not None else ()):
             if isinstance(a, Tensor):
                 dtype = a.dtype
             elif isinstance(a, (_dt.dtype, type, np.dtype)) or (isinstance(a, str) and a in _dt._BY_NAME):
                 dtype = a
+            elif isinstance(a, str) and a.split(":")[0] != "cpu":
+                raise RuntimeError(
+                    f"to(): unknown dtype or device '{a}': tinygrad_course runs on the CPU only (device 'cpu'); "
+                    f"dtypes are {sorted(_dt._BY_NAME)}"
+                )
         if dtype is None:
             return self
         npd = _dt.to_np(dtype)

@@ -213,7 +213,7 @@ class Neg(Function):
     @staticmethod
     def forward(ctx, a):
         if a._data.dtype.kind == "b":
-            raise TypeError("neg(): negation, the `-` operator, on a bool tensor is not supported. Use `~` or logical_not().")
+            raise RuntimeError("neg(): negation, the `-` operator, on a bool tensor is not supported. Use `~` or logical_not().")
         return np.negative(a._data)
 
     @staticmethod

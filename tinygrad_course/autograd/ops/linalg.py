@@ -94,7 +94,7 @@ def parse_einsum(eq, shapes):
         lhs, out = eq, None
     ins = lhs.split(",")
     if len(ins) != len(shapes):
-        raise ValueError(f"einsum(): {len(ins)} operands in the equation '{eq}' but {len(shapes)} tensors given")
+        raise RuntimeError(f"einsum(): {len(ins)} operands in the equation '{eq}' but {len(shapes)} tensors given")
     used = set(c for c in eq if c.isalpha())
     free = [c for c in string.ascii_letters if c not in used]
     nell = 0

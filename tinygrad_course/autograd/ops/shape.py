@@ -20,10 +20,17 @@ class Reshape(Function):
     @staticmethod
     def forward(ctx, a, shape):
         x = a._data
+        if any(s < 0 for s in shape):
+            if sum(s == -1 for s in shape) > 1:
+                raise RuntimeError(f"reshape(): only one dimension can be inferred (shape '{_fmt(shape)}')")
+            if any(s < -1 for s in shape):
+                raise RuntimeError(f"reshape(): invalid shape dimension {min(shape)} in shape '{_fmt(shape)}'")
         try:
             out = x.reshape(shape)
         except ValueError:
-            raise RuntimeError(f"shape '{_fmt(shape)}' is invalid for input of size {x.size}") from None
+            raise RuntimeError(
+                f"reshape(): shape '{_fmt(shape)}' is invalid for input of size {x.size} (input shape {tuple(x.shape)})"
+            ) from None
         if ctx._next:
             ctx._aux = x.shape
         return out
