@@ -30,6 +30,14 @@ def test_layer_input_shape_errors_name_layer_expected_and_actual(layer, x, words
         assert w in str(e.value), (w, str(e.value))
 
 
+def test_embedding_layer_errors_name_the_layer():
+    emb = nn.Embedding(10, 3)
+    with pytest.raises(IndexError, match=r"Embedding\(10, 3\): index 12 is out of range"):
+        emb(tc.tensor([1, 12]))
+    with pytest.raises(RuntimeError, match=r"Embedding\(10, 3\): expected an integer"):
+        emb(tc.tensor([1.0]))
+
+
 def test_recurrent_hidden_state_errors():
     lstm = nn.LSTM(3, 4, num_layers=2)
     x = tc.randn(5, 2, 3)

@@ -51,6 +51,12 @@ class Embedding(Module):
             self.weight._data[self.padding_idx] = 0
 
     def forward(self, input):
+        idx = input._data if isinstance(input, Tensor) else np.asarray(input)
+        if idx.dtype.kind not in "iu":
+            raise RuntimeError(f"{self!r}: expected an integer (int64) index tensor, got dtype {idx.dtype}")
+        if idx.size and (idx.min() < 0 or idx.max() >= self.num_embeddings):
+            bad = int(idx[(idx < 0) | (idx >= self.num_embeddings)].flat[0])
+            raise IndexError(f"{self!r}: index {bad} is out of range (indices must be in [0, {self.num_embeddings - 1}])")
         return F.embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type,
                            self.scale_grad_by_freq, self.sparse)
 
