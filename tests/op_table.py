@@ -44,6 +44,9 @@ class Op:
 ANY = (-3.0, 3.0)
 POS = (0.2, 3.0)
 AWAY0 = st.one_of(st.floats(-3.0, -0.5), st.floats(0.5, 3.0))
+# zeros (exclusive products) but no tiny values whose product underflows
+PROD_DOMAIN = st.one_of(st.just(0.0), st.floats(0.1, 2.0), st.floats(-2.0, -0.1))
+NONZERO = st.floats(-2.0, 2.0, allow_subnormal=False).filter(lambda v: v != 0)
 
 
 def grid(offset=1 / 16):
@@ -308,7 +311,7 @@ def transpose_case(draw):
 @st.composite
 def expand_case(draw):
     shape = draw(shapes(0, 3, 1, 2))
-    lead = tuple(draw(st.lists(st.integers(1, 3), max_size=1)))
+    lead = tuple(draw(st.lists(st.integers(1, 3), min_size=0 if shape else 1, max_size=1)))
     target = lead + tuple(draw(st.integers(1, 3)) if s == 1 else draw(st.sampled_from([s, -1])) for s in shape)
     return Case((draw(arrays(shape)),), {"sizes": target})
 
@@ -559,8 +562,10 @@ OPS = [
     Op("sub", lambda L, a, b: a - b, np.subtract, elementwise(2)),
     Op("mul", lambda L, a, b: a * b, np.multiply, elementwise(2)),
     Op("div", lambda L, a, b: a / b, np.divide, elementwise(2, [ANY, AWAY0])),
-    Op("pow_tensor", lambda L, a, b: L.pow(a, b), np.power, elementwise(2, [POS, ANY])),
-    Op("pow_operator", lambda L, a, b: a ** b, np.power, elementwise(2, [POS, (-2.0, 2.0)])),
+    # exponents avoid exactly 0: there PyTorch's backward masks d/da (a constant, right) but that
+    # makes its second derivative d2/(da db) 0 where it is a^(b-1); ours is the true value
+    Op("pow_tensor", lambda L, a, b: L.pow(a, b), np.power, elementwise(2, [POS, NONZERO])),
+    Op("pow_operator", lambda L, a, b: a ** b, np.power, elementwise(2, [POS, NONZERO])),
     Op("pow_scalar", lambda L, x, p: x ** p, lambda x, p: x ** p, elementwise(
         1, POS, params=lambda s: st.fixed_dictionaries({"p": st.sampled_from([2, 3, 0.5, -1.5, 2.5, 0, 1])})
     )),
@@ -607,7 +612,7 @@ OPS = [
        elementwise(1, params=reduce_params())),
     Op("prod", lambda L, x, dim, keepdim: x.prod() if dim is None else x.prod(dim=dim, keepdim=keepdim),
        lambda x, dim, keepdim: np.asarray(np.prod(x) if dim is None else np.prod(x, axis=axes(dim, x.ndim), keepdims=keepdim)),
-       elementwise(1, (-2.0, 2.0), params=reduce_params(True, False))),
+       elementwise(1, PROD_DOMAIN, params=reduce_params(True, False))),
     Op("var", _var_fn("var"), _var_ref(np.var), elementwise(1, params=var_params, **UNIQ)),
     Op("std", _var_fn("std"), _var_ref(np.std), elementwise(1, params=var_params, **UNIQ)),
     Op("max", lambda L, x: x.max(), lambda x: np.asarray(np.max(x)), elementwise(1, **UNIQ), smooth=False),
@@ -638,7 +643,8 @@ OPS = [
     Op("einsum", lambda L, *xs, eq: L.einsum(eq, *xs), lambda *xs, eq: np.asarray(np.einsum(eq, *xs)), einsum_case()),
     # shape ops
     Op("reshape", lambda L, x, shape: x.reshape(shape), lambda x, shape: x.reshape(shape), reshape_case()),
-    Op("view", lambda L, x, shape: x.view(*shape), lambda x, shape: x.reshape(shape), reshape_case()),
+    Op("view", lambda L, x, shape: x.view(*shape) if shape else x.view(shape), lambda x, shape: x.reshape(shape),
+       reshape_case()),
     Op("flatten", lambda L, x, start_dim, end_dim: x.flatten(start_dim, end_dim),
        lambda x, start_dim, end_dim: x.reshape(
            x.shape[: start_dim % max(x.ndim, 1)] + (-1,) + x.shape[end_dim % max(x.ndim, 1) + 1:]) if x.ndim else x.reshape(1),
@@ -656,7 +662,8 @@ OPS = [
     Op("expand", lambda L, x, sizes: x.expand(*sizes),
        lambda x, sizes: np.broadcast_to(x, tuple(s if s != -1 else x.shape[i - (len(sizes) - x.ndim)] for i, s in enumerate(sizes))),
        expand_case()),
-    Op("repeat", lambda L, x, sizes: x.repeat(*sizes), lambda x, sizes: np.tile(x, sizes), repeat_case()),
+    Op("repeat", lambda L, x, sizes: x.repeat(*sizes) if sizes else x.repeat(sizes), lambda x, sizes: np.tile(x, sizes),
+       repeat_case()),
     Op("contiguous", lambda L, x: x.transpose(0, -1).contiguous() * 1.0, lambda x: np.swapaxes(x, 0, -1),
        elementwise(1, min_dims=1)),
     Op("getitem_basic", lambda L, x, idx: x[idx], lambda x, idx: x[idx], basic_index_case()),

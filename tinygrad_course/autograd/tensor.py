@@ -908,10 +908,13 @@ class Tensor:
 
     def flip(self, *dims):
         dims = _shape_arg(dims)
+        from .ops.reduce import norm_dims
+
         idx = [slice(None)] * self.ndim
-        for d in dims:
+        for d in norm_dims(tuple(dims), self.ndim, "flip"):
             idx[d] = slice(None, None, -1)
-        return self[tuple(idx)].clone()
+        # a negative-step view (which user indexing refuses, as PyTorch does), then a copy
+        return IndexView.apply(self, tuple(idx), True).clone()
 
     def chunk(self, chunks, dim=0):
         """Split into ``chunks`` pieces of size ceil(n / chunks) along ``dim``."""
