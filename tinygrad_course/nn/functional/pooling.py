@@ -130,11 +130,13 @@ def _max_pool2d(x, k, s, p, d, ceil_mode, op):
         arg += upd * (arg.dtype.type(q) - arg)
     unique = s[0] >= d[0] * (k[0] - 1) + 1 and s[1] >= d[1] * (k[1] - 1) + 1
     clip = ph != (0, 0) or pw != (0, 0)
-    start, offs = _max_index_tables(N * C, H, W, OH, OW, k, s, p, d)
-    start = start.reshape(N, C, OH, OW)
+    start, offs = _max_index_tables(H, W, OH, OW, k, s, p, d)
     if not clip:
-        # flat index into x = window origin + the arg-max's offset inside the window
-        gidx = (start + offs[arg]).reshape(-1)
+        # flat index into x = channel base + window origin + the arg-max's offset inside the window
+        gidx = offs[arg]
+        gidx += start
+        gidx += (np.arange(N * C, dtype=np.intp) * (H * W)).reshape(N, C, 1, 1)
+        gidx = gidx.reshape(-1)
         flat = None
     else:
         ki, kj = np.divmod(arg.astype(np.intp), k[1])
@@ -151,11 +153,11 @@ def _max_pool2d(x, k, s, p, d, ceil_mode, op):
 
 
 @lru_cache(maxsize=64)
-def _max_index_tables(nc, H, W, OH, OW, k, s, p, d):
-    """Flat index (in the unpadded input) of each window's origin, and of each kernel offset."""
-    oh = np.arange(OH).reshape(OH, 1) * s[0] - p[0]
-    ow = np.arange(OW) * s[1] - p[1]
-    start = (np.arange(nc, dtype=np.intp) * (H * W)).reshape(nc, 1, 1) + oh * W + ow
+def _max_index_tables(H, W, OH, OW, k, s, p, d):
+    """Flat index (within one channel) of each window's origin, and of each kernel offset."""
+    oh = np.arange(OH, dtype=np.intp).reshape(OH, 1) * s[0] - p[0]
+    ow = np.arange(OW, dtype=np.intp) * s[1] - p[1]
+    start = oh * W + ow
     offs = (np.arange(k[0]).reshape(-1, 1) * d[0] * W + np.arange(k[1]) * d[1]).reshape(-1).astype(np.intp)
     start.flags.writeable = False
     offs.flags.writeable = False
