@@ -516,3 +516,36 @@ def pad(input, pad, mode="constant", value=None):
 import builtins as _builtins  # noqa: E402
 
 builtins_any = _builtins.any
+
+
+def clamp_min(input, min):
+    return input.clamp(min=min)
+
+
+def clamp_max(input, max):
+    return input.clamp(max=max)
+
+
+def greater(input, other):
+    return input > other
+
+
+def less(input, other):
+    return input < other
+
+
+greater_equal = ge
+less_equal = le
+not_equal = ne
+
+
+def is_floating_point(input):
+    return input.is_floating_point()
+
+
+def tile(input, dims):
+    return input.tile(dims)
+
+
+def unflatten(input, dim, sizes):
+    return input.unflatten(dim, sizes)
