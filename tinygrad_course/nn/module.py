@@ -403,7 +403,11 @@ class Module:
                 if set_to_none:
                     p.grad = None
                 else:
+                    if p.grad.grad_fn is not None or not p.grad._data.flags.writeable:
+                        # a create_graph gradient (cut its history) or a read-only view: own a copy
+                        p.grad = Tensor(np.array(p.grad._data))
                     p.grad._data[...] = 0
+                    p.grad._vc[0] += 1
 
     def apply(self, fn):
         """Call ``fn(module)`` on every sub-Module (children first) and on self."""

@@ -14,12 +14,20 @@ def _params(parameters):
     return list(parameters)
 
 
+def _own(p):
+    """p.grad's array, made writable and owned first if the engine handed out a read-only view."""
+    g = p.grad
+    if not g._data.flags.writeable:
+        p.grad = Tensor(np.array(g._data))
+    return p.grad
+
+
 def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
     """Scale all gradients in place so their joint norm is at most max_norm; return that total norm.
 
     total = ||(||g_1||, ..., ||g_k||)||_p;  g <- g * min(1, max_norm / (total + 1e-6)).
     """
-    grads = [p.grad for p in _params(parameters) if p.grad is not None]
+    grads = [_own(p) for p in _params(parameters) if p.grad is not None]
     max_norm = float(max_norm)
     norm_type = float(norm_type)
     if not grads:
@@ -50,8 +58,9 @@ def clip_grad_value_(parameters, clip_value, foreach=None):
     clip_value = float(clip_value)
     for p in _params(parameters):
         if p.grad is not None:
-            np.clip(p.grad._data, -clip_value, clip_value, out=p.grad._data)
-            p.grad._vc[0] += 1
+            g = _own(p)
+            np.clip(g._data, -clip_value, clip_value, out=g._data)
+            g._vc[0] += 1
 
 
 def parameters_to_vector(parameters):
