@@ -4,7 +4,7 @@ import pytest
 
 import tinygrad_course as tc
 from tinygrad_course import keras, nn
-from tinygrad_course.keras import callbacks, optimizers
+from tinygrad_course.keras import callbacks
 from tinygrad_course.keras.layers import (Activation, AveragePooling2D, BatchNormalization, Conv2D, Dense, Dropout,
                                           Flatten, Input, MaxPooling2D, Reshape)
 from tinygrad_course.keras.models import Sequential
