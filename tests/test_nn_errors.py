@@ -75,9 +75,13 @@ def test_conv_errors():
 
 
 def test_pool_errors():
-    with pytest.raises(RuntimeError, match="pad should be at most half of effective kernel size, but got pad=2, "
-                                           "kernel_size=2 and dilation=1"):
+    with pytest.raises(RuntimeError, match=r"pad should be smaller than or equal to half of kernel size, but got "
+                                           r"pad=\(2, 2\), kernel_size=\(2, 2\)"):
         F.max_pool2d(tc.randn(1, 1, 4, 4), 2, padding=2)
+    with pytest.raises(RuntimeError, match="half of kernel size"):
+        F.max_pool2d(tc.randn(1, 1, 5, 5), 3, padding=2, dilation=2)
+    with pytest.raises(RuntimeError, match="half of kernel size"):
+        F.avg_pool2d(tc.randn(1, 1, 5, 5), 3, padding=2)
     with pytest.raises(RuntimeError, match="Output size is too small"):
         F.max_pool2d(tc.randn(1, 1, 2, 2), 3)
     with pytest.raises(ValueError, match="output_size"):

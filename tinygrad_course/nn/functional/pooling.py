@@ -83,12 +83,14 @@ def _pool_args(kernel_size, stride, padding, dilation, n, op):
         raise ValueError(f"{op}(): stride must be greater than zero, got {s}")
     if any(v <= 0 for v in d):
         raise ValueError(f"{op}(): dilation must be greater than zero, got {d}")
-    for i in range(n):
-        if p[i] < 0 or p[i] > (d[i] * (k[i] - 1) + 1) // 2:
-            raise RuntimeError(
-                f"{op}(): pad should be at most half of effective kernel size, but got pad={p[i]}, "
-                f"kernel_size={k[i]} and dilation={d[i]}"
-            )
+    if any(v < 0 for v in p):
+        raise RuntimeError(f"{op}(): pad must be non-negative, but got pad: {p}")
+    if any(p[i] > k[i] // 2 for i in range(n)):
+        # PyTorch's CPU kernels bound the padding by half the kernel (dilation not counted)
+        raise RuntimeError(
+            f"{op}(): pad should be smaller than or equal to half of kernel size, but got pad={p if n > 1 else p[0]}, "
+            f"kernel_size={k if n > 1 else k[0]} and dilation={d if n > 1 else d[0]}"
+        )
     return k, s, p, d
 
 
@@ -110,6 +112,14 @@ def _max_pool2d(x, k, s, p, d, ceil_mode, op):
         raise RuntimeError(
             f"{op}(): Given input size: ({C}x{H}x{W}). Calculated output size: ({C}x{OH}x{OW}). Output size is too small"
         )
+    for dim, (n_in, n_out) in enumerate(((H, OH), (W, OW))):
+        pos = (np.arange(n_out) * s[dim] - p[dim]).reshape(-1, 1) + np.arange(k[dim]) * d[dim]
+        if not np.all(((pos >= 0) & (pos < n_in)).any(axis=1)):
+            # only dilation makes this possible; PyTorch has no defined result here
+            raise RuntimeError(
+                f"{op}(): with kernel_size={k}, dilation={d} and padding={p} some pooling windows of the "
+                f"{H}x{W} input lie entirely in the padding (they would contain no input element)"
+            )
     arr = x._data
     # right-pad enough for ceil_mode's last partial window
     need_h = (OH - 1) * s[0] + d[0] * (k[0] - 1) + 1 - (H + 2 * p[0])
