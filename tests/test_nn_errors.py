@@ -82,6 +82,8 @@ def test_pool_errors():
         F.max_pool2d(tc.randn(1, 1, 5, 5), 3, padding=2, dilation=2)
     with pytest.raises(RuntimeError, match="half of kernel size"):
         F.avg_pool2d(tc.randn(1, 1, 5, 5), 3, padding=2)
+    with pytest.raises(RuntimeError, match="lie entirely in the padding"):
+        F.max_pool2d(tc.randn(1, 1, 1, 1), 2, padding=1, dilation=2)
     with pytest.raises(RuntimeError, match="Output size is too small"):
         F.max_pool2d(tc.randn(1, 1, 2, 2), 3)
     with pytest.raises(ValueError, match="output_size"):

@@ -185,6 +185,21 @@ def test_cross_entropy_probabilities(kw):
     _compare(lambda a, b: F.cross_entropy(a, b, **_kw(kw, tc)), lambda a, b: TF.cross_entropy(a, b, **_kw(kw, torch)), x, p)
 
 
+def test_all_targets_ignored_gives_nan_loss_and_zero_gradient():
+    x, t = R(3, 4), np.array([2, 2, 2])
+    for kw in (dict(ignore_index=2), dict(ignore_index=2, label_smoothing=0.2, weight=np.array([1.0, 2, 3, 4]))):
+        _compare_nan(lambda a, b: F.cross_entropy(a, b, **_kw(kw, tc)), lambda a, b: TF.cross_entropy(a, b, **_kw(kw, torch)), x, t)
+
+
+def _compare_nan(ours, theirs, x, t):
+    a, b = tc.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    o, q = ours(a, tc.tensor(t)), theirs(b, torch.tensor(t))
+    assert np.isnan(o.item()) and np.isnan(q.item())
+    o.backward()
+    q.backward()
+    np.testing.assert_array_equal(a.grad.numpy(), b.grad.numpy())
+
+
 def test_cross_entropy_single_sample_and_huge_logits():
     _compare(lambda a, b: F.cross_entropy(a, b), lambda a, b: TF.cross_entropy(a, b), R(4), np.array(2))
     x = np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 1e4]])

@@ -173,8 +173,14 @@ def _nll(input, target, weight, ignore_index, reduction, op):
         return loss, t, valid, w
     if reduction == "sum":
         return loss.sum(), t, valid, w
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return loss.sum() / const(np.asarray(wt.sum(), dt)), t, valid, w
+    return _weighted_mean(loss.sum(), wt.sum(), dt), t, valid, w
+
+
+def _weighted_mean(total, denom, dt):
+    """total / denom; with nothing counted (denom 0) the loss is NaN but the gradient 0, as PyTorch."""
+    if denom == 0:
+        return total * 0.0 + const(np.asarray(np.nan, dt))
+    return total / const(np.asarray(denom, dt))
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
@@ -214,8 +220,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     smooth = smooth * const(valid.astype(input._data.dtype))
     if reduction == "mean":
         denom = w[np.where(valid, t, 0)][valid].sum() if w is not None else valid.sum()
-        with np.errstate(invalid="ignore", divide="ignore"):
-            smooth = smooth.sum() / const(np.asarray(denom, input._data.dtype))
+        smooth = _weighted_mean(smooth.sum(), denom, input._data.dtype)
     elif reduction == "sum":
         smooth = smooth.sum()
     return nll * (1.0 - label_smoothing) + smooth * (label_smoothing / C)
