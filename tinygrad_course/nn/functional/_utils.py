@@ -61,12 +61,6 @@ def as_tensor(x, like=None):
     return Tensor._make(arr)
 
 
-def require_tensor(x, op, name="input"):
-    if not isinstance(x, Tensor):
-        raise TypeError(f"{op}(): argument '{name}' must be a Tensor, not {type(x).__name__}")
-    return x
-
-
 def const(arr):
     """A Tensor without history around a NumPy array (masks, pooling matrices ...)."""
     return Tensor._make(np.asarray(arr))
