@@ -17,6 +17,7 @@ def _parse():
     ap.add_argument("--quick", action="store_true", help="fewer steps")
     ap.add_argument("--threads", type=int, default=1, help="BLAS / torch threads (default 1)")
     ap.add_argument("--memory-steps", type=int, default=1000)
+    ap.add_argument("--mem", choices=["tc", "torch", "numpy"], help=argparse.SUPPRESS)
     return ap.parse_args()
 
 
@@ -32,19 +33,28 @@ import tinygrad_course as tc  # noqa: E402
 from tinygrad_course import nn, optim  # noqa: E402
 import tinygrad_course.nn.functional as F  # noqa: E402
 
-try:
-    import torch
-except ImportError:
-    torch = None
+torch = None
+if ARGS is None or ARGS.mem in (None, "torch"):
+    # not imported for the tinygrad_course / NumPy memory runs: torch alone holds ~300 MiB
+    try:
+        import torch
+    except ImportError:
+        pass
 
 
-def timeit(step, n):
-    step()  # warm-up
-    step()
-    t0 = time.perf_counter()
+def interleaved(steps, n):
+    """Median ms per step of each step function, run alternately (one step of each per round)
+    so that a change in the machine's load hits every library alike."""
+    for s in steps:
+        s()
+        s()
+    times = [[] for _ in steps]
     for _ in range(n):
-        step()
-    return (time.perf_counter() - t0) / n * 1e3
+        for k, s in enumerate(steps):
+            t0 = time.perf_counter()
+            s()
+            times[k].append(time.perf_counter() - t0)
+    return [float(np.median(t)) * 1e3 for t in times]
 
 
 def mlp_data(rng, batch=128):
@@ -148,40 +158,69 @@ def rss_mib():
 
 
 def peak_mib():
-    import resource
+    # VmHWM, not getrusage's ru_maxrss: Linux carries ru_maxrss over from the parent across exec
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+def memory_alone(lib, steps):
+    """Peak RSS and RSS growth of ``steps`` MLP steps of one library alone in this process."""
+    make = {"tc": tc_mlp_step, "torch": torch_mlp_step, "numpy": numpy_mlp_step}[lib]
+    step = make()
+    for _ in range(20):
+        step()
+    warm = rss_mib()
+    for _ in range(steps):
+        step()
+    print(f"{peak_mib():.1f} {rss_mib() - warm:.1f}")
+
+
+def memory_table(steps):
+    import subprocess
+
+    print(f"\nmemory of {steps} MLP steps, each library alone in a fresh process:")
+    print(f"{'':16s}{'peak RSS MiB':>14s}{'growth after warm-up':>24s}")
+    libs = ["tc", "numpy"] + (["torch"] if torch is not None else [])  # torch: this process imported it
+    peaks = {}
+    for lib in libs:
+        out = subprocess.run(
+            [sys.executable, __file__, "--mem", lib, "--memory-steps", str(steps), "--threads", str(ARGS.threads)],
+            capture_output=True, text=True, check=True,
+        ).stdout.split()
+        peaks[lib] = float(out[0])
+        print(f"{lib:16s}{float(out[0]):14.1f}{float(out[1]):+24.1f}")
+    print(f"tinygrad_course peak / numpy floor peak = {peaks['tc'] / peaks['numpy']:.2f}")
 
 
 def main():
     a = ARGS
+    if a.mem:
+        memory_alone(a.mem, a.memory_steps)
+        return
     n = 20 if a.quick else 100
     if torch is not None:
         torch.set_num_threads(a.threads)
-    print(f"threads: {a.threads}; ms per training step (lower is better), mean of {n} steps")
+    print(f"threads: {a.threads}; ms per training step (lower is better), median of {n} interleaved steps")
     rows = [("MLP 784-512-10, batch 128", tc_mlp_step, torch_mlp_step if torch else None, numpy_mlp_step)]
     hdr = f"{'':30s}{'tinygrad_course':>18s}{'torch':>12s}{'numpy floor':>14s}{'tc/torch':>10s}{'tc/floor':>10s}"
     print(hdr)
     for name, f_tc, f_torch, f_np in rows:
-        t_tc = timeit(f_tc(), n)
-        t_to = timeit(f_torch(), n) if f_torch else float("nan")
-        t_np = timeit(f_np(), n)
+        if f_torch:
+            t_tc, t_to, t_np = interleaved([f_tc(), f_torch(), f_np()], n)
+        else:
+            (t_tc, t_np), t_to = interleaved([f_tc(), f_np()], n), float("nan")
         print(f"{name:30s}{t_tc:18.2f}{t_to:12.2f}{t_np:14.2f}{t_tc / t_to:10.2f}{t_tc / t_np:10.2f}")
-    nc = max(5, n // 4)
-    t_tc = timeit(conv_step(tc), nc)
-    t_to = timeit(conv_step(torch), nc) if torch else float("nan")
+    nc = max(10, n // 2)
+    if torch:
+        t_tc, t_to = interleaved([conv_step(tc), conv_step(torch)], nc)
+    else:
+        t_tc, t_to = interleaved([conv_step(tc)], nc)[0], float("nan")
     print(f"{'LeNet 1x28x28, batch 64':30s}{t_tc:18.2f}{t_to:12.2f}{'-':>14s}{t_tc / t_to:10.2f}{'-':>10s}")
 
-    steps = 200 if a.quick else a.memory_steps
-    step = tc_mlp_step()
-    for _ in range(20):
-        step()
-    after_warmup = rss_mib()
-    for _ in range(steps):
-        step()
-    print(f"\nmemory, tinygrad_course MLP: RSS after warm-up {after_warmup:.0f} MiB, after {steps} more steps "
-          f"{rss_mib():.0f} MiB (growth {rss_mib() - after_warmup:+.1f} MiB), peak {peak_mib():.0f} MiB "
-          "(this process also holds the other libraries' models; run the floor alone to compare peaks)")
+    memory_table(200 if a.quick else a.memory_steps)
 
 
 if __name__ == "__main__":
