@@ -5,7 +5,9 @@ from typing import Any, Callable, Iterable, Optional
 
 import numpy as np
 
-from .optimizer import Optimizer, _bump_version, _effective_grad, _new_state_tensor
+from .optimizer import (
+    Optimizer, _bump_version, _check_nonnegative, _effective_grad, _new_state_tensor,
+)
 
 __all__ = ["Adagrad"]
 
@@ -45,18 +47,10 @@ class Adagrad(Optimizer):
         *,
         maximize: bool = False,
     ) -> None:
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= lr_decay:
-            raise ValueError(f"Invalid lr_decay value: {lr_decay}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= initial_accumulator_value:
-            raise ValueError(
-                f"Invalid initial_accumulator_value value: {initial_accumulator_value}"
-            )
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
+        _check_nonnegative(
+            ("learning rate", lr), ("lr_decay value", lr_decay), ("weight_decay value", weight_decay),
+            ("initial_accumulator_value value", initial_accumulator_value), ("epsilon value", eps),
+        )
         defaults = {
             "lr": lr,
             "lr_decay": lr_decay,

@@ -5,24 +5,22 @@ from typing import Any, Callable, Iterable, Optional
 
 import numpy as np
 
-from .optimizer import Optimizer, _bump_version, _effective_grad, _lerp_, _new_state_tensor
+from .optimizer import (
+    Optimizer, _bump_version, _check_nonnegative, _decayed_grad, _ema_sq_, _lerp_, _zeros_state,
+)
 
 __all__ = ["Adam", "AdamW"]
 
 
 def _check_adam_args(lr, betas, eps, weight_decay) -> None:
-    if not 0.0 <= lr:
-        raise ValueError(f"Invalid learning rate: {lr}")
-    if not 0.0 <= eps:
-        raise ValueError(f"Invalid epsilon value: {eps}")
+    _check_nonnegative(("learning rate", lr), ("epsilon value", eps))
     if len(betas) != 2:
         raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
     if not 0.0 <= betas[0] < 1.0:
         raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
     if not 0.0 <= betas[1] < 1.0:
         raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-    if not 0.0 <= weight_decay:
-        raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+    _check_nonnegative(("weight_decay value", weight_decay))
 
 
 class Adam(Optimizer):
@@ -89,25 +87,16 @@ class Adam(Optimizer):
                 state = self.state[p]
                 if len(state) == 0:
                     state["step"] = self._step_tensor()
-                    state["exp_avg"] = _new_state_tensor(np.zeros_like(w))
-                    state["exp_avg_sq"] = _new_state_tensor(np.zeros_like(w))
-                    if amsgrad:
-                        state["max_exp_avg_sq"] = _new_state_tensor(np.zeros_like(w))
-                if amsgrad and "max_exp_avg_sq" not in state:
-                    state["max_exp_avg_sq"] = _new_state_tensor(np.zeros_like(w))
+                    _zeros_state(state, "exp_avg", w)
+                    _zeros_state(state, "exp_avg_sq", w)
+                if amsgrad:
+                    _zeros_state(state, "max_exp_avg_sq", w)
                 step = self._incr(state)
-                if weight_decay != 0 and decoupled:
-                    w *= 1 - lr * weight_decay
-                    g, _ = _effective_grad(p.grad._data, w, 0, group["maximize"])
-                else:
-                    g, _ = _effective_grad(p.grad._data, w, weight_decay, group["maximize"])
+                g = _decayed_grad(p, lr, weight_decay, decoupled, group["maximize"])
                 m = state["exp_avg"]._data
-                v = state["exp_avg_sq"]._data
                 _lerp_(m, g, 1 - beta1)
-                v *= beta2
-                g2 = np.multiply(g, g)
-                g2 *= 1 - beta2
-                v += g2
+                v = state["exp_avg_sq"]._data
+                g2 = _ema_sq_(v, g, beta2)
                 bias_correction1 = 1 - beta1**step
                 bias_correction2 = 1 - beta2**step
                 step_size = lr / bias_correction1

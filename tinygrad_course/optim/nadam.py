@@ -7,7 +7,8 @@ import numpy as np
 
 from .adam import _check_adam_args
 from .optimizer import (
-    Optimizer, _bump_version, _effective_grad, _lerp_, _new_state_tensor, _scalar_dtype,
+    Optimizer, _bump_version, _check_nonnegative, _decayed_grad, _ema_sq_, _lerp_,
+    _new_state_tensor, _scalar_dtype, _zeros_state,
 )
 
 __all__ = ["NAdam"]
@@ -56,8 +57,7 @@ class NAdam(Optimizer):
         maximize: bool = False,
     ) -> None:
         _check_adam_args(lr, betas, eps, weight_decay)
-        if not 0.0 <= momentum_decay:
-            raise ValueError(f"Invalid momentum_decay value: {momentum_decay}")
+        _check_nonnegative(("momentum_decay value", momentum_decay))
         defaults = {
             "lr": lr,
             "betas": tuple(betas),
@@ -85,15 +85,12 @@ class NAdam(Optimizer):
                 if len(state) == 0:
                     state["step"] = self._step_tensor()
                     state["mu_product"] = _new_state_tensor(np.ones((), dtype=_scalar_dtype()))
-                    state["exp_avg"] = _new_state_tensor(np.zeros_like(w))
-                    state["exp_avg_sq"] = _new_state_tensor(np.zeros_like(w))
+                    _zeros_state(state, "exp_avg", w)
+                    _zeros_state(state, "exp_avg_sq", w)
                 step = self._incr(state)
                 bias_correction2 = 1 - beta2**step
-                if weight_decay != 0 and group["decoupled_weight_decay"]:
-                    w *= 1 - lr * weight_decay
-                    g, _ = _effective_grad(p.grad._data, w, 0, group["maximize"])
-                else:
-                    g, _ = _effective_grad(p.grad._data, w, weight_decay, group["maximize"])
+                g = _decayed_grad(p, lr, weight_decay, group["decoupled_weight_decay"],
+                                  group["maximize"])
                 mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * psi)))
                 mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * psi)))
                 mu_prod = state["mu_product"]._data
@@ -101,12 +98,9 @@ class NAdam(Optimizer):
                 mu_product = float(mu_prod)
                 mu_product_next = mu_product * mu_next
                 m = state["exp_avg"]._data
-                v = state["exp_avg_sq"]._data
                 _lerp_(m, g, 1 - beta1)
-                v *= beta2
-                denom = np.multiply(g, g)
-                denom *= 1 - beta2
-                v += denom
+                v = state["exp_avg_sq"]._data
+                denom = _ema_sq_(v, g, beta2)
                 np.divide(v, bias_correction2, out=denom)
                 np.sqrt(denom, out=denom)
                 denom += eps

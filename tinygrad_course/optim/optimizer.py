@@ -376,7 +376,6 @@ class Optimizer:
         return s + ")"
 
 
-
 def _effective_grad(g: np.ndarray, w: np.ndarray, weight_decay: float, maximize: bool):
     """``(-g if maximize else g) + weight_decay * w`` (L2 penalty), and whether it is a fresh array.
 
@@ -392,3 +391,42 @@ def _effective_grad(g: np.ndarray, w: np.ndarray, weight_decay: float, maximize:
     if maximize:
         return np.negative(g), True
     return g, False
+
+
+def _decayed_grad(p, lr: float, weight_decay: float, decoupled: bool, maximize: bool) -> np.ndarray:
+    """Gradient for the Adam family: with ``decoupled`` the parameter shrinks in place
+    (``theta *= 1 - lr * weight_decay``), else ``weight_decay * theta`` is added to the gradient.
+
+    The result may be ``p.grad``'s own array: never modify it in place.
+    """
+    w = p._data
+    if weight_decay != 0 and decoupled:
+        w *= 1 - lr * weight_decay
+        weight_decay = 0
+    g, _ = _effective_grad(p.grad._data, w, weight_decay, maximize)
+    return g
+
+
+def _ema_sq_(avg: np.ndarray, g: np.ndarray, beta: float) -> np.ndarray:
+    """In place ``avg = beta * avg + (1 - beta) * g^2``; return the ``(1 - beta) * g^2`` array,
+    a fresh scratch buffer the caller may reuse."""
+    avg *= beta
+    g2 = np.multiply(g, g)
+    g2 *= 1 - beta
+    avg += g2
+    return g2
+
+
+def _zeros_state(state: dict, key: str, w: np.ndarray) -> None:
+    """Create ``state[key]`` as a zero buffer shaped like ``w`` unless it exists (an option
+    switched on after the first step starts from zero, as in PyTorch)."""
+    if key not in state:
+        state[key] = _new_state_tensor(np.zeros_like(w))
+
+
+def _check_nonnegative(*checks: tuple[str, float]) -> None:
+    """Raise ``ValueError("Invalid <what>: <value>")`` for the first ``(what, value)`` pair whose
+    value is not ``>= 0`` (NaN included)."""
+    for what, value in checks:
+        if not 0.0 <= value:
+            raise ValueError(f"Invalid {what}: {value}")

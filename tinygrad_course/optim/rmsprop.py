@@ -5,7 +5,9 @@ from typing import Any, Callable, Iterable, Optional
 
 import numpy as np
 
-from .optimizer import Optimizer, _bump_version, _effective_grad, _lerp_, _new_state_tensor
+from .optimizer import (
+    Optimizer, _bump_version, _check_nonnegative, _effective_grad, _ema_sq_, _lerp_, _zeros_state,
+)
 
 __all__ = ["RMSprop"]
 
@@ -51,16 +53,8 @@ class RMSprop(Optimizer):
         *,
         maximize: bool = False,
     ) -> None:
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= momentum:
-            raise ValueError(f"Invalid momentum value: {momentum}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= alpha:
-            raise ValueError(f"Invalid alpha value: {alpha}")
+        _check_nonnegative(("learning rate", lr), ("epsilon value", eps), ("momentum value", momentum),
+                           ("weight_decay value", weight_decay), ("alpha value", alpha))
         defaults = {
             "lr": lr,
             "momentum": momentum,
@@ -86,23 +80,15 @@ class RMSprop(Optimizer):
                 state = self.state[p]
                 if len(state) == 0:
                     state["step"] = self._step_tensor()
-                    state["square_avg"] = _new_state_tensor(np.zeros_like(w))
-                    if momentum > 0:
-                        state["momentum_buffer"] = _new_state_tensor(np.zeros_like(w))
-                    if centered:
-                        state["grad_avg"] = _new_state_tensor(np.zeros_like(w))
-                # options switched on after the first step start from zero buffers
-                if momentum > 0 and "momentum_buffer" not in state:
-                    state["momentum_buffer"] = _new_state_tensor(np.zeros_like(w))
-                if centered and "grad_avg" not in state:
-                    state["grad_avg"] = _new_state_tensor(np.zeros_like(w))
+                    _zeros_state(state, "square_avg", w)
+                if momentum > 0:
+                    _zeros_state(state, "momentum_buffer", w)
+                if centered:
+                    _zeros_state(state, "grad_avg", w)
                 self._incr(state)
                 g, _ = _effective_grad(p.grad._data, w, group["weight_decay"], group["maximize"])
                 sq = state["square_avg"]._data
-                sq *= alpha
-                g2 = np.multiply(g, g)
-                g2 *= 1 - alpha
-                sq += g2
+                _ema_sq_(sq, g, alpha)
                 if centered:
                     ga = state["grad_avg"]._data
                     _lerp_(ga, g, 1 - alpha)
