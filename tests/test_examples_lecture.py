@@ -1,41 +1,12 @@
 """Smoke tests for the lecture's examples: each runs with --quick into a temporary folder."""
-import importlib.util
-import os
 import shutil
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-EXAMPLES = os.path.join(ROOT, "examples")
+from _helpers import HAVE_MPL, load_example, run_example, written
+
 HAVE_DOT = shutil.which("dot") is not None
-try:
-    import matplotlib  # noqa: F401
-
-    HAVE_MPL = True
-except ImportError:
-    HAVE_MPL = False
-
-
-def run_example(name, out, *extra):
-    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""), MPLBACKEND="Agg")
-    proc = subprocess.run([sys.executable, os.path.join(EXAMPLES, name), "--quick", "--out", str(out), *extra],
-                          capture_output=True, text=True, env=env, timeout=120)
-    assert proc.returncode == 0, f"{name} failed:\n{proc.stdout}\n{proc.stderr}"
-    return proc.stdout
-
-
-def load_example(name):
-    spec = importlib.util.spec_from_file_location(name, os.path.join(EXAMPLES, name + ".py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-def written(out):
-    return sorted(p.name for p in out.iterdir())
 
 
 def test_perceptron(tmp_path):
