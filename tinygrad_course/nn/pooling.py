@@ -6,9 +6,18 @@ from .module import Module
 __all__ = ["MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1d", "AdaptiveAvgPool2d"]
 
 
-class _MaxPoolNd(Module):
+class _PoolNd(Module):
+    """Shared by the pooling layers: ``_n`` spatial dimensions, input batched or not."""
+
     _n = 2
 
+    def _check(self, input):
+        n = self._n
+        if input.ndim not in (n + 1, n + 2):
+            raise input_error(self, f"of {n + 1} or {n + 2} dimensions ({'(N, C, L)' if n == 1 else '(N, C, H, W)'})", input)
+
+
+class _MaxPoolNd(_PoolNd):
     def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False):
         super().__init__()
         self.kernel_size = kernel_size
@@ -21,11 +30,6 @@ class _MaxPoolNd(Module):
     def extra_repr(self):
         return ("kernel_size={kernel_size}, stride={stride}, padding={padding}, dilation={dilation}, "
                 "ceil_mode={ceil_mode}".format(**self.__dict__))
-
-    def _check(self, input):
-        n = self._n
-        if input.ndim not in (n + 1, n + 2):
-            raise input_error(self, f"of {n + 1} or {n + 2} dimensions ({'(N, C, L)' if n == 1 else '(N, C, H, W)'})", input)
 
 
 class MaxPool2d(_MaxPoolNd):
@@ -48,7 +52,12 @@ class MaxPool1d(_MaxPoolNd):
                             ceil_mode=self.ceil_mode, return_indices=self.return_indices)
 
 
-class AvgPool2d(Module):
+class _AvgPoolNd(_PoolNd):
+    def extra_repr(self):
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AvgPool2d(_AvgPoolNd):
     """Mean over kernel_size windows of (N, C, H, W)."""
 
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
@@ -61,18 +70,16 @@ class AvgPool2d(Module):
         self.count_include_pad = count_include_pad
         self.divisor_override = divisor_override
 
-    def extra_repr(self):
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
-
     def forward(self, input):
-        if input.ndim not in (3, 4):
-            raise input_error(self, "of 3 or 4 dimensions ((N, C, H, W))", input)
+        self._check(input)
         return F.avg_pool2d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
                             self.count_include_pad, self.divisor_override)
 
 
-class AvgPool1d(Module):
+class AvgPool1d(_AvgPoolNd):
     """Mean over kernel_size windows of (N, C, L)."""
+
+    _n = 1
 
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
         super().__init__()
@@ -83,18 +90,12 @@ class AvgPool1d(Module):
         self.ceil_mode = ceil_mode
         self.count_include_pad = count_include_pad
 
-    def extra_repr(self):
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
-
     def forward(self, input):
-        if input.ndim not in (2, 3):
-            raise input_error(self, "of 2 or 3 dimensions ((N, C, L))", input)
+        self._check(input)
         return F.avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad)
 
 
-class AdaptiveAvgPool2d(Module):
-    """Average-pool (N, C, H, W) to a fixed output_size (None keeps that dimension)."""
-
+class _AdaptiveAvgPoolNd(_PoolNd):
     def __init__(self, output_size):
         super().__init__()
         self.output_size = output_size
@@ -102,23 +103,20 @@ class AdaptiveAvgPool2d(Module):
     def extra_repr(self):
         return f"output_size={self.output_size}"
 
+
+class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
+    """Average-pool (N, C, H, W) to a fixed output_size (None keeps that dimension)."""
+
     def forward(self, input):
-        if input.ndim not in (3, 4):
-            raise input_error(self, "of 3 or 4 dimensions ((N, C, H, W))", input)
+        self._check(input)
         return F.adaptive_avg_pool2d(input, self.output_size)
 
 
-class AdaptiveAvgPool1d(Module):
+class AdaptiveAvgPool1d(_AdaptiveAvgPoolNd):
     """Average-pool (N, C, L) to a fixed output length."""
 
-    def __init__(self, output_size):
-        super().__init__()
-        self.output_size = output_size
-
-    def extra_repr(self):
-        return f"output_size={self.output_size}"
+    _n = 1
 
     def forward(self, input):
-        if input.ndim not in (2, 3):
-            raise input_error(self, "of 2 or 3 dimensions ((N, C, L))", input)
+        self._check(input)
         return F.adaptive_avg_pool1d(input, self.output_size)
