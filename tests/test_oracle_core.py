@@ -13,7 +13,8 @@ from op_table import OPS, outputs
 
 torch = pytest.importorskip("torch")
 
-pytestmark = pytest.mark.oracle
+# torch deprecates x.T below 2-D (a warning): our T still reverses the dims there
+pytestmark = [pytest.mark.oracle, pytest.mark.filterwarnings("ignore:The use of `x.T`:UserWarning")]
 
 GRAD_OPS = [op for op in OPS if op.grad]
 SECOND_ORDER_OPS = [op for op in GRAD_OPS if op.second_order]
