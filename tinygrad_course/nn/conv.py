@@ -1,10 +1,6 @@
 """Conv1d, Conv2d (im2col + GEMM, see functional/conv.py)."""
-import math
-
-from ..autograd.tensor import Tensor
 from . import functional as F
-from . import init
-from ._layer_utils import check_device, empty_param, input_error
+from ._layer_utils import check_device, check_tensor_input, input_error, reset_kaiming_uniform, weight_and_bias
 from .functional._utils import ntuple
 from .module import Module
 
@@ -45,21 +41,12 @@ class _ConvNd(Module):
         self.output_padding = (0,) * n
         self.groups = groups
         self.padding_mode = padding_mode
-        self.weight = empty_param((out_channels, in_channels // groups) + self.kernel_size, dtype)
-        if bias:
-            self.bias = empty_param((out_channels,), dtype)
-        else:
-            self.register_parameter("bias", None)
+        weight_and_bias(self, (out_channels, in_channels // groups) + self.kernel_size, bias, dtype)
         self.reset_parameters()
 
     def reset_parameters(self):
         """PyTorch's default: kaiming_uniform_(a=sqrt(5)) for the weight, U(+-1/sqrt(fan_in)) for the bias."""
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            if fan_in != 0:
-                bound = 1 / math.sqrt(fan_in)
-                init.uniform_(self.bias, -bound, bound)
+        reset_kaiming_uniform(self.weight, self.bias, bias_without_fan_in=False)
 
     def extra_repr(self):
         s = "{in_channels}, {out_channels}, kernel_size={kernel_size}, stride={stride}"
@@ -79,8 +66,7 @@ class _ConvNd(Module):
 
     def _check_input(self, input):
         n = self._n
-        if not isinstance(input, Tensor):
-            raise TypeError(f"{self!r}: expected a Tensor input, got {type(input).__name__}")
+        check_tensor_input(self, input)
         spatial = ("L",) if n == 1 else ("H", "W")
         if input.ndim not in (n + 1, n + 2) or input.shape[-n - 1] != self.in_channels:
             exp = ", ".join(("N", str(self.in_channels)) + spatial)

@@ -1,10 +1,6 @@
 """Identity, Linear, Flatten, Unflatten."""
-import math
-
-from ..autograd.tensor import Tensor
 from . import functional as F
-from . import init
-from ._layer_utils import check_device, empty_param, input_error
+from ._layer_utils import check_device, check_tensor_input, input_error, reset_kaiming_uniform, weight_and_bias
 from .module import Module
 
 __all__ = ["Identity", "Linear", "Flatten", "Unflatten"]
@@ -33,24 +29,15 @@ class Linear(Module):
         check_device(device, "Linear")
         self.in_features = in_features
         self.out_features = out_features
-        self.weight = empty_param((out_features, in_features), dtype)
-        if bias:
-            self.bias = empty_param((out_features,), dtype)
-        else:
-            self.register_parameter("bias", None)
+        weight_and_bias(self, (out_features, in_features), bias, dtype)
         self.reset_parameters()
 
     def reset_parameters(self):
         """PyTorch's default: kaiming_uniform_(a=sqrt(5)) for W, U(-1/sqrt(fan_in), ...) for b."""
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+        reset_kaiming_uniform(self.weight, self.bias, bias_without_fan_in=True)
 
     def forward(self, input):
-        if not isinstance(input, Tensor):
-            raise TypeError(f"{self!r}: expected a Tensor input, got {type(input).__name__}")
+        check_tensor_input(self, input)
         if input.ndim == 0 or input.shape[-1] != self.in_features:
             raise input_error(self, f"with last dimension {self.in_features}", input)
         return F.linear(input, self.weight, self.bias)

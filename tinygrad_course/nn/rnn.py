@@ -15,7 +15,7 @@ from ..autograd.function import Function
 from ..autograd.tensor import Tensor
 from . import functional as F
 from . import init
-from ._layer_utils import check_device, empty_param
+from ._layer_utils import check_device, check_tensor_input, empty_param
 from .functional._utils import shape_str
 from .module import Module
 
@@ -135,8 +135,7 @@ class RNNBase(Module):
     # ------------------------------------------------------------------ forward
     def _prepare(self, input, hx):
         """(L, N, H_in) input, list of initial states shaped (layers*D, N, H), batched flag."""
-        if not isinstance(input, Tensor):
-            raise TypeError(f"{self!r}: expected a Tensor input, got {type(input).__name__}")
+        check_tensor_input(self, input)
         if input.ndim not in (2, 3):
             raise RuntimeError(
                 f"{self!r}: expected input of 2 (unbatched (L, H_in)) or 3 dimensions "
