@@ -25,43 +25,45 @@ def _truncated(w, std):
     return init.trunc_normal_(w, 0.0, std, -2 * std, 2 * std)
 
 
+def _variance_scaling(w, scale, mode, distribution):
+    """Keras' ``VarianceScaling``: fan = fan_in or (fan_in + fan_out) / 2 ("fan_avg");
+    U(-a, a), a = sqrt(3 scale / fan), or truncated N(0, std^2), std = sqrt(scale / fan)."""
+    fan_in, fan_out = _fans(w)
+    fan = fan_in if mode == "fan_in" else (fan_in + fan_out) / 2
+    if distribution == "uniform":
+        a = math.sqrt(3.0 * scale / fan)
+        return init.uniform_(w, -a, a)
+    return _truncated(w, math.sqrt(scale / fan))
+
+
 def glorot_uniform(w):
     """U(-a, a), a = sqrt(6 / (fan_in + fan_out)) (Keras' default kernel initializer)."""
-    fan_in, fan_out = _fans(w)
-    a = math.sqrt(6.0 / (fan_in + fan_out))
-    return init.uniform_(w, -a, a)
+    return _variance_scaling(w, 1.0, "fan_avg", "uniform")
 
 
 def glorot_normal(w):
     """Truncated N(0, std^2), std = sqrt(2 / (fan_in + fan_out))."""
-    fan_in, fan_out = _fans(w)
-    return _truncated(w, math.sqrt(2.0 / (fan_in + fan_out)))
+    return _variance_scaling(w, 1.0, "fan_avg", "normal")
 
 
 def he_uniform(w):
     """U(-a, a), a = sqrt(6 / fan_in)."""
-    fan_in, _ = _fans(w)
-    a = math.sqrt(6.0 / fan_in)
-    return init.uniform_(w, -a, a)
+    return _variance_scaling(w, 2.0, "fan_in", "uniform")
 
 
 def he_normal(w):
     """Truncated N(0, std^2), std = sqrt(2 / fan_in)."""
-    fan_in, _ = _fans(w)
-    return _truncated(w, math.sqrt(2.0 / fan_in))
+    return _variance_scaling(w, 2.0, "fan_in", "normal")
 
 
 def lecun_uniform(w):
     """U(-a, a), a = sqrt(3 / fan_in)."""
-    fan_in, _ = _fans(w)
-    a = math.sqrt(3.0 / fan_in)
-    return init.uniform_(w, -a, a)
+    return _variance_scaling(w, 1.0, "fan_in", "uniform")
 
 
 def lecun_normal(w):
     """Truncated N(0, std^2), std = sqrt(1 / fan_in)."""
-    fan_in, _ = _fans(w)
-    return _truncated(w, math.sqrt(1.0 / fan_in))
+    return _variance_scaling(w, 1.0, "fan_in", "normal")
 
 
 def uniform(w):
