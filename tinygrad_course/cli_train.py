@@ -20,6 +20,7 @@ from .autograd.grad_mode import no_grad
 from .autograd.random import manual_seed
 from .data import DataLoader, TensorDataset
 from .nn import functional as F
+from .optim._named import named_optimizer
 
 __all__ = ["DATASETS", "MODELS", "OPTIMIZERS", "DEFAULT_LR", "load_data", "build_model", "make_optimizer", "train",
            "DataUnavailable"]
@@ -96,21 +97,9 @@ def build_model(kind: str, input_shape: Tuple[int, ...], n_classes: int) -> nn.M
 def make_optimizer(name: str, params, lr: Optional[float] = None) -> optim_module.Optimizer:
     """The ``tc.optim`` optimizer for a CLI name (momentum variants use momentum=0.9)."""
     lr = DEFAULT_LR[name] if lr is None else lr
-    if name == "sgd":
-        return optim_module.SGD(params, lr=lr)
-    if name == "momentum":
-        return optim_module.SGD(params, lr=lr, momentum=0.9)
-    if name == "nesterov":
-        return optim_module.SGD(params, lr=lr, momentum=0.9, nesterov=True)
-    if name == "adagrad":
-        return optim_module.Adagrad(params, lr=lr)
-    if name == "rmsprop":
-        return optim_module.RMSprop(params, lr=lr)
-    if name == "adam":
-        return optim_module.Adam(params, lr=lr)
-    if name == "nadam":
-        return optim_module.NAdam(params, lr=lr)
-    raise ValueError(f"unknown optimizer {name!r}; choose from {', '.join(OPTIMIZERS)}")
+    if name not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {name!r}; choose from {', '.join(OPTIMIZERS)}")
+    return named_optimizer(name, params, lr)
 
 
 def _evaluate(model: nn.Module, x: np.ndarray, y: np.ndarray, batch_size: int = 1000) -> Tuple[float, float]:

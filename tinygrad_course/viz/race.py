@@ -37,25 +37,11 @@ DEFAULT_STEPS = {"rosenbrock": 3000, "beale": 3000, "saddle": 300}
 
 
 def _optimizer(name: str, params, lr: float):
-    from .. import optim
+    from ..optim._named import named_optimizer
 
-    if name == "SGD":
-        return optim.SGD(params, lr=lr)
-    if name == "Momentum":
-        return optim.SGD(params, lr=lr, momentum=0.9)
-    if name == "Nesterov":
-        return optim.SGD(params, lr=lr, momentum=0.9, nesterov=True)
-    if name == "Adagrad":
-        return optim.Adagrad(params, lr=lr)
-    if name == "RMSprop":
-        return optim.RMSprop(params, lr=lr)
-    if name == "Adam":
-        return optim.Adam(params, lr=lr)
-    if name == "NAdam":
-        return optim.NAdam(params, lr=lr)
-    if name == "Newton":
-        return optim.Newton(params, lr=lr)
-    raise ValueError(f"run_race: unknown optimizer {name!r}; choose from {', '.join(OPTIMIZERS)}")
+    if name not in OPTIMIZERS:
+        raise ValueError(f"run_race: unknown optimizer {name!r}; choose from {', '.join(OPTIMIZERS)}")
+    return named_optimizer(name.lower(), params, lr)
 
 
 def _inside(p: np.ndarray, bounds) -> bool:
