@@ -81,6 +81,12 @@ CASES = [
     ("bad_to", lambda: [T(2)], lambda a: a.to("cuda"), RuntimeError, r"to.*'cuda'.*CPU only"),
     ("from_numpy_list", lambda: [], lambda: tc.from_numpy([1, 2]), TypeError, r"expected np.ndarray \(got list\)"),
     ("negative_size", lambda: [], lambda: tc.zeros(2, -1), RuntimeError, r"zeros.*non-negative.*\[2, -1\]"),
+    ("eye_negative", lambda: [], lambda: tc.eye(-1), RuntimeError, r"eye.*-1"),
+    ("full_str", lambda: [], lambda: tc.full((2,), "a"), TypeError, r"full.*number.*str"),
+    ("new_zeros_negative", lambda: [T(2)], lambda a: a.new_zeros(-1), RuntimeError, r"negative dimension.*\[-1\]"),
+    ("reshape_str", lambda: [T(2, 3)], lambda a: a.reshape("a"), TypeError, r"shape.*'a'"),
+    ("repeat_float", lambda: [T(2, 3)], lambda a: a.repeat(0.5, 1), TypeError, r"shape.*0.5"),
+    ("to_device_index", lambda: [T(2)], lambda a: a.to(5), RuntimeError, r"to.*'5'.*CPU only"),
     ("set_default_int", lambda: [], lambda: tc.set_default_dtype(tc.int64), TypeError, r"floating-point.*int64"),
     # indexing
     ("index_int", lambda: [T(3)], lambda a: a[5], IndexError, r"index 5 is out of bounds for dimension 0 with size 3"),

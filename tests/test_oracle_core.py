@@ -14,7 +14,8 @@ from op_table import OPS, outputs
 torch = pytest.importorskip("torch")
 
 # torch deprecates x.T below 2-D (a warning): our T still reverses the dims there
-pytestmark = [pytest.mark.oracle, pytest.mark.filterwarnings("ignore:The use of `x.T`:UserWarning")]
+pytestmark = [pytest.mark.oracle, pytest.mark.filterwarnings("ignore:The use of `x.T`:UserWarning"),
+              pytest.mark.filterwarnings("ignore:Tensor.T is deprecated:UserWarning")]
 
 GRAD_OPS = [op for op in OPS if op.grad]
 SECOND_ORDER_OPS = [op for op in GRAD_OPS if op.second_order]

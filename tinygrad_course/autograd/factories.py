@@ -63,6 +63,10 @@ def empty(*size, dtype=None, device=None, requires_grad=False):
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
     """A tensor of ``size`` filled with ``fill_value`` (dtype inferred from the value)."""
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    if not isinstance(fill_value, (int, float, bool, np.number, np.bool_)):
+        raise TypeError(f"full(): fill_value must be a number, not {type(fill_value).__name__}")
     if dtype is None:
         dtype = _dt.bool if isinstance(fill_value, bool) else _dt.int64 if isinstance(fill_value, int) else _dt.get_default_dtype()
     return _finish(np.full(_size("full", (size,)), fill_value, _dt.to_np(dtype)), requires_grad, "full")
@@ -110,6 +114,10 @@ def logspace(start, end, steps, base=10.0, dtype=None, requires_grad=False):
 
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
+    """The n x m identity matrix (m = n by default)."""
+    for name, v in (("n", n), ("m", m)):
+        if v is not None and v < 0:
+            raise RuntimeError(f"eye(): {name} must be greater or equal to 0, got {v}")
     return _finish(np.eye(n, m, dtype=_float(dtype)), requires_grad, "eye")
 
 

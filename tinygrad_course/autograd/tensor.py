@@ -1,6 +1,7 @@
 """``Tensor``: an ndarray plus what the tape needs (``grad_fn``, ``requires_grad``, ``grad``)."""
 import numbers
 import weakref
+from operator import index as _index
 
 import numpy as np
 
@@ -1023,7 +1024,7 @@ class Tensor:
                 dtype = a.dtype
             elif isinstance(a, (_dt.dtype, type, np.dtype)) or (isinstance(a, str) and a in _dt._BY_NAME):
                 dtype = a
-            elif isinstance(a, str) and a.split(":")[0] != "cpu":
+            elif (isinstance(a, str) and a.split(":")[0] != "cpu") or (isinstance(a, int) and not isinstance(a, bool)):
                 raise RuntimeError(
                     f"to(): unknown dtype or device '{a}': tinygrad_course runs on the CPU only (device 'cpu'); "
                     f"dtypes are {sorted(_dt._BY_NAME)}"
@@ -1294,12 +1295,15 @@ def _shape_arg(shape):
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = shape[0]
     try:
-        return tuple(int(s) for s in shape)
+        # operator.index: ints (and integer NumPy scalars / 0-d integer tensors) only, no 2.5 -> 2
+        return tuple(_index(s) for s in shape)
     except TypeError:
-        raise TypeError(f"expected a shape of ints, got {shape!r}") from None
+        raise TypeError(f"expected a shape (a tuple of ints), got {tuple(shape)!r}") from None
 
 
 def _new(fn, size, dtype, requires_grad):
+    if any(s < 0 for s in size):
+        raise RuntimeError(f"new tensor: Trying to create tensor with negative dimension: {list(size)}")
     t = Tensor._make(fn(size, _dt.to_np(dtype)))
     return t.requires_grad_(requires_grad) if requires_grad else t
 
