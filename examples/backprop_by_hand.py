@@ -14,7 +14,6 @@ batch (where the sum over samples turns the outer products into E^l X^{l-1,T}).
 
     python examples/backprop_by_hand.py [--out docs] [--quick]
 """
-import argparse
 import os
 
 import numpy as np
@@ -22,7 +21,8 @@ import numpy as np
 import tinygrad_course as tc
 from tinygrad_course.viz import draw_graph, render
 
-DOCS = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "docs")
+from _common import example_parser
+
 
 SIZES = (3, 4, 4, 1)  # x^0 in R^3, W^1 4x3, W^2 4x4, W^3 1x4: the slide's network
 
@@ -63,9 +63,7 @@ def by_tape(Ws, x0, y):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default=DOCS, help="folder for backprop_by_hand.svg (default: docs/)")
-    ap.add_argument("--quick", action="store_true", help="a fast smoke run (same checks)")
+    ap = example_parser(__doc__, "folder for backprop_by_hand.svg", "a fast smoke run (same checks)")
     args = ap.parse_args(argv)
     rng = np.random.default_rng(0)
     np.set_printoptions(precision=6, suppress=True, linewidth=100)

@@ -10,7 +10,6 @@ train/test curves and the six learned first-layer filters to ``cnn.png``.
 
     python examples/cnn.py [--out docs] [--quick] [--dataset digits|mnist] [--epochs N]
 """
-import argparse
 import os
 import sys
 import time
@@ -23,7 +22,7 @@ from tinygrad_course import nn
 from tinygrad_course.data import DataLoader, TensorDataset
 from tinygrad_course.datasets import load_digits, load_mnist
 
-DOCS = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "docs")
+from _common import example_parser, pyplot, save_figure
 
 
 def upsample(images: np.ndarray, size: int) -> np.ndarray:
@@ -108,13 +107,8 @@ def train(model, x_tr, y_tr, x_te, y_te, epochs, batch_size=64, lr=2e-3, seed=0)
 
 def plot(history, filters, path, title):
     """Loss and accuracy curves, then the first layer's 5x5 filters."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("matplotlib is not installed (pip install matplotlib): no plot")
+    plt = pyplot(agg=True)
+    if plt is None:
         return None
     fig = plt.figure(figsize=(11, 3.3))
     grid = fig.add_gridspec(2, 5, width_ratios=[3, 3, 1, 1, 1])
@@ -136,19 +130,11 @@ def plot(history, filters, path, title):
         if i == 1:
             ax.set_title("conv1 filters")
     fig.suptitle(title)
-    fig.tight_layout()
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    tmp = path + ".tmp.png"
-    fig.savefig(tmp, dpi=80)
-    os.replace(tmp, path)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path, dpi=80)
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default=DOCS, help="folder for cnn.png (default: docs/)")
-    ap.add_argument("--quick", action="store_true", help="a fast smoke run (2 epochs, 300 images)")
+    ap = example_parser(__doc__, "folder for cnn.png", "a fast smoke run (2 epochs, 300 images)")
     ap.add_argument("--dataset", choices=("digits", "mnist"), default="digits")
     ap.add_argument("--epochs", type=int, default=None, help="default: 12 (digits), 3 (mnist)")
     ap.add_argument("--limit", type=int, default=10000, help="MNIST training images used (default 10000)")

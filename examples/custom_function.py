@@ -11,7 +11,6 @@ expression using the op (the custom node appears under its class name).
 
     python examples/custom_function.py [--out docs] [--quick]
 """
-import argparse
 import os
 
 import numpy as np
@@ -20,7 +19,7 @@ import tinygrad_course as tc
 from tinygrad_course.testing import check_gradients, shapes, tensors
 from tinygrad_course.viz import draw_graph, render
 
-DOCS = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "docs")
+from _common import example_parser
 
 
 class BuggyLogSumExp(tc.autograd.Function):
@@ -57,9 +56,7 @@ class LogSumExp(tc.autograd.Function):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default=DOCS, help="folder for custom_function.svg (default: docs/)")
-    ap.add_argument("--quick", action="store_true", help="a fast smoke run (fewer Hypothesis examples)")
+    ap = example_parser(__doc__, "folder for custom_function.svg", "a fast smoke run (fewer Hypothesis examples)")
     args = ap.parse_args(argv)
     n = 15 if args.quick else 60
     inputs = tensors(shape=shapes(min_dims=1, max_dims=2, max_side=4))

@@ -9,7 +9,6 @@ Writes graph_mlp.svg (and graph_mlp.png) with Graphviz's dot; without dot, graph
 
     python examples/draw_graph.py [--out docs] [--quick]
 """
-import argparse
 import os
 
 import tinygrad_course as tc
@@ -17,13 +16,11 @@ import tinygrad_course.nn.functional as F
 from tinygrad_course import nn
 from tinygrad_course.viz import draw_graph, render
 
-DOCS = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "docs")
+from _common import example_parser
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default=DOCS, help="folder for graph_mlp.svg/.png (default: docs/)")
-    ap.add_argument("--quick", action="store_true", help="accepted for symmetry with the other examples")
+    ap = example_parser(__doc__, "folder for graph_mlp.svg/.png", "accepted for symmetry with the other examples")
     args = ap.parse_args(argv)
 
     tc.manual_seed(0)

@@ -10,7 +10,6 @@ mini-batch losses of the first steps (the lecture's "fluctuations").
 
     python examples/gradient_descent_variants.py [--out docs] [--quick]
 """
-import argparse
 import os
 import time
 
@@ -20,7 +19,8 @@ import tinygrad_course as tc
 import tinygrad_course.nn.functional as F
 from tinygrad_course import nn
 
-DOCS = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "docs")
+from _common import example_parser, pyplot, save_figure
+
 
 # (name, batch size (None = all), learning rate gamma): each gamma tuned near its best
 VARIANTS = [("batch GD", None, 0.5), ("mini-batch GD (B=32)", 32, 0.1), ("stochastic GD (B=1)", 1, 0.01)]
@@ -65,9 +65,7 @@ def train(X, Y, batch_size, lr, epochs, evals_per_epoch):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default=DOCS, help="folder for gradient_descent_variants.png (default: docs/)")
-    ap.add_argument("--quick", action="store_true", help="a fast smoke run")
+    ap = example_parser(__doc__, "folder for gradient_descent_variants.png")
     args = ap.parse_args(argv)
     epochs = 1 if args.quick else 10
     X_np, y_np = tc.datasets.load_digits()
@@ -85,10 +83,8 @@ def main(argv=None):
         print(f"{name:<22} {len(batch_losses) // epochs:>11} {lr:>6g} {after1:>19.4f} "
               f"{losses[-1]:>9.4f} {secs[-1]:>15.2f}")
 
-    try:
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("matplotlib is missing (pip install matplotlib): no picture")
+    plt = pyplot()
+    if plt is None:
         return results
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.6))
     for i, (name, (ep, secs, losses, batch_losses)) in enumerate(results.items()):
@@ -110,10 +106,7 @@ def main(argv=None):
     axes[2].set_title("mini-batch fluctuations")
     axes[2].set_yscale("log")
     axes[2].legend(fontsize=8)
-    fig.tight_layout()
-    os.makedirs(args.out, exist_ok=True)
-    path = os.path.join(args.out, "gradient_descent_variants.png")
-    fig.savefig(path, dpi=90)
+    path = save_figure(fig, os.path.join(args.out, "gradient_descent_variants.png"))
     print(f"wrote {os.path.normpath(path)}")
     return results
 

@@ -7,7 +7,6 @@ Writes the loss/accuracy curves to ``keras_mnist.png``.
 
     python examples/keras_mnist.py [--out docs] [--quick]
 """
-import argparse
 import os
 
 import numpy as np
@@ -19,7 +18,7 @@ from tinygrad_course.keras.models import Sequential
 from tinygrad_course.keras.optimizers import RMSprop
 from tinygrad_course.keras.utils import to_categorical
 
-DOCS = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "docs")
+from _common import example_parser
 
 
 def upsample(images: np.ndarray, size: int) -> np.ndarray:
@@ -53,9 +52,7 @@ def load_data():
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default=DOCS, help="folder for keras_mnist.png (default: docs/)")
-    ap.add_argument("--quick", action="store_true", help="a fast smoke run (2 epochs on 600 samples)")
+    ap = example_parser(__doc__, "folder for keras_mnist.png", "a fast smoke run (2 epochs on 600 samples)")
     args = ap.parse_args(argv)
 
     tc.manual_seed(0)

@@ -11,7 +11,6 @@ Measures iterations and seconds until f - f* <= tol; prints a table, plots f - f
 
     python examples/newton_vs_gd.py [--out docs] [--quick]
 """
-import argparse
 import os
 import time
 
@@ -20,7 +19,8 @@ import numpy as np
 import tinygrad_course as tc
 import tinygrad_course.nn.functional as F
 
-DOCS = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "docs")
+from _common import example_parser, pyplot, save_figure
+
 LAM = 1e-2
 
 
@@ -76,9 +76,7 @@ def run(method, X, y, max_iters, f_star, tol, lr_gd):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default=DOCS, help="folder for newton_vs_gd.png (default: docs/)")
-    ap.add_argument("--quick", action="store_true", help="a fast smoke run")
+    ap = example_parser(__doc__, "folder for newton_vs_gd.png")
     args = ap.parse_args(argv)
     X, y = problem(args.quick)
     tol = 1e-6
@@ -114,10 +112,8 @@ def main(argv=None):
         iters = str(its[-1]) if reached else f">{its[-1]}"
         print(f"{m:<9} {iters:>10} {secs[-1]:>9.3f} {gaps[-1]:>10.2e}  {'' if reached else '(not reached)'}")
 
-    try:
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("matplotlib is missing (pip install matplotlib): no picture")
+    plt = pyplot()
+    if plt is None:
         return results
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.8))
     for i, (m, (its, secs, gaps)) in enumerate(results.items()):
@@ -134,10 +130,7 @@ def main(argv=None):
     ax2.set_xscale("log")
     ax1.set_title("logistic regression (digits 3 vs 8): per iteration")
     ax2.set_title("per second")
-    fig.tight_layout()
-    os.makedirs(args.out, exist_ok=True)
-    path = os.path.join(args.out, "newton_vs_gd.png")
-    fig.savefig(path, dpi=90)
+    path = save_figure(fig, os.path.join(args.out, "newton_vs_gd.png"))
     print(f"wrote {os.path.normpath(path)}")
     return results
 

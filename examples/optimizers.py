@@ -11,7 +11,6 @@ W <- W - v is the same trajectory with gamma = lr (v_lecture = lr v_pytorch).
 
     python examples/optimizers.py [--out docs] [--quick]
 """
-import argparse
 import os
 import time
 
@@ -22,7 +21,8 @@ import tinygrad_course.nn.functional as F
 from tinygrad_course import nn
 from tinygrad_course.viz import run_race
 
-DOCS = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "docs")
+from _common import example_parser, pyplot, save_figure
+
 
 # learning rates for the MLP (each near its best on this problem)
 MLP_OPTIMIZERS = {
@@ -58,9 +58,7 @@ def train_mlp(make_opt, X, Y, Xte, Yte, epochs, batch_size=64):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default=DOCS, help="folder for race_*.png and optimizers_digits.png (default: docs/)")
-    ap.add_argument("--quick", action="store_true", help="a fast smoke run")
+    ap = example_parser(__doc__, "folder for race_*.png and optimizers_digits.png")
     args = ap.parse_args(argv)
     os.makedirs(args.out, exist_ok=True)
 
@@ -86,10 +84,8 @@ def main(argv=None):
         print(f"{name:<10} {losses[1]:>19.4f} {losses[-1]:>9.4f} {acc:>14.3f}")
     print(f"({time.perf_counter() - t0:.1f} s)")
 
-    try:
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("matplotlib is missing (pip install matplotlib): no picture")
+    plt = pyplot()
+    if plt is None:
         return races, curves
     fig, ax = plt.subplots(figsize=(6.4, 4.0))
     for i, (name, losses) in enumerate(curves.items()):
@@ -100,9 +96,7 @@ def main(argv=None):
     ax.set_title("one MLP on digits, seven optimizers")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    path = os.path.join(args.out, "optimizers_digits.png")
-    fig.savefig(path, dpi=90)
+    path = save_figure(fig, os.path.join(args.out, "optimizers_digits.png"))
     print(f"wrote {os.path.normpath(path)}")
     return races, curves
 

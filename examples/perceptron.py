@@ -8,7 +8,6 @@ the rule only moves w when the answer is wrong. Draws the learned weights as 20x
 
     python examples/perceptron.py [--out docs] [--quick]
 """
-import argparse
 import os
 import time
 
@@ -17,7 +16,7 @@ import numpy as np
 import tinygrad_course as tc
 from tinygrad_course.datasets import letters
 
-DOCS = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "docs")
+from _common import example_parser, pyplot, save_figure
 
 
 def train_perceptrons(X, D, epochs, alpha=1.0, seed=0):
@@ -69,9 +68,7 @@ def run(task, n_train, n_test, epochs, seed):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default=DOCS, help="folder for perceptron.png (default: docs/)")
-    ap.add_argument("--quick", action="store_true", help="a fast smoke run")
+    ap = example_parser(__doc__, "folder for perceptron.png")
     args = ap.parse_args(argv)
     n_train, n_test, epochs = (10, 10, 5) if args.quick else (60, 40, 50)
 
@@ -84,10 +81,8 @@ def main(argv=None):
               f"{' ...' if len(mistakes) > 8 else ''}; test accuracy {acc:.3f}")
     print(f"({time.perf_counter() - t0:.1f} s)")
 
-    try:
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("matplotlib is missing (pip install matplotlib): no picture")
+    plt = pyplot()
+    if plt is None:
         return results
     W2, acc2, _, _ = results["XO"]
     Wk, acck, Xk, yk = results["AEHLTX"]
@@ -106,10 +101,7 @@ def main(argv=None):
         ax.axis("off")
     fig.suptitle(f"learned weights (red +, blue -); test accuracy X/O {acc2:.2f}, six letters {acck:.2f}",
                  fontsize=9)
-    fig.tight_layout()
-    os.makedirs(args.out, exist_ok=True)
-    path = os.path.join(args.out, "perceptron.png")
-    fig.savefig(path, dpi=90)
+    path = save_figure(fig, os.path.join(args.out, "perceptron.png"))
     print(f"wrote {os.path.normpath(path)}")
     return results
 

@@ -9,7 +9,6 @@ value" baseline) and the generated waves to ``rnn.png``.
 
     python examples/rnn.py [--out docs] [--quick] [--steps N]
 """
-import argparse
 import os
 import sys
 import time
@@ -20,7 +19,8 @@ import tinygrad_course as tc
 import tinygrad_course.nn.functional as F
 from tinygrad_course import nn
 
-DOCS = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "docs")
+from _common import example_parser, pyplot, save_figure
+
 T = 30  # prompt length at test time
 LENGTH = 50  # training sequence length (the closed-loop test stays within it)
 WARMUP = 10  # steps not counted in the loss: too early to know omega
@@ -85,13 +85,8 @@ def train(cell: str, steps: int, batch_size: int = 64, lr: float = 1e-2, noise: 
 
 def plot(losses, baseline, waves, path):
     """Loss curves (log scale) and closed-loop generations of one test wave."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("matplotlib is not installed (pip install matplotlib): no plot")
+    plt = pyplot(agg=True)
+    if plt is None:
         return None
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.4))
     for name, curve in losses.items():
@@ -112,19 +107,11 @@ def plot(losses, baseline, waves, path):
     ax2.axvspan(0, T - 1, color="grey", alpha=0.15, label="prompt")
     ax2.set_xlabel("t")
     ax2.legend(loc="lower left", fontsize=8)
-    fig.tight_layout()
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    tmp = path + ".tmp.png"
-    fig.savefig(tmp, dpi=80)
-    os.replace(tmp, path)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path, dpi=80)
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default=DOCS, help="folder for rnn.png (default: docs/)")
-    ap.add_argument("--quick", action="store_true", help="a fast smoke run (30 steps)")
+    ap = example_parser(__doc__, "folder for rnn.png", "a fast smoke run (30 steps)")
     ap.add_argument("--steps", type=int, default=400, help="training steps per model (default 400)")
     args = ap.parse_args(argv)
     steps = 30 if args.quick else args.steps

@@ -10,7 +10,6 @@ Plots both approximations and the max error against the number of units.
 
     python examples/universal_approximation.py [--out docs] [--quick]
 """
-import argparse
 import os
 import time
 
@@ -19,7 +18,8 @@ import numpy as np
 import tinygrad_course as tc
 from tinygrad_course import nn
 
-DOCS = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "docs")
+from _common import example_parser, pyplot, save_figure
+
 A, B = -3.0, 3.0
 
 
@@ -67,9 +67,7 @@ def learned(n_units, x, y, steps, seed=0):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default=DOCS, help="folder for universal_approximation.png (default: docs/)")
-    ap.add_argument("--quick", action="store_true", help="a fast smoke run")
+    ap = example_parser(__doc__, "folder for universal_approximation.png")
     args = ap.parse_args(argv)
     units = [2, 4, 8, 16, 32] if args.quick else [2, 4, 8, 16, 32, 64, 128]
     learn_units = [4, 8] if args.quick else [2, 4, 8, 16, 32, 64]
@@ -95,10 +93,8 @@ def main(argv=None):
         print(f"learned, {n:4d} units: max |f - Y| = {learn_err[-1]:.2e}")
     print(f"({time.perf_counter() - t0:.1f} s)")
 
-    try:
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("matplotlib is missing (pip install matplotlib): no picture")
+    plt = pyplot()
+    if plt is None:
         return hand_err, learn_err
     show = 8
     alpha, a, b = by_hand(show)
@@ -117,10 +113,7 @@ def main(argv=None):
     ax2.set_ylabel(r"max$_x$ |f(x) - Y(x)|")
     ax2.set_title("error vs number of units")
     ax2.legend(fontsize=8)
-    fig.tight_layout()
-    os.makedirs(args.out, exist_ok=True)
-    path = os.path.join(args.out, "universal_approximation.png")
-    fig.savefig(path, dpi=90)
+    path = save_figure(fig, os.path.join(args.out, "universal_approximation.png"))
     print(f"wrote {os.path.normpath(path)}")
     return hand_err, learn_err
 

@@ -25,6 +25,8 @@ def run_example(name, out, *extra):
 
 def load_example(name):
     """Import ``examples/<name>.py`` as a module (its ``main`` does not run)."""
+    if EXAMPLES not in sys.path:  # the examples import their shared examples/_common.py
+        sys.path.insert(0, EXAMPLES)
     spec = importlib.util.spec_from_file_location(name, os.path.join(EXAMPLES, name + ".py"))
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
