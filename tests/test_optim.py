@@ -348,6 +348,16 @@ def _assert_same_state(ours_opt, torch_opt):
             assert g1[key] == g2[key], key
 
 
+def _step_in_lockstep(torch, opt1, opt2, ours, theirs, problem, sign, steps):
+    """Step both optimizers ``steps`` times on the same loss; parameters must agree after each step."""
+    for step in range(steps):
+        for opt, params, lib in ((opt1, ours, tc), (opt2, theirs, torch)):
+            opt.zero_grad()
+            _loss(lib, params, problem, sign).backward()
+            opt.step()
+        _assert_same_params(ours, theirs, step)
+
+
 @pytest.mark.oracle
 @pytest.mark.parametrize("problem", ["regression", "rosenbrock"])
 @pytest.mark.parametrize("case", ORACLE_CASES, ids=_case_id)
@@ -360,12 +370,7 @@ def test_matches_pytorch_step_by_step(case, problem):
     ours, theirs = _make_pair(torch, problem)
     opt1 = getattr(optim, name)(ours, **kwargs)
     opt2 = getattr(torch.optim, name)(theirs, **kwargs)
-    for step in range(20):
-        for opt, params, lib in ((opt1, ours, tc), (opt2, theirs, torch)):
-            opt.zero_grad()
-            _loss(lib, params, problem, sign).backward()
-            opt.step()
-        _assert_same_params(ours, theirs, step)
+    _step_in_lockstep(torch, opt1, opt2, ours, theirs, problem, sign, 20)
     _assert_same_state(opt1, opt2)
 
 
@@ -414,12 +419,7 @@ def test_sgd_random_hyperparameters_match_pytorch(lr, momentum, dampening, weigh
     sign = -1.0 if maximize else 1.0
     ours, theirs = _make_pair(torch, "regression")
     opt1, opt2 = optim.SGD(ours, **kw), torch.optim.SGD(theirs, **kw)
-    for step in range(8):
-        for opt, params, lib in ((opt1, ours, tc), (opt2, theirs, torch)):
-            opt.zero_grad()
-            _loss(lib, params, "regression", sign).backward()
-            opt.step()
-        _assert_same_params(ours, theirs, step)
+    _step_in_lockstep(torch, opt1, opt2, ours, theirs, "regression", sign, 8)
 
 
 @pytest.mark.oracle
@@ -432,12 +432,7 @@ def test_adam_random_hyperparameters_match_pytorch(lr, b1, b2, weight_decay, ams
               decoupled_weight_decay=decoupled)
     ours, theirs = _make_pair(torch, "regression")
     opt1, opt2 = optim.Adam(ours, **kw), torch.optim.Adam(theirs, **kw)
-    for step in range(8):
-        for opt, params, lib in ((opt1, ours, tc), (opt2, theirs, torch)):
-            opt.zero_grad()
-            _loss(lib, params, "regression", 1.0).backward()
-            opt.step()
-        _assert_same_params(ours, theirs, step)
+    _step_in_lockstep(torch, opt1, opt2, ours, theirs, "regression", 1.0, 8)
 
 
 @pytest.mark.oracle
@@ -450,12 +445,7 @@ def test_param_groups_with_own_options_match_pytorch():
 
     opt1 = optim.SGD(groups(ours), lr=0.1)
     opt2 = torch.optim.SGD(groups(theirs), lr=0.1)
-    for step in range(20):
-        for opt, params, lib in ((opt1, ours, tc), (opt2, theirs, torch)):
-            opt.zero_grad()
-            _loss(lib, params, "regression", 1.0).backward()
-            opt.step()
-        _assert_same_params(ours, theirs, step)
+    _step_in_lockstep(torch, opt1, opt2, ours, theirs, "regression", 1.0, 20)
     _assert_same_state(opt1, opt2)
 
 
@@ -482,12 +472,7 @@ def test_load_pytorch_state_dict_then_continue_identically(name, kwargs):
     opt2_reloaded.load_state_dict(opt2.state_dict())
     for k, v in opt2_reloaded.state[theirs[0]].items():  # the same dtype policy on load
         assert np.dtype(opt1.state[ours[0]][k]._data.dtype) == v.numpy().dtype, k
-    for step in range(10):
-        for opt, params, lib in ((opt1, ours, tc), (opt2_reloaded, theirs, torch)):
-            opt.zero_grad()
-            _loss(lib, params, "regression", 1.0).backward()
-            opt.step()
-        _assert_same_params(ours, theirs, step)
+    _step_in_lockstep(torch, opt1, opt2_reloaded, ours, theirs, "regression", 1.0, 10)
 
 
 # ---------------------------------------------------------------------- state_dict
