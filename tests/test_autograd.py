@@ -449,6 +449,18 @@ def test_view_made_before_in_place_on_base_sees_new_history():
     close(x.grad, [0.0, 2.0, 2.0])
 
 
+def test_in_place_on_view_made_under_no_grad_raises():
+    w = f64(1.0, 2.0, 3.0)
+    with tc.no_grad():
+        v = w[1:]
+    with pytest.raises(RuntimeError, match="created in no_grad mode"):
+        v.add_(f64(1.0, 1.0))
+    close(w, [1.0, 2.0, 3.0])
+    with tc.no_grad():
+        v.add_(1.0)  # both in no_grad: allowed, not tracked
+    close(w, [1.0, 3.0, 4.0])
+
+
 def test_in_place_on_expanded_view_raises():
     y = f64(1.0, 2.0) * 1
     with pytest.raises(RuntimeError, match="single memory location"):

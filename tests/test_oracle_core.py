@@ -209,6 +209,8 @@ ERRORS = {
     "backward_twice": lambda L: (lambda y: (y.backward(), y.backward()))((L.ones(2, requires_grad=True).exp()).sum()),
     "leaf_inplace": lambda L: L.ones(2, requires_grad=True).add_(1),
     "view_of_leaf_inplace": lambda L: L.ones(2, requires_grad=True)[0].mul_(2),
+    "nograd_view_inplace": lambda L: (lambda w: (lambda v: v.add_(L.ones(1, requires_grad=True)))(
+        L.no_grad()(lambda: w[1:])()))(L.ones(3, requires_grad=True)),
     "version": lambda L: (lambda y: (y.add_(1), y.sum().backward()))(L.ones(2, requires_grad=True).exp()),
     "item": lambda L: L.ones(2).item(),
     "neg_bool": lambda L: -L.tensor([True]),

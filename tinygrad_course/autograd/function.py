@@ -279,6 +279,8 @@ class Function(metaclass=FunctionMeta):
                 t._vc = args[0]._vc
                 if _Mode.enabled:
                     _register_view(t, args[0], cls, args[1:])
+                else:
+                    t.__dict__["_nograd_view"] = True
             else:
                 t._vc = [0]
             if nxt is None:
@@ -333,8 +335,11 @@ def _wrap_outputs(cls, ctx, outs, nxt, args):
     if nxt is None:
         ctx._saved = None
         res = [None if a is None else Tensor._make(a, False, None, 0, vc) for a in arrays]
-        if is_view and _Mode.enabled:
-            _register_view(res[0], args[0], cls, args[1:])
+        if is_view:
+            if _Mode.enabled:
+                _register_view(res[0], args[0], cls, args[1:])
+            else:
+                res[0].__dict__["_nograd_view"] = True
         return res
     if len(arrays) > 1:
         ctx._n_out = len(arrays)

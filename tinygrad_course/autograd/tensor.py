@@ -1102,6 +1102,13 @@ class Tensor:
                     f"{op}: result type {new.dtype} can't be cast to the desired output type {self.dtype}"
                 )
             new = new.to(self.dtype)
+        if "_nograd_view" in self.__dict__:
+            raise RuntimeError(
+                f"{op}: A view was created in no_grad mode and is being modified inplace with grad mode enabled "
+                f"(view of shape {tuple(self.shape)}). Given that this use case is ambiguous and error-prone, it is "
+                "forbidden. Move both the view and the in-place op inside the no_grad block (not tracked) or both "
+                "outside it (tracked)."
+            )
         if "_view_of" in self.__dict__:
             _views.write_through(self, new)
         else:
