@@ -7,6 +7,7 @@ The chain is ``y = y * 1.0001; y = y + 0.001`` with a ``tanh`` every 10th step, 
 ``y.sum().backward()``. Figures measured on the reference machine are in benchmarks/README.md.
 """
 import argparse
+import functools
 import os
 import sys
 import time
@@ -28,21 +29,9 @@ def n_ops(depth):
     return 2 * depth + (depth + 9) // 10 + 1
 
 
-def chain_tc(depth, size):
-    x = tc.ones(size, requires_grad=True)
-    t0 = time.perf_counter()
-    y = x
-    for i in range(depth):
-        y = y * 1.0001
-        y = y + 0.001
-        if i % 10 == 0:
-            y = y.tanh()
-    y.sum().backward()
-    return time.perf_counter() - t0
-
-
-def chain_torch(depth, size):
-    x = torch.ones(size, requires_grad=True)
+def chain(lib, depth, size):
+    """Seconds for forward + backward of the chain, with ``lib`` = tinygrad_course or torch."""
+    x = lib.ones(size, requires_grad=True)
     t0 = time.perf_counter()
     y = x
     for i in range(depth):
@@ -86,9 +75,9 @@ def main(argv=None):
     a = ap.parse_args(argv)
     depth = 1000
     repeat = 2 if a.quick else 7
-    libs = [("tinygrad_course", chain_tc), ("numpy (hand-written)", chain_numpy)]
+    libs = [("tinygrad_course", functools.partial(chain, tc)), ("numpy (hand-written)", chain_numpy)]
     if torch is not None:
-        libs.insert(1, ("torch " + torch.__version__, chain_torch))
+        libs.insert(1, ("torch " + torch.__version__, functools.partial(chain, torch)))
     print(f"us per op (forward + backward), {depth}-step chain = {n_ops(depth)} ops, best of {repeat}")
     print(f"{'':24s}" + "".join(f"{name:>24s}" for name, _ in libs))
     for size in (16, 1):
