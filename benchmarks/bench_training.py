@@ -149,21 +149,22 @@ def conv_step(lib):
     return step
 
 
-def rss_mib():
+def _status_mib(field):
+    """A memory line of /proc/self/status (kB) in MiB; NaN where there is none."""
     with open("/proc/self/status") as f:
         for line in f:
-            if line.startswith("VmRSS"):
+            if line.startswith(field):
                 return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def rss_mib():
+    return _status_mib("VmRSS")
 
 
 def peak_mib():
     # VmHWM, not getrusage's ru_maxrss: Linux carries ru_maxrss over from the parent across exec
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
+    return _status_mib("VmHWM")
 
 
 def memory_alone(lib, steps):
