@@ -1,4 +1,4 @@
-"""What every example shares: the --out/--quick command line and saving its matplotlib figure."""
+"""What the examples share: the --out/--quick command line, saving a matplotlib figure or a graph."""
 import argparse
 import os
 
@@ -37,4 +37,19 @@ def save_figure(fig, path, dpi=90):
     fig.savefig(tmp, dpi=dpi)
     os.replace(tmp, path)
     plt.close(fig)
+    return path
+
+
+def save_graph(graph, out, name):
+    """Render ``graph`` to ``<out>/<name>.svg``, or save its DOT source ``<name>.gv`` with a hint where
+    Graphviz's ``dot`` is missing; print and return the path written."""
+    from tinygrad_course.viz import render
+
+    os.makedirs(out, exist_ok=True)
+    try:
+        path = render(graph, os.path.join(out, name + ".svg"))
+    except RuntimeError as e:
+        path = graph.save(os.path.join(out, name + ".gv"))
+        print(f"({e.args[0].split('.')[0]}: wrote the DOT source instead)")
+    print(f"wrote {os.path.normpath(path)}")
     return path

@@ -14,14 +14,13 @@ batch (where the sum over samples turns the outer products into E^l X^{l-1,T}).
 
     python examples/backprop_by_hand.py [--out docs] [--quick]
 """
-import os
 
 import numpy as np
 
 import tinygrad_course as tc
-from tinygrad_course.viz import draw_graph, render
+from tinygrad_course.viz import draw_graph
 
-from _common import example_parser
+from _common import example_parser, save_graph
 
 
 SIZES = (3, 4, 4, 1)  # x^0 in R^3, W^1 4x3, W^2 4x4, W^3 1x4: the slide's network
@@ -87,13 +86,7 @@ def main(argv=None):
 
     # the tape behind the last loss, with each weight's gradient norm
     g = draw_graph(loss, params={f"W{l + 1}": w for l, w in enumerate(W)}, show_grads=True)
-    os.makedirs(args.out, exist_ok=True)
-    try:
-        path = render(g, os.path.join(args.out, "backprop_by_hand.svg"))
-    except RuntimeError as e:
-        path = g.save(os.path.join(args.out, "backprop_by_hand.gv"))
-        print(f"({e.args[0].split('.')[0]}: wrote the DOT source instead)")
-    print(f"wrote {os.path.normpath(path)}")
+    save_graph(g, args.out, "backprop_by_hand")
     print("OK: the hand-derived error signals give exactly the tape's gradients")
 
 

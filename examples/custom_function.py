@@ -11,15 +11,14 @@ expression using the op (the custom node appears under its class name).
 
     python examples/custom_function.py [--out docs] [--quick]
 """
-import os
 
 import numpy as np
 
 import tinygrad_course as tc
 from tinygrad_course.testing import check_gradients, shapes, tensors
-from tinygrad_course.viz import draw_graph, render
+from tinygrad_course.viz import draw_graph
 
-from _common import example_parser
+from _common import example_parser, save_graph
 
 
 class BuggyLogSumExp(tc.autograd.Function):
@@ -90,13 +89,7 @@ def main(argv=None):
     loss = LogSumExp.apply(x @ w).mean()
     loss.backward()
     g = draw_graph(loss, params={"x": x, "w": w}, show_grads=True)
-    os.makedirs(args.out, exist_ok=True)
-    try:
-        path = render(g, os.path.join(args.out, "custom_function.svg"))
-    except RuntimeError as e:
-        path = g.save(os.path.join(args.out, "custom_function.gv"))
-        print(f"({e.args[0].split('.')[0]}: wrote the DOT source instead)")
-    print(f"wrote {os.path.normpath(path)}")
+    save_graph(g, args.out, "custom_function")
 
 
 if __name__ == "__main__":
