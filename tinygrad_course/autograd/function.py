@@ -187,6 +187,13 @@ class AccumulateGrad:
         return f"<AccumulateGrad object at {hex(id(self))}>"
 
 
+_NOREC = _new_node(Node)  # the shared ctx of built-ins that record nothing (see Function.apply)
+_NOREC._fn = None
+_NOREC._next = ()
+_NOREC._saved = None
+_NOREC._aux = None
+
+
 class FunctionMeta(type):
     """Gives every Function subclass a readable name for graph drawings and errors."""
 
@@ -226,10 +233,6 @@ class Function(metaclass=FunctionMeta):
     @classmethod
     def apply(cls, *args, **kwargs):
         """Run forward and, if any input requires grad and grad mode is on, record it on the tape."""
-        ctx = _new_node(Node)
-        ctx._fn = cls
-        ctx._saved = None
-        ctx._aux = None
         nxt = None
         if _Mode.enabled:
             # the edges to the inputs' nodes (or leaves), None for constants; spelled out for
@@ -259,8 +262,29 @@ class Function(metaclass=FunctionMeta):
                             for a in args
                         ])
                         break
+        if nxt is None and cls._raw:
+            # nothing to record: a built-in's forward only writes to its ctx when recording, so
+            # all of them can share one inert ctx (this is the no_grad / inference fast path)
+            out = cls.forward(_NOREC, *args, **kwargs)
+            if out.__class__ is _ARR and not (cls._view and out.base is not None):
+                t = _new_tensor(Tensor)
+                t._data = out
+                t._rg = False
+                t.grad_fn = None
+                t._vc = [0]
+                return t
+            ctx = _new_node(Node)
+            ctx._fn = cls
+            ctx._next = ()
+            ctx._saved = None
+            ctx._aux = None
+            return _finish(cls, ctx, out, None, args)
+        ctx = _new_node(Node)
+        ctx._fn = cls
+        ctx._saved = None
+        ctx._aux = None
         # built-ins test ``if ctx._next:`` (recording?) and ``ctx._next[i]`` (input i needs grad)
-        ctx._next = nxt if nxt is not None else () if cls._raw else (None,) * len(args)
+        ctx._next = nxt if nxt is not None else (None,) * len(args)
         if cls._raw:
             out = cls.forward(ctx, *args, **kwargs)
         else:
@@ -270,39 +294,44 @@ class Function(metaclass=FunctionMeta):
                 out = cls.forward(ctx, *args, **kwargs)
             finally:
                 _Mode.enabled = prev
-        if out.__class__ is _ARR and not _Mode.anomaly:
-            # the common case, kept short: one array output
-            t = _new_tensor(Tensor)
-            t._data = out
-            if cls._view and out.base is not None and _may_share(out, args[0]._data):
-                # a view: it shares its base's version counter and, in grad mode, knows its base
-                t._vc = args[0]._vc
-                if _Mode.enabled:
-                    _register_view(t, args[0], cls, args[1:])
-                else:
-                    t.__dict__["_nograd_view"] = True
+        return _finish(cls, ctx, out, nxt, args)
+
+
+def _finish(cls, ctx, out, nxt, args):
+    """Wrap forward's result in Tensors and, when recording (``nxt``), attach the node."""
+    if out.__class__ is _ARR and not _Mode.anomaly:
+        # the common case, kept short: one array output
+        t = _new_tensor(Tensor)
+        t._data = out
+        if cls._view and out.base is not None and _may_share(out, args[0]._data):
+            # a view: it shares its base's version counter and, in grad mode, knows its base
+            t._vc = args[0]._vc
+            if _Mode.enabled:
+                _register_view(t, args[0], cls, args[1:])
             else:
-                t._vc = [0]
-            if nxt is None:
-                ctx._saved = None
-                t._rg = False
-                t.grad_fn = None
-                return t
-            if out.dtype.kind == "f" and ctx._non_diff is None:
-                t._rg = True
-                t.grad_fn = ctx
-            else:
-                t._rg = False
-                t.grad_fn = None
-            saved = ctx._saved
-            if saved is not None:
-                for j, sv in enumerate(saved):
-                    if sv is out:
-                        _save_output(ctx, j, t, 0)
+                t.__dict__["_nograd_view"] = True
+        else:
+            t._vc = [0]
+        if nxt is None:
+            ctx._saved = None
+            t._rg = False
+            t.grad_fn = None
             return t
-        if out.__class__ is tuple:
-            return tuple(_wrap_outputs(cls, ctx, out, nxt, args))
-        return _wrap_outputs(cls, ctx, (out,), nxt, args)[0]
+        if out.dtype.kind == "f" and ctx._non_diff is None:
+            t._rg = True
+            t.grad_fn = ctx
+        else:
+            t._rg = False
+            t.grad_fn = None
+        saved = ctx._saved
+        if saved is not None:
+            for j, sv in enumerate(saved):
+                if sv is out:
+                    _save_output(ctx, j, t, 0)
+        return t
+    if out.__class__ is tuple:
+        return tuple(_wrap_outputs(cls, ctx, out, nxt, args))
+    return _wrap_outputs(cls, ctx, (out,), nxt, args)[0]
 
 
 def _save_output(ctx, j, t, i):
