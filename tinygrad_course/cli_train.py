@@ -96,10 +96,9 @@ def build_model(kind: str, input_shape: Tuple[int, ...], n_classes: int) -> nn.M
 
 def make_optimizer(name: str, params, lr: Optional[float] = None) -> optim_module.Optimizer:
     """The ``tc.optim`` optimizer for a CLI name (momentum variants use momentum=0.9)."""
-    lr = DEFAULT_LR[name] if lr is None else lr
     if name not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {name!r}; choose from {', '.join(OPTIMIZERS)}")
-    return named_optimizer(name, params, lr)
+    return named_optimizer(name, params, DEFAULT_LR[name] if lr is None else lr)
 
 
 def _evaluate(model: nn.Module, x: np.ndarray, y: np.ndarray, batch_size: int = 1000) -> Tuple[float, float]:

@@ -1,5 +1,5 @@
 """Named tuples some ops return (PyTorch's ``torch.return_types``)."""
 from collections import namedtuple
 
-minmax = namedtuple("minmax", ["values", "indices"])
-max = min = minmax
+max = namedtuple("max", ["values", "indices"])
+min = namedtuple("min", ["values", "indices"])

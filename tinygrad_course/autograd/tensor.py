@@ -1364,7 +1364,7 @@ def _minmax_dim(t, dim, keepdim, argfn, op):
     x = t._data
     d = norm_dim(dim, x.ndim, op)
     if x.ndim == 0:
-        return return_types.minmax(t.view(()), Tensor._make(np.asarray(0, np.int64)))
+        return getattr(return_types, op)(t.view(()), Tensor._make(np.asarray(0, np.int64)))
     if x.shape[d] == 0:
         raise IndexError(f"{op}(): Expected reduction dim {d} to have non-zero size.")
     idx = np.expand_dims(argfn(x, axis=d), d).astype(np.int64)
@@ -1372,7 +1372,7 @@ def _minmax_dim(t, dim, keepdim, argfn, op):
     if not keepdim:
         vals = vals.squeeze(d)
         idx = idx.squeeze(d)
-    return return_types.minmax(vals, Tensor._make(idx))
+    return getattr(return_types, op)(vals, Tensor._make(idx))
 
 
 def _norm_index(idx, t):
