@@ -65,8 +65,14 @@ def chain_numpy(depth, size):
     return time.perf_counter() - t0
 
 
-def best(fn, *args, repeat=5):
-    return min(fn(*args) for _ in range(repeat))
+def best_interleaved(fns, *args, repeat=5):
+    """Best time of each function, running them in turns so a slow spell of the machine
+    (a shared VM) hits all of them alike."""
+    times = [[] for _ in fns]
+    for _ in range(repeat):
+        for k, fn in enumerate(fns):
+            times[k].append(fn(*args))
+    return [min(t) for t in times]
 
 
 def main(argv=None):
@@ -74,14 +80,14 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true", help="smaller chains, fewer repeats")
     a = ap.parse_args(argv)
     depth = 1000
-    repeat = 2 if a.quick else 7
+    repeat = 3 if a.quick else 15
     libs = [("tinygrad_course", functools.partial(chain, tc)), ("numpy (hand-written)", chain_numpy)]
     if torch is not None:
         libs.insert(1, ("torch " + torch.__version__, functools.partial(chain, torch)))
     print(f"us per op (forward + backward), {depth}-step chain = {n_ops(depth)} ops, best of {repeat}")
     print(f"{'':24s}" + "".join(f"{name:>24s}" for name, _ in libs))
     for size in (16, 1):
-        row = [best(fn, depth, size, repeat=repeat) / n_ops(depth) * 1e6 for _, fn in libs]
+        row = [t / n_ops(depth) * 1e6 for t in best_interleaved([fn for _, fn in libs], depth, size, repeat=repeat)]
         print(f"{f'{size}-element tensor':24s}" + "".join(f"{v:24.2f}" for v in row))
         if torch is not None:
             print(f"{'':24s}tinygrad_course / torch = {row[0] / row[1]:.2f}")
