@@ -119,6 +119,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, all
     prev_mode = _Mode.enabled
     _Mode.enabled = create_graph
     anomaly = _Mode.anomaly
+    raw_mode = not create_graph
     try:
         ready = [n for n in root_nodes if n not in deps]
         while ready:
@@ -137,17 +138,17 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, all
                     _capture(capture, node, g)
                 continue
             fn = node._fn
+            fast = fn._raw and raw_mode  # a built-in on plain arrays: every buffer holds arrays
+            node._raw = fast
             if node._special or capture is not None:
                 grads = _prepare(node, g, create_graph, capture, tnodes)
+                if not fast:
+                    grads = [None if x is None else _to_tensor(x) for x in grads]
+                res = fn.backward(node, *grads)
+            elif fast:
+                res = fn.backward(node, g)
             else:
-                grads = (g,)
-            if fn._raw and not create_graph:
-                # built-in formulas on plain arrays: every buffer holds arrays in this mode
-                node._raw = True
-            else:
-                node._raw = False
-                grads = [None if x is None else _to_tensor(x) for x in grads]
-            res = fn.backward(node, *grads)
+                res = fn.backward(node, _to_tensor(g))
             if res.__class__ is not tuple:
                 res = (res,)
             nxt = node._next
@@ -171,20 +172,15 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, all
                 if e is None:
                     continue
                 p, idx = e
-                if idx is None:
-                    if r is not None:
-                        if not fn._raw:
-                            r = _check_user_grad(node, r, p, create_graph)
-                        elif not create_graph and r.__class__ is not _ARR:
-                            r = np.asarray(r)
-                        _acc(leaf_buf, p, r)
-                    continue
                 if r is not None:
-                    if not fn._raw:
-                        r = _check_user_grad(node, r, None, create_graph)
-                    elif not create_graph and r.__class__ is not _ARR:
-                        # NumPy turns 0-d results into scalars
-                        r = np.asarray(r)
+                    if fast:
+                        if r.__class__ is not _ARR:
+                            r = np.asarray(r)  # NumPy turns 0-d results into scalars
+                    elif not fn._raw:
+                        r = _check_user_grad(node, r, p if idx is None else None, create_graph)
+                    if idx is None:
+                        _acc(leaf_buf, p, r)
+                        continue
                     if p._n_out == 1:
                         old = buf.get(p)
                         buf[p] = r if old is None else _add(old, r)
@@ -193,6 +189,8 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, all
                         if lst is None:
                             lst = buf[p] = [None] * p._n_out
                         lst[idx] = r if lst[idx] is None else _add(lst[idx], r)
+                elif idx is None:
+                    continue
                 d = deps[p] - 1
                 deps[p] = d
                 if d == 0:

@@ -65,7 +65,8 @@ class Node:
     def save_for_backward(self, *tensors):
         """Keep tensors (inputs or outputs) for backward; in-place changes to them are detected."""
         self._saved = tensors
-        self._versions = tuple([t._vc[0] if isinstance(t, Tensor) else None for t in tensors])
+        vers = tuple([t._vc[0] if isinstance(t, Tensor) else None for t in tensors])
+        self._versions = vers if vers.count(None) != len(vers) else None
 
     @property
     def saved_tensors(self):
@@ -74,6 +75,9 @@ class Node:
             return ()
         if saved is _FREED:
             raise RuntimeError(_FREED_MSG)
+        if self._versions is None:
+            # nothing but numbers and arrays were saved: no version to check, nothing to convert
+            return saved
         out = []
         try:
             raw = self._raw
@@ -294,6 +298,23 @@ class Function(metaclass=FunctionMeta):
                 out = cls.forward(ctx, *args, **kwargs)
             finally:
                 _Mode.enabled = prev
+        if out.__class__ is _ARR and not _Mode.anomaly and not cls._view:
+            # recording, one array output: the hot path of every op, kept inline
+            t = _new_tensor(Tensor)
+            t._data = out
+            t._vc = [0]
+            if out.dtype.kind == "f" and ctx._non_diff is None:
+                t._rg = True
+                t.grad_fn = ctx
+            else:
+                t._rg = False
+                t.grad_fn = None
+            saved = ctx._saved
+            if saved is not None:
+                for j, sv in enumerate(saved):
+                    if sv is out:
+                        _save_output(ctx, j, t, 0)
+            return t
         return _finish(cls, ctx, out, nxt, args)
 
 
@@ -338,7 +359,7 @@ def _save_output(ctx, j, t, i):
     """Replace saved entry j (an output) by a reference that rebuilds it without a cycle."""
     lst = list(ctx._saved)
     lst[j] = _SavedOutput(t._data, i, t._vc)
-    vers = list(ctx._versions)
+    vers = list(ctx._versions) if ctx._versions is not None else [None] * len(lst)
     vers[j] = t._vc[0]
     ctx._saved = tuple(lst)
     ctx._versions = tuple(vers)

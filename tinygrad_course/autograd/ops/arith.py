@@ -25,8 +25,10 @@ def operand(x, op):
 
 def prep(a, b, op):
     """Both operands as arrays/scalars, promoted to PyTorch's result dtype."""
-    x = a._data if a.__class__ is Tensor else operand(a, op)
-    y = b._data if b.__class__ is Tensor else operand(b, op)
+    ta, tb = a.__class__, b.__class__
+    # a Tensor and a Python number is the commonest case; look no further for it
+    x = a._data if ta is Tensor else a if ta is float or ta is int else operand(a, op)
+    y = b._data if tb is Tensor else b if tb is float or tb is int else operand(b, op)
     tx, ty = x.__class__, y.__class__
     if tx is _A and ty is _A:
         if x.dtype == y.dtype:
@@ -162,8 +164,10 @@ class Mul(Function):
             sb = b if n[0] is not None else None
             sa = a if n[1] is not None else None
             ctx._saved = (sb, sa)
-            ctx._versions = (sb._vc[0] if isinstance(sb, Tensor) else None,
-                             sa._vc[0] if isinstance(sa, Tensor) else None)
+            vb = sb._vc[0] if isinstance(sb, Tensor) else None
+            va = sa._vc[0] if isinstance(sa, Tensor) else None
+            # no tensor saved (times a number): saved_tensors can skip the version checks
+            ctx._versions = None if vb is None and va is None else (vb, va)
             ctx._aux = metas(a, b, out, n)
         return out
 
