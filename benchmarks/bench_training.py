@@ -18,10 +18,12 @@ def _parse():
     ap.add_argument("--threads", type=int, default=1, help="BLAS / torch threads (default 1)")
     ap.add_argument("--memory-steps", type=int, default=1000)
     ap.add_argument("--mem", choices=["tc", "torch", "numpy"], help=argparse.SUPPRESS)
+    ap.add_argument("--alone", choices=["tc", "torch", "numpy"], help=argparse.SUPPRESS)
     return ap.parse_args()
 
 
 ARGS = _parse() if __name__ == "__main__" else None
+_NEEDS_TORCH = ARGS is None or (ARGS.mem in (None, "torch") and ARGS.alone in (None, "torch"))
 if ARGS is not None:
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(ARGS.threads)
@@ -34,7 +36,7 @@ from tinygrad_course import nn, optim  # noqa: E402
 import tinygrad_course.nn.functional as F  # noqa: E402
 
 torch = None
-if ARGS is None or ARGS.mem in (None, "torch"):
+if _NEEDS_TORCH:
     # not imported for the tinygrad_course / NumPy memory runs: torch alone holds ~300 MiB
     try:
         import torch
@@ -196,14 +198,50 @@ def memory_table(steps):
     print(f"tinygrad_course peak / numpy floor peak = {peaks['tc'] / peaks['numpy']:.2f}")
 
 
+def steps_alone(lib, n):
+    """Median ms of the MLP and the conv step of one library (for several threads: libraries
+    in one process fight over the cores, torch's OpenMP threads spin while OpenBLAS works)."""
+    mlp = {"tc": tc_mlp_step, "torch": torch_mlp_step, "numpy": numpy_mlp_step}[lib]()
+    conv = None if lib == "numpy" else conv_step(tc if lib == "tc" else torch)
+    t_mlp = interleaved([mlp], n)[0]
+    t_conv = interleaved([conv], max(10, n // 2))[0] if conv else float("nan")
+    print(f"{t_mlp} {t_conv}")
+
+
+def separate_processes(n):
+    import subprocess
+
+    res = {}
+    for lib in ["tc", "numpy"] + (["torch"] if torch is not None else []):
+        out = subprocess.run(
+            [sys.executable, __file__, "--alone", lib, "--threads", str(ARGS.threads)] + (["--quick"] if ARGS.quick else []),
+            capture_output=True, text=True, check=True,
+        ).stdout.split()
+        res[lib] = (float(out[0]), float(out[1]))
+    nan = (float("nan"), float("nan"))
+    return res["tc"], res.get("torch", nan), res["numpy"]
+
+
 def main():
     a = ARGS
+    if torch is not None:
+        torch.set_num_threads(a.threads)
+    n = 20 if a.quick else 100
     if a.mem:
         memory_alone(a.mem, a.memory_steps)
         return
-    n = 20 if a.quick else 100
-    if torch is not None:
-        torch.set_num_threads(a.threads)
+    if a.alone:
+        steps_alone(a.alone, n)
+        return
+    if a.threads > 1:
+        (m_tc, c_tc), (m_to, c_to), (m_np, _) = separate_processes(n)
+        print(f"threads: {a.threads}; ms per training step (lower is better), median of {n} steps, "
+              "each library in its own process")
+        print(f"{'':30s}{'tinygrad_course':>18s}{'torch':>12s}{'numpy floor':>14s}{'tc/torch':>10s}{'tc/floor':>10s}")
+        print(f"{'MLP 784-512-10, batch 128':30s}{m_tc:18.2f}{m_to:12.2f}{m_np:14.2f}{m_tc / m_to:10.2f}{m_tc / m_np:10.2f}")
+        print(f"{'LeNet 1x28x28, batch 64':30s}{c_tc:18.2f}{c_to:12.2f}{'-':>14s}{c_tc / c_to:10.2f}{'-':>10s}")
+        memory_table(200 if a.quick else a.memory_steps)
+        return
     print(f"threads: {a.threads}; ms per training step (lower is better), median of {n} interleaved steps")
     rows = [("MLP 784-512-10, batch 128", tc_mlp_step, torch_mlp_step if torch else None, numpy_mlp_step)]
     hdr = f"{'':30s}{'tinygrad_course':>18s}{'torch':>12s}{'numpy floor':>14s}{'tc/torch':>10s}{'tc/floor':>10s}"
