@@ -19,11 +19,12 @@ from .autograd.functions import *  # noqa: F401,F403
 from .autograd.functions import einsum, cat, concat, stack, hstack, vstack  # noqa: F401
 from .autograd.grad_mode import no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode
 from .autograd.random import manual_seed, seed, default_generator
+from .autograd.device import device, Size
 from . import autograd, return_types  # noqa: F401
 
 __version__ = "0.1.0"
 
-_LAZY = {"nn", "optim", "data", "datasets", "keras", "viz", "testing", "utils"}
+_LAZY = {"nn", "optim", "data", "datasets", "keras", "viz", "testing", "utils", "cuda"}
 
 
 def __getattr__(name):

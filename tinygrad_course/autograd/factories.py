@@ -4,6 +4,7 @@ import numpy as np
 from . import dtypes as _dt
 from .random import default_generator
 from .tensor import Tensor, _to_array, _check_rg, _shape_arg
+from .device import check_device as _check_device
 
 
 def _size(op, size):
@@ -27,6 +28,7 @@ def _float(dtype):
 
 def tensor(data, dtype=None, device=None, requires_grad=False):
     """A new leaf tensor holding a copy of ``data`` (lists/floats become float32, ints int64)."""
+    _check_device(device, "tensor")
     arr = _to_array(data, dtype)
     if isinstance(data, (np.ndarray, Tensor)) or arr is data:
         arr = arr.copy()
@@ -35,6 +37,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
 
 def as_tensor(data, dtype=None, device=None):
     """A tensor sharing ``data``'s memory when it is already an array of the right dtype."""
+    _check_device(device, "as_tensor")
     if isinstance(data, Tensor) and (dtype is None or data.dtype == dtype):
         return data
     return Tensor._make(_to_array(data, dtype))
@@ -50,19 +53,23 @@ def from_numpy(ndarray):
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False):
+    _check_device(device, "zeros")
     return _finish(np.zeros(_size("zeros", size), _float(dtype)), requires_grad, "zeros")
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False):
+    _check_device(device, "ones")
     return _finish(np.ones(_size("ones", size), _float(dtype)), requires_grad, "ones")
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False):
+    _check_device(device, "empty")
     return zeros(*size, dtype=dtype, requires_grad=requires_grad)
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
     """A tensor of ``size`` filled with ``fill_value`` (dtype inferred from the value)."""
+    _check_device(device, "full")
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
     if not isinstance(fill_value, (int, float, bool, np.number, np.bool_)):
@@ -90,6 +97,7 @@ def empty_like(input, dtype=None, requires_grad=False):
 
 def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
     """Values from ``start`` to ``end`` (exclusive) by ``step``; int64 if all are ints."""
+    _check_device(device, "arange")
     if end is None:
         start, end = 0, start
     if step == 0:
@@ -104,6 +112,7 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
 
 def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
     """``steps`` evenly spaced values from ``start`` to ``end`` inclusive."""
+    _check_device(device, "linspace")
     if steps < 0:
         raise RuntimeError("linspace(): number of steps must be non-negative")
     return _finish(np.linspace(start, end, steps).astype(_float(dtype)), requires_grad, "linspace")
@@ -115,6 +124,7 @@ def logspace(start, end, steps, base=10.0, dtype=None, requires_grad=False):
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
     """The n x m identity matrix (m = n by default)."""
+    _check_device(device, "eye")
     for name, v in (("n", n), ("m", m)):
         if v is not None and v < 0:
             raise RuntimeError(f"eye(): {name} must be greater or equal to 0, got {v}")
@@ -127,16 +137,19 @@ def _gen(generator):
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Uniform samples on [0, 1)."""
+    _check_device(device, "rand")
     return _finish(_gen(generator).random(_size("rand", size)).astype(_float(dtype)), requires_grad, "rand")
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Standard normal samples."""
+    _check_device(device, "randn")
     return _finish(_gen(generator).standard_normal(_size("randn", size)).astype(_float(dtype)), requires_grad, "randn")
 
 
 def randint(low=0, high=None, size=None, generator=None, dtype=None, device=None, requires_grad=False):
     """Integers uniform on [low, high)."""
+    _check_device(device, "randint")
     if size is None:
         low, high, size = 0, low, high
     if high is None or size is None:

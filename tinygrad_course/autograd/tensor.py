@@ -160,7 +160,7 @@ class Tensor:
 
     @property
     def device(self):
-        return "cpu"
+        return _CPU
 
     @property
     def is_leaf(self):
@@ -1022,6 +1022,8 @@ class Tensor:
         for a in args + ((kwargs["device"],) if kwargs.get("device") is not None else ()):
             if isinstance(a, Tensor):
                 dtype = a.dtype
+            elif isinstance(a, _device):
+                _check_device(a, "to")
             elif isinstance(a, (_dt.dtype, type, np.dtype)) or (isinstance(a, str) and a in _dt._BY_NAME):
                 dtype = a
             elif (isinstance(a, str) and a.split(":")[0] != "cpu") or (isinstance(a, int) and not isinstance(a, bool)):
@@ -1458,6 +1460,7 @@ def _repr(t):
 
 
 from .random import default_generator  # noqa: E402
+from .device import device as _device, CPU as _CPU, check_device as _check_device  # noqa: E402
 from . import views as _views  # noqa: E402
 from .ops.arith import Add, Sub, Mul, Div, Neg, Pow, PowT, Maximum, Minimum, Where, Clamp  # noqa: E402
 from .ops.unary import (  # noqa: E402
