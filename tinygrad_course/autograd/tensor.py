@@ -966,6 +966,129 @@ class Tensor:
             raise RuntimeError(f"gather(): Expected dtype int64 for index, got {idx.dtype}")
         return Gather.apply(self, norm_dim(dim, self.ndim, "gather"), idx)
 
+    # ---- ordering and triangles (compositions of gather, indexing and where) -------------
+    def sort(self, dim=-1, descending=False, stable=False):
+        """(values, indices) sorted along ``dim``; values differentiate through ``gather``."""
+        from .ops.reduce import norm_dim
+        from .. import return_types
+
+        d = norm_dim(dim, self.ndim, "sort")
+        if self.ndim == 0:
+            return return_types.sort(self.view(()), Tensor._make(np.asarray(0, np.int64)))
+        key = -self._data if descending else self._data
+        idx = np.argsort(key, axis=d, kind="stable").astype(np.int64)
+        return return_types.sort(self.gather(d, idx), Tensor._make(idx))
+
+    def argsort(self, dim=-1, descending=False, stable=False):
+        return self.sort(dim, descending, stable).indices
+
+    def topk(self, k, dim=-1, largest=True, sorted=True):
+        """(values, indices) of the k largest (or smallest) along ``dim``."""
+        from .ops.reduce import norm_dim
+        from .. import return_types
+
+        d = norm_dim(dim, self.ndim, "topk")
+        n = self.shape[d] if self.ndim else 1
+        if not 0 <= k <= n:
+            raise RuntimeError(f"topk(): selected index k={k} out of range for dimension {d} of size {n}")
+        v, i = self.sort(d, descending=largest)
+        pre = (slice(None),) * d
+        return return_types.topk(v[pre + (slice(0, k),)], i[pre + (slice(0, k),)])
+
+    def narrow(self, dim, start, length):
+        from .ops.reduce import norm_dim
+
+        d = norm_dim(dim, self.ndim, "narrow")
+        if start < 0:
+            start += self.shape[d]
+        if start < 0 or length < 0 or start + length > self.shape[d]:
+            raise IndexError(f"narrow(): start {start} + length {length} exceeds dimension {d} of size {self.shape[d]}")
+        return self[(slice(None),) * d + (slice(start, start + length),)]
+
+    def roll(self, shifts, dims=None):
+        """Elements shifted cyclically along ``dims`` (flattened when None)."""
+        if dims is None:
+            return self.flatten().roll(shifts, 0).view(self.shape)
+        shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
+        dims = (dims,) if isinstance(dims, int) else tuple(dims)
+        if len(shifts) != len(dims):
+            raise RuntimeError(f"roll(): shifts and dims must align, got {len(shifts)} and {len(dims)}")
+        out = self
+        from .ops.reduce import norm_dim
+
+        for sh, d in zip(shifts, dims):
+            d = norm_dim(d, self.ndim, "roll")
+            n = self.shape[d]
+            out = out[(slice(None),) * d + ((np.arange(n) - sh) % n,)]
+        return out
+
+    def tril(self, diagonal=0):
+        """Lower triangle of the last two dims (the rest zeroed)."""
+        if self.ndim < 2:
+            raise RuntimeError(f"tril: input tensor must have at least 2 dimensions, got {self.ndim}")
+        m = np.tril(np.ones(self.shape[-2:], bool), diagonal)
+        return where(m, self, 0)
+
+    def triu(self, diagonal=0):
+        """Upper triangle of the last two dims (the rest zeroed)."""
+        if self.ndim < 2:
+            raise RuntimeError(f"triu: input tensor must have at least 2 dimensions, got {self.ndim}")
+        m = np.triu(np.ones(self.shape[-2:], bool), diagonal)
+        return where(m, self, 0)
+
+    def diagonal(self, offset=0, dim1=0, dim2=1):
+        """The diagonal of dims (dim1, dim2) (shifted by ``offset``), as the last dim."""
+        from .ops.reduce import norm_dim
+
+        d1, d2 = norm_dim(dim1, self.ndim, "diagonal"), norm_dim(dim2, self.ndim, "diagonal")
+        if d1 == d2:
+            raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+        x = self.permute(*[i for i in range(self.ndim) if i not in (d1, d2)], d1, d2)
+        r0, c0 = (0, offset) if offset >= 0 else (-offset, 0)
+        i = np.arange(max(0, min(x.shape[-2] - r0, x.shape[-1] - c0)))
+        return x[..., i + r0, i + c0]
+
+    def diag(self, diagonal=0):
+        """1-D: a matrix with this on its diagonal; 2-D: the diagonal."""
+        if self.ndim == 1:
+            n = self.shape[0] + abs(diagonal)
+            i = np.arange(self.shape[0])
+            r, c = (i, i + diagonal) if diagonal >= 0 else (i - diagonal, i)
+            return IndexAdd.apply(self, (n, n), (r, c), False)
+        if self.ndim == 2:
+            return self.diagonal(diagonal)
+        raise RuntimeError(f"diag(): expected a 1-D or 2-D tensor, got {self.ndim}-D")
+
+    def trace(self):
+        if self.ndim != 2:
+            raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {self.ndim}")
+        return self.diagonal().sum()
+
+    def cumprod(self, dim):
+        """Running product along dim: the product of each prefix (zeros handled exactly)."""
+        from .ops.reduce import norm_dim
+
+        d = norm_dim(dim, self.ndim, "cumprod")
+        x = self.movedim(d, -1)
+        n = x.shape[-1]
+        keep = np.tril(np.ones((n, n), bool))  # row i keeps x_0 .. x_i, the rest become 1
+        rows = where(keep, x.unsqueeze(-2).expand(*x.shape[:-1], n, n), 1.0)
+        return rows.prod(-1).movedim(-1, d)
+
+    def exp2(self):
+        return PowT.apply(2.0, self)
+
+    def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):
+        """The distinct values (no gradient)."""
+        res = np.unique(self._data if dim is None else self._data, return_inverse=return_inverse,
+                        return_counts=return_counts, axis=dim)
+        if not isinstance(res, tuple):
+            return Tensor._make(res)
+        return tuple(Tensor._make(np.asarray(r, np.int64) if i else r) for i, r in enumerate(res))
+
+    def abs_(self):
+        return self._inplace("abs_", Tensor.abs)
+
     def take_along_dim(self, indices, dim):
         return self.gather(dim, indices)
 
