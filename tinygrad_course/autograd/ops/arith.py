@@ -295,12 +295,17 @@ class Maximum(Function):
 
     _raw = True
 
-    @staticmethod
-    def forward(ctx, a, b):
-        x, y = prep(a, b, "maximum")
-        out = _binary(np.maximum, "maximum", x, y)
+    _np = staticmethod(np.maximum)
+    _wins = staticmethod(np.greater)  # where a alone gets the gradient
+
+    @classmethod
+    def forward(cls, ctx, a, b):
+        op = cls.__name__.lower()
+        x, y = prep(a, b, op)
+        out = _binary(cls._np, op, x, y)
         if ctx._next:
-            w = (x > y) + 0.5 * (x == y)
+            # a's share of the gradient: 1 where it wins, 1/2 at a tie, 0 where it loses
+            w = cls._wins(x, y) + 0.5 * (x == y)
             ctx.save_for_backward(w.astype(out.dtype, copy=False))
             ctx._aux = (meta(a, out), meta(b, out))
         return out
@@ -312,26 +317,11 @@ class Maximum(Function):
         return bw.unb(g * w, ma), bw.unb(g * (1.0 - w), mb)
 
 
-class Minimum(Function):
+class Minimum(Maximum):
     """min(a, b) elementwise; ties split the gradient evenly, as PyTorch does."""
 
-    _raw = True
-
-    @staticmethod
-    def forward(ctx, a, b):
-        x, y = prep(a, b, "minimum")
-        out = _binary(np.minimum, "minimum", x, y)
-        if ctx._next:
-            w = (x < y) + 0.5 * (x == y)
-            ctx.save_for_backward(w.astype(out.dtype, copy=False))
-            ctx._aux = (meta(a, out), meta(b, out))
-        return out
-
-    @staticmethod
-    def backward(ctx, g):
-        (w,) = ctx.saved_tensors
-        ma, mb = ctx._aux
-        return bw.unb(g * w, ma), bw.unb(g * (1.0 - w), mb)
+    _np = staticmethod(np.minimum)
+    _wins = staticmethod(np.less)
 
 
 class Where(Function):
