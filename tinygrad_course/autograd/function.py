@@ -269,7 +269,7 @@ class Function(metaclass=FunctionMeta):
         if nxt is None and cls._raw:
             # nothing to record: a built-in's forward only writes to its ctx when recording, so
             # all of them can share one inert ctx (this is the no_grad / inference fast path)
-            out = cls.forward(_NOREC, *args, **kwargs)
+            out = cls.forward(_NOREC, *args, **kwargs) if kwargs else cls.forward(_NOREC, *args)
             if out.__class__ is _ARR and not (cls._view and out.base is not None):
                 t = _new_tensor(Tensor)
                 t._data = out
@@ -290,7 +290,7 @@ class Function(metaclass=FunctionMeta):
         # built-ins test ``if ctx._next:`` (recording?) and ``ctx._next[i]`` (input i needs grad)
         ctx._next = nxt if nxt is not None else (None,) * len(args)
         if cls._raw:
-            out = cls.forward(ctx, *args, **kwargs)
+            out = cls.forward(ctx, *args, **kwargs) if kwargs else cls.forward(ctx, *args)
         else:
             prev = _Mode.enabled
             _Mode.enabled = False
