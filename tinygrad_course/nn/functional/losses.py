@@ -190,6 +190,55 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     return _nll(input, target, weight, ignore_index, reduction, "nll_loss")[0]
 
 
+class CrossEntropy(Function):
+    """The common case fused: -sum_n log softmax(x_n)[y_n] (/ N for the mean) for (N, C) logits;
+    dx = (softmax(x) - onehot(y)) g (/ N)."""
+
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, x, t, mean):
+        X = x._data
+        z = X - X.max(1, keepdims=True)
+        logp = z - np.log(np.exp(z).sum(1, keepdims=True))
+        rows = np.arange(len(t))
+        loss = -logp[rows, t].sum()
+        if mean:
+            loss = loss / len(t)
+        if ctx._next:
+            ctx.save_for_backward(x, logp)
+            ctx._aux = (t, mean)
+        return np.asarray(loss, X.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, logp = ctx.saved_tensors
+        t, mean = ctx._aux
+        rows = np.arange(len(t))
+        scale = g / len(t) if mean else g
+        if isinstance(x, np.ndarray):
+            p = np.exp(logp)
+            p[rows, t] -= 1
+            return p * scale, None, None
+        # create_graph: the same formula with softmax recorded, so it differentiates again
+        onehot = np.zeros(logp.shape, logp.dtype)
+        onehot[rows, t] = 1
+        return (x.softmax(1) - onehot) * scale, None, None
+
+
+def _fused_cross_entropy_applies(input, target, weight, ignore_index, reduction, label_smoothing):
+    """True for (N, C) logits, in-range int64 class indices, no weight/smoothing, mean or sum."""
+    if weight is not None or label_smoothing != 0.0 or reduction == "none" or input.ndim != 2:
+        return False
+    t = target._data if isinstance(target, Tensor) else None
+    if t is None or t.dtype != np.int64 or t.shape != (input.shape[0],) or input._data.dtype.kind != "f":
+        return False
+    C = input.shape[1]
+    if 0 <= ignore_index < C or t.size == 0:
+        return False
+    return bool(t.min() >= 0 and t.max() < C)
+
+
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
                   label_smoothing=0.0):
     """nll_loss(log_softmax(input, 1), target): class indices, or class probabilities of the input's shape.
@@ -202,6 +251,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         raise TypeError(f"cross_entropy(): input must be a Tensor, got {type(input).__name__}")
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    if _fused_cross_entropy_applies(input, target, weight, ignore_index, reduction, label_smoothing):
+        return CrossEntropy.apply(input, target._data, reduction == "mean")
     class_dim = _class_dim(input, "cross_entropy")
     C = input.shape[class_dim]
     logp = input.log_softmax(class_dim)
