@@ -64,6 +64,21 @@ def meta(t, out):
     return None
 
 
+def _plain(a, b):
+    """A float Tensor with a Python number, or two Tensors of the same shape and dtype: the
+    common cases, which need no promotion, broadcasting or gradient reduction."""
+    if a.__class__ is not Tensor:
+        return False
+    x = a._data
+    tb = b.__class__
+    if tb is float or tb is int:
+        return x.dtype.kind == "f"
+    if tb is Tensor:
+        y = b._data
+        return x.dtype is y.dtype and x.shape == y.shape
+    return False
+
+
 def metas(a, b, out, n):
     """``meta`` of both inputs, or None when neither gradient needs reducing or casting."""
     ma = mb = None
@@ -104,6 +119,10 @@ class Add(Function):
 
     @staticmethod
     def forward(ctx, a, b):
+        if _plain(a, b):
+            # float tensor + number, or two tensors of one shape and dtype: nothing to promote,
+            # broadcast or reduce (ctx._aux stays None)
+            return a._data + (b._data if b.__class__ is Tensor else b)
         x, y = prep(a, b, "add")
         try:
             out = x + y
@@ -129,6 +148,8 @@ class Sub(Function):
 
     @staticmethod
     def forward(ctx, a, b):
+        if _plain(a, b):
+            return a._data - (b._data if b.__class__ is Tensor else b)
         x, y = prep(a, b, "sub")
         try:
             out = x - y
@@ -153,6 +174,18 @@ class Mul(Function):
 
     @staticmethod
     def forward(ctx, a, b):
+        if _plain(a, b):
+            n = ctx._next
+            if b.__class__ is Tensor:
+                out = a._data * b._data
+                if n:
+                    ctx.save_for_backward(b if n[0] is not None else None, a if n[1] is not None else None)
+                return out
+            if n:
+                # times a number: save the number, no version to watch
+                ctx._saved = (b, None)
+                ctx._versions = None
+            return a._data * b
         x, y = prep(a, b, "mul")
         try:
             out = x * y
@@ -174,8 +207,10 @@ class Mul(Function):
     @staticmethod
     def backward(ctx, g):
         b, a = ctx.saved_tensors
-        ma, mb = ctx._aux or (None, None)
-        return (None if b is None else bw.unb(g * b, ma)), (None if a is None else bw.unb(g * a, mb))
+        m = ctx._aux
+        if m is None:
+            return (None if b is None else g * b), (None if a is None else g * a)
+        return (None if b is None else bw.unb(g * b, m[0])), (None if a is None else bw.unb(g * a, m[1]))
 
 
 class Div(Function):
