@@ -152,7 +152,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, all
             if res.__class__ is not tuple:
                 res = (res,)
             nxt = node._next
-            if len(res) != len(nxt):
+            if not fast and len(res) != len(nxt):
                 if not fn._raw and len(res) > len(nxt) and all(r is None for r in res[len(nxt):]):
                     res = res[: len(nxt)]
                 else:
