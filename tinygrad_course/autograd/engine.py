@@ -177,7 +177,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, all
                         if r.__class__ is not _ARR:
                             r = np.asarray(r)  # NumPy turns 0-d results into scalars
                     elif not fn._raw:
-                        r = _check_user_grad(node, r, p if idx is None else None, create_graph)
+                        r = _check_user_grad(node, r, create_graph)
                     if idx is None:
                         _acc(leaf_buf, p, r)
                         continue
@@ -259,7 +259,7 @@ def _capture(capture, node, grads):
             capture[(node, i)] = g
 
 
-def _check_user_grad(node, r, leaf, create_graph):
+def _check_user_grad(node, r, create_graph):
     """A user Function's gradient: a Tensor (or array) of a shape its input can take."""
     if not isinstance(r, (Tensor, _ARR)):
         raise TypeError(f"function {node.name()} returned a gradient of type {type(r).__name__}; expected a Tensor or None")

@@ -84,7 +84,10 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
               check_undefined_grad=True, check_grad_dtypes=False, check_batched_grad=False,
               check_backward_ad=True, fast_mode=False, masked=None):
     """True if ``func``'s gradients w.r.t. every input that requires grad match central finite
-    differences: |analytical - numerical| <= atol + rtol |numerical| elementwise (float64 inputs)."""
+    differences: |analytical - numerical| <= atol + rtol |numerical| elementwise (float64 inputs).
+
+    PyTorch's other keyword options (batched, forward-mode, fast and masked checks) are accepted
+    so calls written for PyTorch run, and have no effect."""
     inputs = _as_tuple(inputs)
     req = [(k, t) for k, t in enumerate(inputs) if isinstance(t, Tensor) and t._rg]
     if not req:
