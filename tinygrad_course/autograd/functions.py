@@ -607,3 +607,64 @@ def tile(input, dims):
 
 def unflatten(input, dim, sizes):
     return input.unflatten(dim, sizes)
+
+
+# in-place forms PyTorch also offers as functions (``torch.relu_(x)``)
+def abs_(input):
+    return input.abs_()
+
+
+def neg_(input):
+    return input.neg_()
+
+
+def exp_(input):
+    return input.exp_()
+
+
+def sqrt_(input):
+    return input.sqrt_()
+
+
+def relu_(input):
+    return input.relu_()
+
+
+def sigmoid_(input):
+    return input.sigmoid_()
+
+
+def tanh_(input):
+    return input.tanh_()
+
+
+def clamp_(input, min=None, max=None):
+    return input.clamp_(min, max)
+
+
+clip_ = clamp_
+
+
+def fill_(input, value):
+    return input.fill_(value)
+
+
+def zero_(input):
+    return input.zero_()
+
+
+def detach_(input):
+    return input.detach_()
+
+
+# shape methods as functions too, so every Tensor method has its function form
+def expand(input, *sizes):
+    return input.expand(*sizes)
+
+
+def repeat(input, *sizes):
+    return input.repeat(*sizes)
+
+
+def view(input, *shape):
+    return input.view(*shape)
