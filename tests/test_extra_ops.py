@@ -69,3 +69,16 @@ def test_bad_arguments():
         tc.ones(3).tril()
     with pytest.raises(RuntimeError, match="diagonal"):
         x.diagonal(0, 1, 1)
+
+
+def test_function_forms_of_inplace_and_shape_methods():
+    x = tc.tensor([-1.0, 4.0])
+    for name in ("abs_", "neg_", "relu_", "sigmoid_", "tanh_", "zero_"):
+        a, b = x.clone(), x.clone()
+        assert getattr(tc, name)(a) is a
+        assert getattr(b, name)().tolist() == a.tolist()
+    assert tc.clamp_(x.clone(), 0, 1).tolist() == [0.0, 1.0]
+    assert tc.fill_(x.clone(), 3.0).tolist() == [3.0, 3.0]
+    assert tc.expand(tc.ones(1, 2), 3, 2).shape == (3, 2)
+    assert tc.repeat(tc.tensor([1, 2]), 2).tolist() == [1, 2, 1, 2]
+    assert tc.view(tc.arange(4), 2, 2).shape == (2, 2)
