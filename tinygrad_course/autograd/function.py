@@ -319,37 +319,7 @@ class Function(metaclass=FunctionMeta):
 
 
 def _finish(cls, ctx, out, nxt, args):
-    """Wrap forward's result in Tensors and, when recording (``nxt``), attach the node."""
-    if out.__class__ is _ARR and not _Mode.anomaly:
-        # the common case, kept short: one array output
-        t = _new_tensor(Tensor)
-        t._data = out
-        if cls._view and out.base is not None and _may_share(out, args[0]._data):
-            # a view: it shares its base's version counter and, in grad mode, knows its base
-            t._vc = args[0]._vc
-            if _Mode.enabled:
-                _register_view(t, args[0], cls, args[1:])
-            else:
-                t.__dict__["_nograd_view"] = True
-        else:
-            t._vc = [0]
-        if nxt is None:
-            ctx._saved = None
-            t._rg = False
-            t.grad_fn = None
-            return t
-        if out.dtype.kind == "f" and ctx._non_diff is None:
-            t._rg = True
-            t.grad_fn = ctx
-        else:
-            t._rg = False
-            t.grad_fn = None
-        saved = ctx._saved
-        if saved is not None:
-            for j, sv in enumerate(saved):
-                if sv is out:
-                    _save_output(ctx, j, t, 0)
-        return t
+    """Wrap forward's result (one output or a tuple) in Tensors and, when recording, attach the node."""
     if out.__class__ is tuple:
         return tuple(_wrap_outputs(cls, ctx, out, nxt, args))
     return _wrap_outputs(cls, ctx, (out,), nxt, args)[0]
