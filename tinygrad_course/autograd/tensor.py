@@ -51,6 +51,23 @@ def _check_rg(arr, requires_grad, op="tensor"):
         )
 
 
+def _array(t):
+    """The ndarray behind ``t``, not copied: the one accessor the floors above autograd use
+    (nn kernels, optimizers, loaders) instead of the private field."""
+    return t._data
+
+
+def _bump_version(t):
+    """Record that ``t``'s array was changed in place outside the tape (an optimizer step,
+    an init, a state-dict load), so a graph that saved ``t`` notices."""
+    t._vc[0] += 1
+
+
+def _wrap(arr, requires_grad=False):
+    """A tensor around the ndarray ``arr``, not copied (internal; users call ``tc.tensor``)."""
+    return Tensor._make(arr, requires_grad)
+
+
 class Tensor:
     """A multi-dimensional array that records the operations done on it (PyTorch's Tensor)."""
 
