@@ -1,9 +1,9 @@
-"""``nn.utils``: gradient clipping and flattening parameters to one vector."""
+"""``nn.utils``: gradient clipping (``clip_grad_norm_``, ``clip_grad_value_``) and parameters as one vector."""
 import math
 
 import numpy as np
 
-from ..autograd.tensor import Tensor
+from ....autograd.tensor import Tensor
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_", "parameters_to_vector", "vector_to_parameters"]
 
