@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from ....autograd.tensor import Tensor
+from ...autograd.tensor import Tensor
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_", "parameters_to_vector", "vector_to_parameters"]
 
