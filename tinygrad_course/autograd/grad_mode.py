@@ -1,11 +1,20 @@
-"""Grad modes: whether operations are recorded on the tape."""
+"""Grad modes: whether operations are recorded on the tape, per thread (as PyTorch).
+
+Everything the engine keeps between calls lives in ``_Mode``, a ``threading.local``: one
+thread's ``no_grad`` or ``detect_anomaly`` never switches recording in another, and a backward
+in one thread (which turns recording off or on for ``create_graph``) leaves the others alone.
+"""
 import functools
+import threading
 
 
-class _Mode:
-    # one flag read by every op; a class attribute is the cheapest global to read
-    enabled = True
-    anomaly = False
+class _ModeState(threading.local):
+    # class attributes are each new thread's defaults; assignments are per thread
+    enabled = True  # record operations on the tape
+    anomaly = False  # detect_anomaly: check every forward and backward for NaN
+
+
+_Mode = _ModeState()
 
 
 def is_grad_enabled():
