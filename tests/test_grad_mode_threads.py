@@ -104,9 +104,10 @@ def test_overlapping_no_grad_blocks_leave_grad_mode_on():
 def test_backward_in_one_thread_keeps_other_threads_mode():
     x = tc.ones(3, requires_grad=True)
     states = []
-    go = threading.Event()
+    go, watching = threading.Event(), threading.Event()
 
     def backward_many():
+        watching.wait(5)
         for _ in range(200):
             y = (x * x).sum()
             tc.autograd.grad(y, x, create_graph=False)
@@ -114,6 +115,8 @@ def test_backward_in_one_thread_keeps_other_threads_mode():
 
     def watcher():
         with tc.no_grad():
+            states.append(tc.is_grad_enabled())
+            watching.set()
             while not go.is_set():
                 states.append(tc.is_grad_enabled())
 

@@ -5,7 +5,7 @@
 """
 import importlib as _importlib
 
-from .autograd.tensor import Tensor, pow, where
+from .autograd.tensor import Tensor
 from .autograd.dtypes import (
     dtype, float16, half, float32, float, float64, double, int8, uint8, int16, short, int32, int,
     int64, long, bool, get_default_dtype, set_default_dtype,
@@ -15,8 +15,15 @@ from .autograd.factories import (
     empty_like, arange, linspace, logspace, eye, rand, randn, randint, randperm, rand_like,
     randn_like, randint_like, normal, bernoulli, multinomial,
 )
-from .autograd.functions import *  # noqa: F401,F403
-from .autograd.functions import einsum, cat, concat, stack, hstack, vstack  # noqa: F401
+from .autograd.ops.arith import *  # noqa: F401,F403  (each family's __all__: its function forms)
+from .autograd.ops.select import *  # noqa: F401,F403
+from .autograd.ops.unary import *  # noqa: F401,F403
+from .autograd.ops.compare import *  # noqa: F401,F403
+from .autograd.ops.reduce import *  # noqa: F401,F403
+from .autograd.ops.shape import *  # noqa: F401,F403
+from .autograd.ops.index import *  # noqa: F401,F403
+from .autograd.ops.linalg import *  # noqa: F401,F403
+from .autograd.ops.convert import *  # noqa: F401,F403
 from .autograd.grad_mode import no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode
 from .autograd.random import manual_seed, seed, default_generator
 from .autograd.device import device, Size

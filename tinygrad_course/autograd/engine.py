@@ -346,4 +346,4 @@ def _accumulate_leaves(leaf_buf, create_graph, foreign=()):
         _set_grad(t, g, create_graph)
 
 
-from .tensor import Tensor  # noqa: E402
+Tensor = None  # the Tensor class: tensor.py sets it once the class exists

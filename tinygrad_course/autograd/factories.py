@@ -1,9 +1,11 @@
 """Creating tensors: ``tensor``, ``zeros``, ``randn``, ... (PyTorch's factories)."""
 import numpy as np
 
+_A = np.ndarray
+
 from . import dtypes as _dt
 from .random import default_generator
-from .tensor import Tensor, _to_array, _check_rg, _shape_arg
+from .dims import shape_arg as _shape_arg
 from .device import check_device as _check_device
 
 
@@ -195,3 +197,92 @@ def multinomial(input, num_samples, replacement=False, generator=None):
     rows = p.reshape(-1, p.shape[-1])
     out = np.stack([g.choice(rows.shape[1], num_samples, replace=replacement, p=r / r.sum()) for r in rows])
     return Tensor._make(out.reshape(p.shape[:-1] + (num_samples,)).astype(np.int64))
+
+
+def _to_array(data, dtype=None, default_float=False):
+    """An ndarray for ``tc.tensor``/``tc.Tensor`` data, with PyTorch's dtype inference."""
+    if isinstance(data, Tensor):
+        arr = data._data
+    elif isinstance(data, _A):
+        arr = data
+    else:
+        if isinstance(data, (str, bytes)):
+            raise TypeError(f"tensor(): new(): invalid data type '{type(data).__name__}'")
+        try:
+            arr = np.asarray(data)
+        except ValueError as e:
+            raise ValueError(f"tensor(): expected a sequence of equal-length sequences ({e})") from None
+        if arr.dtype.kind == "O":
+            raise TypeError(f"tensor(): could not infer dtype of {type(data).__name__} (ragged or non-numeric data)")
+        if arr.dtype.kind == "U" or arr.dtype.kind == "S":
+            raise TypeError("tensor(): new(): invalid data type 'str'")
+        k = arr.dtype.kind
+        # with an explicit dtype, convert once below (a float64 request must not round via float32)
+        if dtype is None and not isinstance(data, np.generic):
+            if k == "f" or default_float:
+                arr = arr.astype(_dt.get_default_dtype().np)
+            elif k in "iu":
+                arr = arr.astype(np.int64)
+    if dtype is not None:
+        arr = arr.astype(_dt.to_np(dtype), copy=False)
+    elif arr.dtype not in _dt._BY_NP:
+        # e.g. uint16 or complex: map to the nearest supported type
+        arr = arr.astype(np.int64 if arr.dtype.kind in "iu" else _dt.get_default_dtype().np)
+    return arr
+
+
+def _check_rg(arr, requires_grad, op="tensor"):
+    if requires_grad and arr.dtype.kind != "f":
+        raise RuntimeError(
+            f"{op}(): Only Tensors of floating point and complex dtype can require gradients (got {_dt._BY_NP[arr.dtype]})"
+        )
+
+
+def _new(fn, size, dtype, requires_grad):
+    if any(s < 0 for s in size):
+        raise RuntimeError(f"new tensor: Trying to create tensor with negative dimension: {list(size)}")
+    t = Tensor._make(fn(size, _dt.to_np(dtype)))
+    return t.requires_grad_(requires_grad) if requires_grad else t
+
+
+class FactoryOps:
+    """``new_*`` and in-place random fills. ``Tensor`` inherits these methods."""
+
+    __slots__ = ()
+
+    def uniform_(self, a=0.0, b=1.0, generator=None):
+        g = generator if generator is not None else default_generator()
+        return self._fill("uniform_", g.uniform(a, b, self.shape))
+
+    def normal_(self, mean=0.0, std=1.0, generator=None):
+        g = generator if generator is not None else default_generator()
+        return self._fill("normal_", g.normal(mean, std, self.shape))
+
+    def bernoulli_(self, p=0.5, generator=None):
+        g = generator if generator is not None else default_generator()
+        return self._fill("bernoulli_", g.random(self.shape) < p)
+
+    def exponential_(self, lambd=1.0, generator=None):
+        g = generator if generator is not None else default_generator()
+        return self._fill("exponential_", g.exponential(1.0 / lambd, self.shape))
+
+    def new_zeros(self, *size, dtype=None, requires_grad=False):
+        return _new(np.zeros, _shape_arg(size), dtype or self.dtype, requires_grad)
+
+    def new_ones(self, *size, dtype=None, requires_grad=False):
+        return _new(np.ones, _shape_arg(size), dtype or self.dtype, requires_grad)
+
+    def new_full(self, size, fill_value, dtype=None, requires_grad=False):
+        t = _new(np.zeros, _shape_arg((size,)), dtype or self.dtype, False)
+        t._data[...] = fill_value
+        return t.requires_grad_(requires_grad)
+
+    def new_tensor(self, data, dtype=None, requires_grad=False):
+        t = Tensor._make(_to_array(data, dtype or self.dtype).copy())
+        return t.requires_grad_(requires_grad)
+
+    def new_empty(self, *size, dtype=None, requires_grad=False):
+        return self.new_zeros(*size, dtype=dtype, requires_grad=requires_grad)
+
+
+Tensor = None  # the Tensor class: tensor.py sets it once the class (built from the mixins) exists

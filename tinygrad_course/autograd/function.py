@@ -5,6 +5,7 @@ import traceback
 import numpy as np
 
 from .grad_mode import _Mode
+from .views import register as _register_view
 
 _ARR = np.ndarray
 _new_node = object.__new__
@@ -391,7 +392,6 @@ def _wrap_outputs(cls, ctx, outs, nxt, args):
     return res
 
 
-from .tensor import Tensor  # noqa: E402  (circular: Tensor methods call Functions)
-from .views import register as _register_view  # noqa: E402
+Tensor = None  # the Tensor class: tensor.py sets it once the class exists
 
 _may_share = np.may_share_memory

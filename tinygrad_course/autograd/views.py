@@ -13,6 +13,9 @@ import weakref
 
 import numpy as np
 
+from . import dtypes as _dt
+from .grad_mode import _Mode
+
 _PRUNE_AT = 64  # a base's list of weakrefs to its views is cleaned when it reaches this size
 
 
@@ -44,7 +47,6 @@ def base_of(t):
 def _positions(base, chain):
     """For each element of the view, its flat (C-order) position in the base."""
     from .function import Node
-    from .tensor import Tensor
 
     ctx = Node.__new__(Node)
     ctx._next = ()  # forward without recording
@@ -65,9 +67,8 @@ def replay(base, chain):
 def write_through(view, new):
     """In-place op on a view: give its base the history of ``base with the view's elements
     replaced by new``, write the values, and refresh the histories of the base's views."""
-    from .ops.arith import Where
-    from .ops.shape import IndexAdd
-    from .tensor import Tensor
+    from .ops.index import IndexAdd
+    from .ops.select import Where
 
     base, chain = view.__dict__["_view_of"]
     pos = _positions(base, chain).reshape(-1)
@@ -106,3 +107,89 @@ def refresh_views(base):
         v.grad_fn = r.grad_fn
         v._output_nr = r._output_nr
         v._rg = r._rg
+
+
+class InplaceOps:
+    """The machinery of in-place ops (PyTorch semantics, see the module docstring). ``Tensor`` inherits these methods."""
+
+    __slots__ = ()
+
+    def _check_inplace(self, op):
+        if not _Mode.enabled:
+            return
+        if self._rg and self.grad_fn is None:
+            raise RuntimeError(
+                f"{op}: a leaf Variable that requires grad is being used in an in-place operation."
+            )
+        base = base_of(self) if "_view_of" in self.__dict__ else None
+        if base is not None and base._rg and base.grad_fn is None:
+            raise RuntimeError(
+                f"{op}: a view of a leaf Variable that requires grad is being used in an in-place operation "
+                f"(view of shape {tuple(self.shape)} of a leaf of shape {tuple(base.shape)})."
+            )
+
+    def _snapshot(self):
+        """This tensor's current value and history as a separate tensor (for in-place ops)."""
+        return Tensor._make(self._data.copy(), self._rg, self.grad_fn, self._output_nr)
+
+    def _adopt(self, new, op="in-place operation"):
+        """Become ``new`` in place: same object, new values and history (through a view, the
+        base's history is rewritten; see ``views.py``)."""
+        if new.shape != self._data.shape:
+            raise RuntimeError(
+                f"{op}: output with shape {list(self._data.shape)} doesn't match the broadcast shape {list(new.shape)}"
+            )
+        if not self._data.flags.writeable:
+            raise RuntimeError(
+                f"{op}: unsupported operation: more than one element of the written-to tensor (shape "
+                f"{tuple(self.shape)}) refers to a single memory location (an expand()ed view). Please clone() "
+                "the tensor before performing the operation."
+            )
+        if new._data.dtype != self._data.dtype:
+            if not np.can_cast(new._data.dtype, self._data.dtype, "same_kind"):
+                raise RuntimeError(
+                    f"{op}: result type {new.dtype} can't be cast to the desired output type {self.dtype}"
+                )
+            new = new.to(self.dtype)
+        if "_nograd_view" in self.__dict__:
+            raise RuntimeError(
+                f"{op}: A view was created in no_grad mode and is being modified inplace with grad mode enabled "
+                f"(view of shape {tuple(self.shape)}). Given that this use case is ambiguous and error-prone, it is "
+                "forbidden. Move both the view and the in-place op inside the no_grad block (not tracked) or both "
+                "outside it (tracked)."
+            )
+        if "_view_of" in self.__dict__:
+            write_through(self, new)
+        else:
+            adopt(self, new)
+
+    def _inplace(self, op, fn, *args):
+        self._check_inplace(op)
+        if _Mode.enabled and (self._rg or any(getattr(a, "_rg", False) for a in args)):
+            self._adopt(fn(self._snapshot(), *args), op)
+            return self
+        prev = _Mode.enabled
+        _Mode.enabled = False
+        try:
+            res = fn(self, *args)
+        finally:
+            _Mode.enabled = prev
+        r = res._data
+        if r.shape != self._data.shape:
+            raise RuntimeError(
+                f"{op}: output with shape {list(self._data.shape)} doesn't match the broadcast shape {list(r.shape)}"
+            )
+        try:
+            np.copyto(self._data, r, casting="same_kind")
+        except TypeError:
+            raise RuntimeError(
+                f"{op}: result type {_dt._BY_NP.get(r.dtype, r.dtype)} can't be cast to the desired output type "
+                f"{self.dtype}"
+            ) from None
+        except ValueError as e:
+            raise RuntimeError(f"{op}: {e}") from None
+        self._vc[0] += 1
+        return self
+
+
+Tensor = None  # the Tensor class: tensor.py sets it once the class (built from the mixins) exists

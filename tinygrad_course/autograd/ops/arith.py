@@ -1,12 +1,41 @@
 """Elementwise binary ops with NumPy broadcasting and PyTorch's type promotion."""
+import numbers
+
 import numpy as np
 
 from ..function import Function
-from ..tensor import Tensor
 from ..dtypes import result_type, get_default_dtype
 from . import bw
 
 _A = np.ndarray
+
+__all__ = [  # the function forms, exported as tc.<name>
+    "pow",
+    "add",
+    "sub",
+    "subtract",
+    "mul",
+    "multiply",
+    "div",
+    "divide",
+    "true_divide",
+    "neg",
+    "negative",
+    "neg_",
+]
+
+
+
+def _arr(x):
+    """The array behind a Tensor, or ``x`` as an array."""
+    if isinstance(x, Tensor):
+        return x._data
+    return np.asarray(x)
+
+
+def _t(x):
+    """``x`` as a Tensor (a constant when it is not one already)."""
+    return x if isinstance(x, Tensor) else Tensor._make(np.asarray(x))
 
 
 def operand(x, op):
@@ -325,99 +354,163 @@ class PowT(Function):
         return ga, gb
 
 
-class Maximum(Function):
-    """max(a, b) elementwise; ties split the gradient evenly, as PyTorch does."""
-
-    _raw = True
-
-    _np = staticmethod(np.maximum)
-    _wins = staticmethod(np.greater)  # where a alone gets the gradient
-
-    @classmethod
-    def forward(cls, ctx, a, b):
-        op = cls.__name__.lower()
-        x, y = prep(a, b, op)
-        out = _binary(cls._np, op, x, y)
-        if ctx._next:
-            # a's share of the gradient: 1 where it wins, 1/2 at a tie, 0 where it loses
-            w = cls._wins(x, y) + 0.5 * (x == y)
-            ctx.save_for_backward(w.astype(out.dtype, copy=False))
-            ctx._aux = (meta(a, out), meta(b, out))
-        return out
-
-    @staticmethod
-    def backward(ctx, g):
-        (w,) = ctx.saved_tensors
-        ma, mb = ctx._aux
-        return bw.unb(g * w, ma), bw.unb(g * (1.0 - w), mb)
+def _nograd(fn, a, b, op):
+    """Ops whose gradient is zero almost everywhere (floor division, remainder) on arrays."""
+    x, y = prep(a, b, op)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return Tensor._make(np.asarray(fn(x, y)))
 
 
-class Minimum(Maximum):
-    """min(a, b) elementwise; ties split the gradient evenly, as PyTorch does."""
-
-    _np = staticmethod(np.minimum)
-    _wins = staticmethod(np.less)
-
-
-class Where(Function):
-    """cond ? a : b;  the gradient goes to the branch that was taken."""
-
-    _raw = True
-
-    @staticmethod
-    def forward(ctx, cond, a, b):
-        c = operand(cond, "where")
-        if c.__class__ is not _A or c.dtype.kind != "b":
-            c = np.asarray(c)
-            if c.dtype.kind != "b":
-                raise RuntimeError(f"where(): expected condition to be a bool tensor, got {c.dtype}")
-        x, y = prep(a, b, "where")
-        try:
-            out = np.where(c, x, y)
-        except ValueError:
-            raise RuntimeError(
-                f"where(): shapes of condition {c.shape}, input {np.shape(x)} and other {np.shape(y)} "
-                "are not broadcastable"
-            ) from None
-        if ctx._next:
-            ctx.save_for_backward(c)
-            ctx._aux = (meta(a, out), meta(b, out))
-        return out
-
-    @staticmethod
-    def backward(ctx, g):
-        (c,) = ctx.saved_tensors
-        ma, mb = ctx._aux
-        n = ctx._next
-        z = 0.0
-        ga = bw.unb(bw.where(c, g, z), ma) if n[1] else None
-        gb = bw.unb(bw.where(c, z, g), mb) if n[2] else None
-        return None, ga, gb
+def pow(a, exponent):
+    """a ** exponent (either may be a Tensor)."""
+    if isinstance(exponent, Tensor) or not isinstance(a, Tensor):
+        if isinstance(exponent, Tensor) and exponent.ndim == 0 and not exponent._rg and isinstance(a, Tensor):
+            return Pow.apply(a, exponent.item())
+        return PowT.apply(a, exponent)
+    if isinstance(exponent, (np.generic,)):
+        exponent = exponent.item()
+    if not isinstance(exponent, numbers.Number):
+        return PowT.apply(a, exponent)
+    return Pow.apply(a, exponent)
 
 
-class Clamp(Function):
-    """clamp(x, min, max) with scalar bounds; the gradient passes where min <= x <= max."""
+class ArithOps:
+    """Arithmetic: ``+ - * / ** // %`` and their methods. ``Tensor`` inherits these methods."""
 
-    _raw = True
+    __slots__ = ()
 
-    @staticmethod
-    def forward(ctx, a, lo, hi):
-        x = a._data
-        if lo is None and hi is None:
-            raise RuntimeError("clamp(): At least one of 'min' or 'max' must not be None")
-        out = np.clip(x, lo, hi)
-        if out.dtype != x.dtype and x.dtype.kind != "f":
-            out = out.astype(result_type(x, lo if lo is not None else hi))
-        if ctx._next:
-            m = np.ones(x.shape, bool)
-            if lo is not None:
-                m &= x >= lo
-            if hi is not None:
-                m &= x <= hi
-            ctx.save_for_backward(m)
-        return out
+    def __add__(self, other):
+        return Add.apply(self, other)
 
-    @staticmethod
-    def backward(ctx, g):
-        (m,) = ctx.saved_tensors
-        return bw.where(m, g, 0.0), None, None
+    def __radd__(self, other):
+        return Add.apply(other, self)
+
+    def __sub__(self, other):
+        return Sub.apply(self, other)
+
+    def __rsub__(self, other):
+        return Sub.apply(other, self)
+
+    def __mul__(self, other):
+        return Mul.apply(self, other)
+
+    def __rmul__(self, other):
+        return Mul.apply(other, self)
+
+    def __truediv__(self, other):
+        return Div.apply(self, other)
+
+    def __rtruediv__(self, other):
+        return Div.apply(other, self)
+
+    def __pow__(self, other):
+        return pow(self, other)
+
+    def __rpow__(self, other):
+        return PowT.apply(other, self)
+
+    def __neg__(self):
+        return Neg.apply(self)
+
+    def __pos__(self):
+        return self
+
+    def __floordiv__(self, other):
+        return _nograd(np.floor_divide, self, other, "floor_divide")
+
+    def __rfloordiv__(self, other):
+        return _nograd(np.floor_divide, other, self, "floor_divide")
+
+    def __mod__(self, other):
+        return _nograd(np.mod, self, other, "remainder")
+
+    def __rmod__(self, other):
+        return _nograd(np.mod, other, self, "remainder")
+
+    def add(self, other, alpha=1):
+        return Add.apply(self, other if alpha == 1 else other * alpha)
+
+    def sub(self, other, alpha=1):
+        return Sub.apply(self, other if alpha == 1 else other * alpha)
+
+    def mul(self, other):
+        return Mul.apply(self, other)
+
+    def div(self, other, rounding_mode=None):
+        if rounding_mode is None:
+            return Div.apply(self, other)
+        fn = {"floor": np.floor_divide, "trunc": lambda a, b: np.trunc(a / b)}[rounding_mode]
+        return _nograd(fn, self, other, "div")
+
+    def neg(self):
+        return Neg.apply(self)
+
+    def pow(self, exponent):
+        return pow(self, exponent)
+
+    def add_(self, other, alpha=1):
+        return self._inplace("add_", Tensor.add, other, alpha)
+
+    def sub_(self, other, alpha=1):
+        return self._inplace("sub_", Tensor.sub, other, alpha)
+
+    def mul_(self, other):
+        return self._inplace("mul_", Tensor.mul, other)
+
+    def div_(self, other):
+        return self._inplace("div_", Tensor.div, other)
+
+    def pow_(self, exponent):
+        return self._inplace("pow_", Tensor.pow, exponent)
+
+    def neg_(self):
+        return self._inplace("neg_", Tensor.neg)
+
+    subtract = sub
+    multiply = mul
+    divide = true_divide = div
+    negative = neg
+    __iadd__ = add_
+    __isub__ = sub_
+    __imul__ = mul_
+    __itruediv__ = div_
+
+# ---- function forms: ``tc.<name>(input, ...)`` ----
+
+def add(input, other, alpha=1):
+    return _t(input).add(other, alpha)
+
+
+def sub(input, other, alpha=1):
+    return _t(input).sub(other, alpha)
+
+
+subtract = sub
+
+
+def mul(input, other):
+    return _t(input) * other
+
+
+multiply = mul
+
+
+def div(input, other, rounding_mode=None):
+    return _t(input).div(other, rounding_mode)
+
+
+divide = true_divide = div
+
+
+def neg(input):
+    return -input
+
+
+negative = neg
+
+
+def neg_(input):
+    return input.neg_()
+
+
+Tensor = None  # the Tensor class: tensor.py sets it once the class (built from the mixins) exists

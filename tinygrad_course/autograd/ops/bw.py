@@ -1,6 +1,7 @@
 """Helpers that let one backward formula run on ndarrays (plain backward, fast) and on Tensors
 (``create_graph=True``, recorded). Operators (``* / + - @``, ``.T``, ``.reshape``, indexing)
-already work on both; these cover the rest."""
+already work on both; these cover the rest. On Tensors they call Tensor methods, so this file
+imports no op family (it sits below all of them)."""
 import numpy as np
 
 A = np.ndarray
@@ -19,9 +20,7 @@ def sum_to(g, shape):
         gs = g.shape
         axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and gs[lead + i] != 1)
         return g.sum(axis=axes, keepdims=True).reshape(shape) if axes else g.reshape(shape)
-    from .shape import SumTo
-
-    return SumTo.apply(g, shape)
+    return g.sum_to_size(shape)
 
 
 def broadcast_to(g, shape):
@@ -30,9 +29,7 @@ def broadcast_to(g, shape):
         return g
     if g.__class__ is A:
         return np.broadcast_to(g, shape)
-    from .shape import Expand
-
-    return Expand.apply(g, shape)
+    return g.expand(shape)
 
 
 def unb(g, meta):
@@ -54,9 +51,8 @@ def where(mask, a, b):
     """``where`` for a constant boolean mask and array/Tensor/scalar branches."""
     if not (hasattr(a, "_vc") or hasattr(b, "_vc")):
         return np.where(mask, a, b)
-    from .arith import Where
-
-    return Where.apply(mask, a, b)
+    # Tensor.where(cond, other) is where(cond, self, other): record with the Tensor branch as self
+    return a.where(mask, b) if hasattr(a, "_vc") else b.where(~mask, a)
 
 
 def keep(g, shape, dim):
@@ -99,11 +95,3 @@ def mT(x):
     if x.__class__ is A:
         return x.swapaxes(-1, -2)
     return x.transpose(-1, -2)
-
-
-def einsum(eq, *ops):
-    if all(o.__class__ is A for o in ops):
-        return np.einsum(eq, *ops, optimize=len(ops) > 2)
-    from .linalg import einsum as tein
-
-    return tein(eq, *ops)

@@ -4,8 +4,22 @@ import string
 import numpy as np
 
 from ..function import Function
-from .arith import prep, meta
+from .arith import _arr, _t, prep
 from . import bw
+
+__all__ = [  # the function forms, exported as tc.<name>
+    "einsum",
+    "matmul",
+    "mm",
+    "bmm",
+    "mv",
+    "dot",
+    "outer",
+    "ger",
+    "trace",
+    "addmm",
+]
+
 
 
 def _dtn(x):
@@ -170,7 +184,7 @@ class Einsum(Function):
             avail = set(out_s).union(*other_s) if other_s else set(out_s)
             target = ins[k]
             keep = "".join(c for c in target if c in avail)
-            gk = bw.einsum(",".join([out_s] + other_s) + "->" + keep, g, *others)
+            gk = _einsum_any(",".join([out_s] + other_s) + "->" + keep, g, *others)
             if keep != target:
                 # letters summed only inside operand k: their gradient is broadcast over them
                 shp = tuple(shapes[k][i] if c in avail else 1 for i, c in enumerate(target))
@@ -179,6 +193,13 @@ class Einsum(Function):
                 gk = bw.sum_to(gk, shapes[k])
             res.append(bw.cast(gk, dts[k]))
         return tuple(res)
+
+
+def _einsum_any(eq, *ops):
+    """einsum on arrays (plain backward) or Tensors (recorded, for create_graph)."""
+    if all(bw.is_arr(o) for o in ops):
+        return np.einsum(eq, *ops, optimize=len(ops) > 2)
+    return einsum(eq, *ops)
 
 
 def einsum(eq, *ops):
@@ -230,3 +251,86 @@ class Linear(Function):
         if len(n) == 2:
             return gx, gw
         return gx, gw, (bw.rsum(g2, 0, False) if n[2] else None)
+
+
+class LinalgOps:
+    """Matrix products. ``Tensor`` inherits these methods."""
+
+    __slots__ = ()
+
+    def __matmul__(self, other):
+        return MatMul.apply(self, other)
+
+    def __rmatmul__(self, other):
+        return MatMul.apply(other, self)
+
+    def matmul(self, other):
+        return MatMul.apply(self, other)
+
+    def mm(self, other):
+        if self.ndim != 2 or _arr(other).ndim != 2:
+            raise RuntimeError(f"mm(): expected 2-D tensors, got {tuple(self.shape)} and {tuple(_arr(other).shape)}")
+        return MatMul.apply(self, other)
+
+    def bmm(self, other):
+        if self.ndim != 3 or _arr(other).ndim != 3:
+            raise RuntimeError(f"bmm(): expected 3-D tensors, got {tuple(self.shape)} and {tuple(_arr(other).shape)}")
+        return MatMul.apply(self, other)
+
+    def mv(self, vec):
+        return MatMul.apply(self, vec)
+
+    def dot(self, other):
+        if self.ndim != 1 or _arr(other).ndim != 1:
+            raise RuntimeError(f"dot(): 1D tensors expected, but got {self.ndim}D and {_arr(other).ndim}D tensors")
+        return MatMul.apply(self, other)
+
+    def outer(self, other):
+        return self.reshape(-1, 1) * other.reshape(1, -1)
+
+    def trace(self):
+        if self.ndim != 2:
+            raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {self.ndim}")
+        return self.diagonal().sum()
+
+
+# ---- function forms: ``tc.<name>(input, ...)`` ----
+
+def matmul(input, other):
+    return _t(input) @ other
+
+
+def mm(input, mat2):
+    return input.mm(mat2)
+
+
+def bmm(input, mat2):
+    return input.bmm(mat2)
+
+
+def mv(input, vec):
+    return input.mv(vec)
+
+
+def dot(input, other):
+    return input.dot(other)
+
+
+def outer(input, vec2):
+    return input.outer(vec2)
+
+
+ger = outer
+
+
+def trace(input):
+    return input.trace()
+
+
+def addmm(input, mat1, mat2, beta=1, alpha=1):
+    """beta * input + alpha * (mat1 @ mat2)."""
+    prod = mat1.mm(mat2)
+    return (input if beta == 1 else input * beta) + (prod if alpha == 1 else prod * alpha)
+
+
+Tensor = None  # the Tensor class: tensor.py sets it once the class (built from the mixins) exists

@@ -1,31 +1,40 @@
 """Reductions and normalisations over dimensions."""
+import builtins
+
 import numpy as np
 
+from .. import dtypes as _dt
+from ..dims import norm_dim, norm_dims
 from ..function import Function
 from ..dtypes import get_default_dtype
 from . import bw
+from .index import Gather
+from .select import Maximum, Minimum, where
+from .unary import StdSqrt
 
+__all__ = [  # the function forms, exported as tc.<name>
+    "softmax",
+    "log_softmax",
+    "sum",
+    "mean",
+    "nansum",
+    "prod",
+    "var",
+    "std",
+    "var_mean",
+    "std_mean",
+    "max",
+    "min",
+    "amax",
+    "amin",
+    "argmax",
+    "argmin",
+    "logsumexp",
+    "norm",
+    "cumsum",
+    "cumprod",
+]
 
-def norm_dim(d, ndim, op="op"):
-    """A dimension index in [0, ndim), PyTorch's IndexError otherwise."""
-    n = max(ndim, 1)
-    if not isinstance(d, (int, np.integer)) or isinstance(d, bool):
-        raise TypeError(f"{op}(): dim must be an int, got {type(d).__name__}")
-    if d < -n or d >= n:
-        raise IndexError(f"{op}(): Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {d})")
-    return d % n if ndim else 0
-
-
-def norm_dims(dim, ndim, op="op"):
-    """``dim`` (None, int or tuple) as a sorted tuple of non-negative axes (None: all)."""
-    if dim is None:
-        return tuple(range(ndim))
-    if isinstance(dim, (list, tuple)):
-        ds = tuple(norm_dim(d, ndim, op) for d in dim)
-        if len(set(ds)) != len(ds):
-            raise RuntimeError(f"{op}(): dim {tuple(dim)} appears multiple times in the list of dims")
-        return tuple(sorted(ds)) if ndim else ()
-    return (norm_dim(dim, ndim, op),) if ndim else ()
 
 
 def _grad_back(g, shape, axes, keepdim):
@@ -129,12 +138,10 @@ def _prod_others(x, axis):
     if bw.is_arr(x):
         return _prod_others_np(x, axis)
     # differentiable form: row i of X (x with x_i replaced by 1) multiplies to prod_{k != i} x_k
-    from .. import tensor as T
-
     n = x.shape[axis]
     xm = x.movedim(axis, -1)
     eye = np.eye(n, dtype=bool)
-    X = T.where(eye, 1.0, xm.unsqueeze(-2).expand(*xm.shape[:-1], n, n))
+    X = where(eye, 1.0, xm.unsqueeze(-2).expand(*xm.shape[:-1], n, n))
     return X.prod(-1).movedim(-1, axis)
 
 
@@ -260,3 +267,238 @@ class LogSoftmax(Function):
         if len(y.shape) == 0:
             return g * 0.0, None
         return g - bw.exp(y) * bw.rsum(g, d), None
+
+
+def _axes(dim, t):
+    if dim is None:
+        return None
+    return norm_dims(dim, t.ndim, "reduce")
+
+
+def _argext(fn, t, dim, keepdim, op):
+    x = t._data
+    if dim is None:
+        r = np.asarray(fn(x.reshape(-1)), np.int64)
+        return Tensor._make(r.reshape((1,) * x.ndim) if keepdim else r)
+    d = norm_dim(dim, x.ndim, op)
+    if x.ndim == 0:
+        return Tensor._make(np.asarray(0, np.int64))
+    if x.shape[d] == 0:
+        raise IndexError(f"{op}(): Expected reduction dim {d} to have non-zero size.")
+    return Tensor._make(np.asarray(fn(x, axis=d, keepdims=keepdim), np.int64))
+
+
+def _minmax_dim(t, dim, keepdim, argfn, op):
+    from ... import return_types
+
+    x = t._data
+    d = norm_dim(dim, x.ndim, op)
+    if x.ndim == 0:
+        return getattr(return_types, op)(t.view(()), Tensor._make(np.asarray(0, np.int64)))
+    if x.shape[d] == 0:
+        raise IndexError(f"{op}(): Expected reduction dim {d} to have non-zero size.")
+    idx = np.expand_dims(argfn(x, axis=d), d).astype(np.int64)
+    vals = Gather.apply(t, d, idx)
+    if not keepdim:
+        vals = vals.squeeze(d)
+        idx = idx.squeeze(d)
+    return getattr(return_types, op)(vals, Tensor._make(idx))
+
+
+class ReduceOps:
+    """Reductions, softmax and scans. ``Tensor`` inherits these methods."""
+
+    __slots__ = ()
+
+    def softmax(self, dim):
+        return Softmax.apply(self, dim)
+
+    def log_softmax(self, dim):
+        return LogSoftmax.apply(self, dim)
+
+    def sum(self, dim=None, keepdim=False, dtype=None):
+        return Sum.apply(self, dim, keepdim, None if dtype is None else _dt.to_np(dtype))
+
+    def mean(self, dim=None, keepdim=False, dtype=None):
+        return Mean.apply(self, dim, keepdim, None if dtype is None else _dt.to_np(dtype))
+
+    def nansum(self, dim=None, keepdim=False):
+        return where(self.isnan(), 0.0, self).sum(dim, keepdim)
+
+    def prod(self, dim=None, keepdim=False):
+        return Prod.apply(self, dim, keepdim)
+
+    def var(self, dim=None, unbiased=None, keepdim=False, correction=None):
+        """sum (x - mean)^2 / (N - correction); ``unbiased=True`` means correction 1 (the default)."""
+        if not self.is_floating_point():
+            raise RuntimeError(f"var(): std and var only support floating point and complex dtypes (got {self.dtype})")
+        if correction is None:
+            correction = 1 if unbiased is None or unbiased else 0
+        elif unbiased is not None:
+            raise TypeError("var(): cannot specify both unbiased and correction")
+        axes = norm_dims(dim, self.ndim, "var")
+        n = int(np.prod([self.shape[i] for i in axes])) if axes else 1
+        mu = self.mean(axes, keepdim=True)
+        d = self - mu
+        return (d * d).sum(axes, keepdim=keepdim) / builtins.max(n - correction, 0)
+
+    def std(self, dim=None, unbiased=None, keepdim=False, correction=None):
+        """sqrt of ``var`` (gradient 0 where the std is 0, as PyTorch's)."""
+        return StdSqrt.apply(self.var(dim, unbiased, keepdim, correction))
+
+    def amax(self, dim=(), keepdim=False):
+        return Amax.apply(self, None if dim == () else dim, keepdim)
+
+    def amin(self, dim=(), keepdim=False):
+        return Amin.apply(self, None if dim == () else dim, keepdim)
+
+    def max(self, dim=None, keepdim=False):
+        """max of all elements; with ``dim``, the (values, indices) along it; with a Tensor, maximum."""
+        if isinstance(dim, Tensor):
+            return Maximum.apply(self, dim)
+        if dim is None:
+            return Amax.apply(self, None, False)
+        return _minmax_dim(self, dim, keepdim, np.argmax, "max")
+
+    def min(self, dim=None, keepdim=False):
+        """min of all elements; with ``dim``, the (values, indices) along it; with a Tensor, minimum."""
+        if isinstance(dim, Tensor):
+            return Minimum.apply(self, dim)
+        if dim is None:
+            return Amin.apply(self, None, False)
+        return _minmax_dim(self, dim, keepdim, np.argmin, "min")
+
+    def argmax(self, dim=None, keepdim=False):
+        return _argext(np.argmax, self, dim, keepdim, "argmax")
+
+    def argmin(self, dim=None, keepdim=False):
+        return _argext(np.argmin, self, dim, keepdim, "argmin")
+
+    def logsumexp(self, dim, keepdim=False):
+        """log sum_i e^{x_i}, computed as m + log sum e^{x_i - m} with m = max x (no overflow)."""
+        m = self.detach().amax(dim, keepdim=True)
+        m = Tensor._make(np.where(np.isfinite(m._data), m._data, 0).astype(m._data.dtype))
+        out = (self - m).exp().sum(dim, keepdim=True).log() + m
+        if not keepdim:
+            out = out.squeeze(norm_dims(dim, self.ndim, "logsumexp"))
+        return out
+
+    def norm(self, p="fro", dim=None, keepdim=False):
+        """The p-norm (default: Euclidean/Frobenius) over ``dim``."""
+        if p in ("fro", 2, 2.0):
+            return Norm2.apply(self, dim, keepdim)
+        if p in (float("inf"), "inf"):
+            return self.abs().amax(dim if dim is not None else (), keepdim)
+        if p in (float("-inf"), "-inf"):
+            return self.abs().amin(dim if dim is not None else (), keepdim)
+        if p in (1, 1.0):
+            return self.abs().sum(dim, keepdim)
+        if p == 0:
+            return (self != 0).to(self.dtype).sum(dim, keepdim)
+        if isinstance(p, str):
+            raise RuntimeError(f"norm(): unsupported norm type {p!r}")
+        return (self.abs() ** p).sum(dim, keepdim) ** (1.0 / p)
+
+    def cumsum(self, dim):
+        """Running sum along dim (as a matmul with a triangular matrix, so it differentiates)."""
+        d = norm_dim(dim, self.ndim, "cumsum")
+        n = self.shape[d]
+        tri = np.triu(np.ones((n, n), self._data.dtype if self.is_floating_point() else np.int64))
+        return (self.movedim(d, -1) @ Tensor._make(tri)).movedim(-1, d)
+
+    def cumprod(self, dim):
+        """Running product along dim: the product of each prefix (zeros handled exactly)."""
+        d = norm_dim(dim, self.ndim, "cumprod")
+        x = self.movedim(d, -1)
+        n = x.shape[-1]
+        keep = np.tril(np.ones((n, n), bool))  # row i keeps x_0 .. x_i, the rest become 1
+        rows = where(keep, x.unsqueeze(-2).expand(*x.shape[:-1], n, n), 1.0)
+        return rows.prod(-1).movedim(-1, d)
+
+
+# ---- function forms: ``tc.<name>(input, ...)`` ----
+
+def softmax(input, dim, dtype=None):
+    x = input if dtype is None else input.to(dtype)
+    return x.softmax(dim)
+
+
+def log_softmax(input, dim, dtype=None):
+    x = input if dtype is None else input.to(dtype)
+    return x.log_softmax(dim)
+
+
+def sum(input, dim=None, keepdim=False, dtype=None):
+    return input.sum(dim, keepdim, dtype=dtype)
+
+
+def mean(input, dim=None, keepdim=False, dtype=None):
+    return input.mean(dim, keepdim, dtype=dtype)
+
+
+def nansum(input, dim=None, keepdim=False):
+    return input.nansum(dim, keepdim)
+
+
+def prod(input, dim=None, keepdim=False):
+    return input.prod(dim, keepdim)
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, correction=None):
+    return input.var(dim, unbiased, keepdim, correction)
+
+
+def std(input, dim=None, unbiased=None, keepdim=False, correction=None):
+    return input.std(dim, unbiased, keepdim, correction)
+
+
+def var_mean(input, dim=None, unbiased=None, keepdim=False, correction=None):
+    return input.var(dim, unbiased, keepdim, correction), input.mean(dim, keepdim)
+
+
+def std_mean(input, dim=None, unbiased=None, keepdim=False, correction=None):
+    return input.std(dim, unbiased, keepdim, correction), input.mean(dim, keepdim)
+
+
+def max(input, dim=None, keepdim=False):
+    return input.max(dim, keepdim)
+
+
+def min(input, dim=None, keepdim=False):
+    return input.min(dim, keepdim)
+
+
+def amax(input, dim=(), keepdim=False):
+    return input.amax(dim, keepdim)
+
+
+def amin(input, dim=(), keepdim=False):
+    return input.amin(dim, keepdim)
+
+
+def argmax(input, dim=None, keepdim=False):
+    return input.argmax(dim, keepdim)
+
+
+def argmin(input, dim=None, keepdim=False):
+    return input.argmin(dim, keepdim)
+
+
+def logsumexp(input, dim, keepdim=False):
+    return input.logsumexp(dim, keepdim)
+
+
+def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    x = input if dtype is None else input.to(dtype)
+    return x.norm(p, dim, keepdim)
+
+
+def cumsum(input, dim):
+    return input.cumsum(dim)
+
+
+def cumprod(input, dim):
+    return input.cumprod(dim)
+
+
+Tensor = None  # the Tensor class: tensor.py sets it once the class (built from the mixins) exists

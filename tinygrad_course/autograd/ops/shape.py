@@ -1,10 +1,53 @@
 """Shape ops: views, broadcasting, indexing, joining, padding."""
+import builtins
+
 import numpy as np
 
+from ..dims import norm_dim, norm_dims, shape_arg as _shape_arg
 from ..function import Function
 from . import bw
+from .index import IndexAdd, IndexView
+from .select import where
 
 _A = np.ndarray
+
+__all__ = [  # the function forms, exported as tc.<name>
+    "reshape",
+    "flatten",
+    "squeeze",
+    "unsqueeze",
+    "transpose",
+    "swapaxes",
+    "swapdims",
+    "t",
+    "permute",
+    "movedim",
+    "moveaxis",
+    "flip",
+    "narrow",
+    "roll",
+    "tril",
+    "triu",
+    "diagonal",
+    "diag",
+    "chunk",
+    "split",
+    "unbind",
+    "broadcast_to",
+    "cat",
+    "concat",
+    "concatenate",
+    "stack",
+    "hstack",
+    "vstack",
+    "pad",
+    "tile",
+    "unflatten",
+    "expand",
+    "repeat",
+    "view",
+]
+
 
 
 def _fmt(shape):
@@ -92,108 +135,6 @@ class SumTo(Function):
         return bw.broadcast_to(g, ctx._aux), None
 
 
-def is_basic(idx):
-    """True when an index (tuple) uses only ints, slices, None and Ellipsis: a view."""
-    return all(i is None or i is Ellipsis or isinstance(i, (slice, int, np.integer)) and not isinstance(i, bool) for i in idx)
-
-
-def index_add(shape, dtype, idx, g, basic):
-    """zeros(shape) with ``g`` added at ``idx`` (repeated indices accumulate)."""
-    z = np.zeros(shape, dtype)
-    if basic:
-        z[idx] = g
-    else:
-        np.add.at(z, idx, g)
-    return z
-
-
-class Index(Function):
-    """x[idx] (ints, slices, None, ..., integer arrays, boolean masks);
-    backward adds the gradient at the same places (``IndexAdd``)."""
-
-    _raw = True
-
-    @staticmethod
-    def forward(ctx, a, idx, basic):
-        x = a._data
-        try:
-            out = x[idx]
-        except IndexError as e:
-            raise IndexError(f"index: {str(e).replace('axis', 'dimension')} (tensor of shape {tuple(x.shape)})") from None
-        if ctx._next:
-            ctx._aux = (x.shape, x.dtype, idx, basic)
-        return out if out.__class__ is _A else np.asarray(out)
-
-    @staticmethod
-    def backward(ctx, g):
-        shape, dt, idx, basic = ctx._aux
-        if g.__class__ is _A:
-            return index_add(shape, dt, idx, g, basic), None, None
-        return IndexAdd.apply(g, shape, idx, basic), None, None
-
-
-class IndexView(Index):
-    """Basic indexing returns a view of x."""
-
-    _view = True
-
-
-class IndexAdd(Function):
-    """zeros(shape) with g added at idx;  the gradient is gathered back with ``x[idx]``."""
-
-    _raw = True
-
-    @staticmethod
-    def forward(ctx, g, shape, idx, basic):
-        if ctx._next:
-            ctx._aux = (idx, basic)
-        return index_add(shape, g._data.dtype, idx, g._data, basic)
-
-    @staticmethod
-    def backward(ctx, gg):
-        idx, basic = ctx._aux
-        if gg.__class__ is _A:
-            return gg[idx], None, None, None
-        return (IndexView if basic else Index).apply(gg, idx, basic), None, None, None
-
-
-def _along(index, dim):
-    """A full index tuple addressing ``index`` values along ``dim`` (others: their own position)."""
-    grids = list(np.ogrid[tuple(slice(0, s) for s in index.shape)])
-    grids[dim] = index
-    return tuple(grids)
-
-
-class Gather(Function):
-    """out[i][j] = x[i][index[i][j]] along dim;  backward scatters (adds) the gradient back."""
-
-    _raw = True
-
-    @staticmethod
-    def forward(ctx, a, dim, index):
-        x = a._data
-        if index.ndim != x.ndim:
-            raise RuntimeError(
-                f"gather(): Index tensor must have the same number of dimensions as input tensor "
-                f"(index {tuple(index.shape)}, input {tuple(x.shape)})"
-            )
-        try:
-            out = x[_along(index, dim)]
-        except IndexError as e:
-            raise RuntimeError(f"gather(): index out of bounds: {e}") from None
-        if ctx._next:
-            ctx._aux = (x.shape, x.dtype, dim, index)
-        return out
-
-    @staticmethod
-    def backward(ctx, g):
-        shape, dt, dim, index = ctx._aux
-        idx = _along(index, dim)
-        if g.__class__ is _A:
-            return index_add(shape, dt, idx, g, False), None, None
-        return IndexAdd.apply(g, shape, idx, False), None, None
-
-
 class Cat(Function):
     """Concatenation along dim;  the gradient is sliced back to each input."""
 
@@ -255,3 +196,455 @@ class PadConstant(Function):
     @staticmethod
     def backward(ctx, g):
         return g[ctx._aux], None, None
+
+
+class ShapeOps:
+    """Shapes and views: reshape, permute, expand, split, join, pad. ``Tensor`` inherits these methods."""
+
+    __slots__ = ()
+
+    def reshape(self, *shape):
+        shape = _shape_arg(shape)
+        if shape == self._data.shape:
+            return self if not self._rg else Reshape.apply(self, shape)
+        return Reshape.apply(self, shape)
+
+    def view(self, *shape):
+        if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int, np.integer)):
+            return self.to(shape[0])
+        return Reshape.apply(self, _shape_arg(shape))
+
+    def view_as(self, other):
+        return self.view(other.shape)
+
+    def reshape_as(self, other):
+        return self.reshape(other.shape)
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        if self.ndim == 0:
+            return self.reshape(1)
+        s = norm_dim(start_dim, self.ndim, "flatten")
+        e = norm_dim(end_dim, self.ndim, "flatten")
+        if s > e:
+            raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+        sh = self.shape
+        return Reshape.apply(self, sh[:s] + (int(np.prod(sh[s : e + 1])),) + sh[e + 1 :])
+
+    def unflatten(self, dim, sizes):
+        d = norm_dim(dim, self.ndim, "unflatten")
+        return self.reshape(self.shape[:d] + tuple(sizes) + self.shape[d + 1 :])
+
+    def squeeze(self, dim=None):
+        sh = self.shape
+        if dim is None:
+            new = tuple(s for s in sh if s != 1)
+        else:
+            ds = norm_dims(dim, self.ndim, "squeeze")
+            new = tuple(s for i, s in enumerate(sh) if not (i in ds and s == 1))
+        return Reshape.apply(self, new) if new != sh else self.view(sh)
+
+    def unsqueeze(self, dim):
+        d = norm_dim(dim, self.ndim + 1, "unsqueeze")
+        sh = self.shape
+        return Reshape.apply(self, sh[:d] + (1,) + sh[d:])
+
+    def permute(self, *dims):
+        dims = _shape_arg(dims)
+        if len(dims) != self.ndim:
+            raise RuntimeError(
+                f"permute(sparse_coo): number of dimensions in the tensor input does not match the length of "
+                f"the desired ordering of dimensions i.e. input.dim() = {self.ndim} is not equal to len(dims) = {len(dims)}"
+            )
+        dims = tuple(norm_dim(d, self.ndim, "permute") for d in dims)
+        if len(set(dims)) != len(dims):
+            raise RuntimeError(f"permute(): duplicate dims are not allowed (got {dims})")
+        return Permute.apply(self, dims)
+
+    def transpose(self, dim0, dim1):
+        n = self.ndim
+        if n < 2 and dim0 in (0, -1) and dim1 in (0, -1):
+            return self.view(self.shape)
+        d0, d1 = norm_dim(dim0, n, "transpose"), norm_dim(dim1, n, "transpose")
+        dims = list(range(n))
+        dims[d0], dims[d1] = dims[d1], dims[d0]
+        return Permute.apply(self, tuple(dims))
+
+    def t(self):
+        if self.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
+        return self.transpose(0, 1) if self.ndim == 2 else self
+
+    def movedim(self, source, destination):
+        n = self.ndim
+        s, d = norm_dim(source, n, "movedim"), norm_dim(destination, n, "movedim")
+        order = [i for i in range(n) if i != s]
+        order.insert(d, s)
+        return Permute.apply(self, tuple(order))
+
+    def expand(self, *sizes):
+        sizes = _shape_arg(sizes)
+        sh = self.shape
+        if len(sizes) < len(sh):
+            raise RuntimeError(
+                f"expand(): the number of sizes provided ({len(sizes)}) must be greater or equal to the number "
+                f"of dimensions in the tensor ({len(sh)})"
+            )
+        lead = len(sizes) - len(sh)
+        target = []
+        for i, s in enumerate(sizes):
+            if i < lead:
+                if s < 0:
+                    raise RuntimeError(f"expand(): -1 is not allowed in a leading, non-existing dimension {i}")
+                target.append(s)
+                continue
+            cur = sh[i - lead]
+            if s == -1:
+                s = cur
+            if cur != s and cur != 1:
+                raise RuntimeError(
+                    f"The expanded size of the tensor ({s}) must match the existing size ({cur}) at non-singleton "
+                    f"dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(sh)}"
+                )
+            target.append(s)
+        target = tuple(target)
+        return Expand.apply(self, target) if target != sh else self.view(sh)
+
+    def sum_to_size(self, *size):
+        """Sum the broadcast dimensions away so the result has ``size`` (the backward of ``expand``).
+
+        >>> tc.ones(2, 3).sum_to_size(1, 3)
+        tensor([[2., 2., 2.]])
+        """
+        size = _shape_arg(size)
+        if size == tuple(self.shape):
+            return self
+        sh = tuple(self.shape)
+        lead = len(sh) - len(size)
+        if lead < 0 or any(s != 1 and s != sh[lead + i] for i, s in enumerate(size)):
+            raise RuntimeError(f"sum_to_size(): size {list(size)} is not expandable to size {list(sh)}")
+        return SumTo.apply(self, size)
+
+    def expand_as(self, other):
+        return self.expand(other.shape)
+
+    def broadcast_to(self, shape):
+        return self.expand(shape)
+
+    def repeat(self, *sizes):
+        """Tile the tensor ``sizes`` times along each dim (NumPy's ``tile``)."""
+        sizes = _shape_arg(sizes)
+        if len(sizes) < self.ndim:
+            raise RuntimeError(
+                "repeat(): Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor"
+            )
+        sh = (1,) * (len(sizes) - self.ndim) + self.shape
+        x = self.reshape(sh)
+        inter = []
+        for r, s in zip(sizes, sh):
+            inter += [1, s]
+        x = x.reshape(inter)
+        exp = []
+        for r, s in zip(sizes, sh):
+            exp += [r, s]
+        return x.expand(exp).reshape(tuple(r * s for r, s in zip(sizes, sh)))
+
+    def tile(self, *dims):
+        dims = _shape_arg(dims)
+        dims = (1,) * (self.ndim - len(dims)) + tuple(dims)
+        return self.repeat(dims)
+
+    def flip(self, *dims):
+        dims = _shape_arg(dims)
+        idx = [slice(None)] * self.ndim
+        for d in norm_dims(tuple(dims), self.ndim, "flip"):
+            idx[d] = slice(None, None, -1)
+        # a negative-step view (which user indexing refuses, as PyTorch does), then a copy
+        return IndexView.apply(self, tuple(idx), True).clone()
+
+    def chunk(self, chunks, dim=0):
+        """Split into ``chunks`` pieces of size ceil(n / chunks) along ``dim``."""
+        if chunks <= 0:
+            raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+        n = self.size(dim)
+        size = -(-n // chunks) if n else 0
+        return self.split(max(size, 1), dim) if n else tuple(self for _ in range(1))
+
+    def split(self, split_size_or_sections, dim=0):
+        """Pieces of the given size (or list of sizes) along ``dim``."""
+        d = norm_dim(dim, self.ndim, "split")
+        n = self.shape[d]
+        if isinstance(split_size_or_sections, (list, tuple)):
+            sizes = list(split_size_or_sections)
+            if sum(sizes) != n:
+                raise RuntimeError(
+                    f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at "
+                    f"dimension {d}), but got split_sizes={sizes}"
+                )
+        else:
+            s = int(split_size_or_sections)
+            if s <= 0 and n:
+                raise RuntimeError(f"split(): split_size must be positive, got {s}")
+            sizes = [s] * (n // s) + ([n % s] if n % s else []) if n else [0]
+        out, start = [], 0
+        pre = (slice(None),) * d
+        for s in sizes:
+            out.append(self[pre + (slice(start, start + s),)])
+            start += s
+        return tuple(out)
+
+    def unbind(self, dim=0):
+        d = norm_dim(dim, self.ndim, "unbind")
+        pre = (slice(None),) * d
+        return tuple(self[pre + (i,)] for i in range(self.shape[d]))
+
+    def narrow(self, dim, start, length):
+        d = norm_dim(dim, self.ndim, "narrow")
+        if start < 0:
+            start += self.shape[d]
+        if start < 0 or length < 0 or start + length > self.shape[d]:
+            raise IndexError(f"narrow(): start {start} + length {length} exceeds dimension {d} of size {self.shape[d]}")
+        return self[(slice(None),) * d + (slice(start, start + length),)]
+
+    def roll(self, shifts, dims=None):
+        """Elements shifted cyclically along ``dims`` (flattened when None)."""
+        if dims is None:
+            return self.flatten().roll(shifts, 0).view(self.shape)
+        shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
+        dims = (dims,) if isinstance(dims, int) else tuple(dims)
+        if len(shifts) != len(dims):
+            raise RuntimeError(f"roll(): shifts and dims must align, got {len(shifts)} and {len(dims)}")
+        out = self
+        for sh, d in zip(shifts, dims):
+            d = norm_dim(d, self.ndim, "roll")
+            n = self.shape[d]
+            out = out[(slice(None),) * d + ((np.arange(n) - sh) % n,)]
+        return out
+
+    def tril(self, diagonal=0):
+        """Lower triangle of the last two dims (the rest zeroed)."""
+        if self.ndim < 2:
+            raise RuntimeError(f"tril: input tensor must have at least 2 dimensions, got {self.ndim}")
+        m = np.tril(np.ones(self.shape[-2:], bool), diagonal)
+        return where(m, self, 0)
+
+    def triu(self, diagonal=0):
+        """Upper triangle of the last two dims (the rest zeroed)."""
+        if self.ndim < 2:
+            raise RuntimeError(f"triu: input tensor must have at least 2 dimensions, got {self.ndim}")
+        m = np.triu(np.ones(self.shape[-2:], bool), diagonal)
+        return where(m, self, 0)
+
+    def diagonal(self, offset=0, dim1=0, dim2=1):
+        """The diagonal of dims (dim1, dim2) (shifted by ``offset``), as the last dim."""
+        d1, d2 = norm_dim(dim1, self.ndim, "diagonal"), norm_dim(dim2, self.ndim, "diagonal")
+        if d1 == d2:
+            raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+        x = self.permute(*[i for i in range(self.ndim) if i not in (d1, d2)], d1, d2)
+        r0, c0 = (0, offset) if offset >= 0 else (-offset, 0)
+        i = np.arange(max(0, min(x.shape[-2] - r0, x.shape[-1] - c0)))
+        return x[..., i + r0, i + c0]
+
+    def diag(self, diagonal=0):
+        """1-D: a matrix with this on its diagonal; 2-D: the diagonal."""
+        if self.ndim == 1:
+            n = self.shape[0] + abs(diagonal)
+            i = np.arange(self.shape[0])
+            r, c = (i, i + diagonal) if diagonal >= 0 else (i - diagonal, i)
+            return IndexAdd.apply(self, (n, n), (r, c), False)
+        if self.ndim == 2:
+            return self.diagonal(diagonal)
+        raise RuntimeError(f"diag(): expected a 1-D or 2-D tensor, got {self.ndim}-D")
+
+    swapaxes = swapdims = transpose
+    moveaxis = movedim
+
+# ---- function forms: ``tc.<name>(input, ...)`` ----
+
+def reshape(input, shape):
+    return input.reshape(shape)
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    return input.flatten(start_dim, end_dim)
+
+
+def squeeze(input, dim=None):
+    return input.squeeze(dim)
+
+
+def unsqueeze(input, dim):
+    return input.unsqueeze(dim)
+
+
+def transpose(input, dim0, dim1):
+    return input.transpose(dim0, dim1)
+
+
+swapaxes = swapdims = transpose
+
+
+def t(input):
+    return input.t()
+
+
+def permute(input, dims):
+    return input.permute(dims)
+
+
+def movedim(input, source, destination):
+    return input.movedim(source, destination)
+
+
+moveaxis = movedim
+
+
+def flip(input, dims):
+    return input.flip(dims)
+
+
+def narrow(input, dim, start, length):
+    return input.narrow(dim, start, length)
+
+
+def roll(input, shifts, dims=None):
+    return input.roll(shifts, dims)
+
+
+def tril(input, diagonal=0):
+    return input.tril(diagonal)
+
+
+def triu(input, diagonal=0):
+    return input.triu(diagonal)
+
+
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    return input.diagonal(offset, dim1, dim2)
+
+
+def diag(input, diagonal=0):
+    return input.diag(diagonal)
+
+
+def chunk(input, chunks, dim=0):
+    return input.chunk(chunks, dim)
+
+
+def split(tensor, split_size_or_sections, dim=0):
+    return tensor.split(split_size_or_sections, dim)
+
+
+def unbind(input, dim=0):
+    return input.unbind(dim)
+
+
+def broadcast_to(input, size):
+    return input.expand(size)
+
+
+def cat(tensors, dim=0):
+    """Join tensors along an existing dimension."""
+    tensors = list(tensors)
+    if not tensors:
+        raise ValueError("cat(): expected a non-empty list of Tensors")
+    for i, x in enumerate(tensors):
+        if not isinstance(x, Tensor):
+            raise TypeError(f"cat(): expected a list of Tensors, but element {i} is {type(x).__name__}")
+    # PyTorch skips 1-D empty tensors, a legacy rule kept for compatibility
+    ts = [x for x in tensors if not (x.ndim == 1 and x.shape[0] == 0)] or tensors[:1]
+    d = norm_dim(dim, ts[0].ndim, "cat")
+    return Cat.apply(d, *ts)
+
+
+concat = concatenate = cat
+
+
+def stack(tensors, dim=0):
+    """Join tensors of equal shape along a new dimension."""
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    s0 = tensors[0].shape
+    for i, x in enumerate(tensors):
+        if x.shape != s0:
+            raise RuntimeError(
+                f"stack expects each tensor to be equal size, but got {list(s0)} at entry 0 and {list(x.shape)} at entry {i}"
+            )
+    d = norm_dim(dim, len(s0) + 1, "stack")
+    return Cat.apply(d, *[x.unsqueeze(d) for x in tensors])
+
+
+def hstack(tensors):
+    return cat(tensors, 1 if tensors[0].ndim > 1 else 0)
+
+
+def vstack(tensors):
+    return cat([x.reshape(1, -1) if x.ndim == 1 else x for x in tensors], 0)
+
+
+def pad(input, pad, mode="constant", value=None):
+    """Pad the last len(pad)//2 dims: ``pad = (left_last, right_last, left_2nd_last, ...)``.
+
+    Modes: constant, reflect, replicate, circular (the last three by index arrays, so their
+    gradient adds back every copy of an element)."""
+    if len(pad) % 2:
+        raise RuntimeError(f"pad(): Padding length must be divisible by 2, got {len(pad)}")
+    n = len(pad) // 2
+    if n > input.ndim:
+        raise RuntimeError(f"pad(): Padding length {len(pad)} is too large for a {input.ndim}-D input")
+    widths = [(0, 0)] * input.ndim
+    for i in range(n):
+        widths[input.ndim - 1 - i] = (int(pad[2 * i]), int(pad[2 * i + 1]))
+    x = input
+    if builtins.any(lo < 0 or hi < 0 for lo, hi in widths):
+        crop = tuple(slice(-lo if lo < 0 else 0, (s + hi) if hi < 0 else s) for (lo, hi), s in zip(widths, x.shape))
+        x = x[crop]
+        widths = [(lo if lo > 0 else 0, hi if hi > 0 else 0) for lo, hi in widths]
+    if mode == "constant":
+        return PadConstant.apply(x, tuple(widths), 0 if value is None else value)
+    if mode not in ("reflect", "replicate", "circular"):
+        raise ValueError(f"pad(): unknown padding mode {mode!r}; expected constant, reflect, replicate or circular")
+    if value not in (None, 0):
+        raise ValueError(f"pad(): padding mode {mode!r} doesn't take in value argument")
+    for d, (lo, hi) in enumerate(widths):
+        if lo == 0 and hi == 0:
+            continue
+        s = x.shape[d]
+        if mode == "reflect" and (lo >= s or hi >= s):
+            raise RuntimeError(
+                f"pad(): Padding size should be less than the corresponding input dimension, but got: padding "
+                f"({lo}, {hi}) at dimension {d} of input {tuple(input.shape)}"
+            )
+        i = np.arange(-lo, s + hi)
+        if mode == "reflect":
+            i = np.abs(i)
+            i = np.where(i >= s, 2 * (s - 1) - i, i)
+        elif mode == "replicate":
+            i = np.clip(i, 0, s - 1)
+        else:
+            i = i % s
+        x = x[(slice(None),) * d + (i,)]
+    return x
+
+
+def tile(input, dims):
+    return input.tile(dims)
+
+
+def unflatten(input, dim, sizes):
+    return input.unflatten(dim, sizes)
+
+
+def expand(input, *sizes):
+    return input.expand(*sizes)
+
+
+def repeat(input, *sizes):
+    return input.repeat(*sizes)
+
+
+def view(input, *shape):
+    return input.view(*shape)
+
+
+Tensor = None  # the Tensor class: tensor.py sets it once the class (built from the mixins) exists

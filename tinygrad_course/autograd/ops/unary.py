@@ -4,6 +4,42 @@ import numpy as np
 from ..function import Function
 from ..dtypes import get_default_dtype
 from . import bw
+from .arith import Div, Mul, PowT
+
+__all__ = [  # the function forms, exported as tc.<name>
+    "abs",
+    "absolute",
+    "exp",
+    "expm1",
+    "log",
+    "log1p",
+    "log2",
+    "log10",
+    "sqrt",
+    "rsqrt",
+    "square",
+    "reciprocal",
+    "sin",
+    "cos",
+    "tan",
+    "tanh",
+    "sigmoid",
+    "relu",
+    "sign",
+    "sgn",
+    "floor",
+    "ceil",
+    "round",
+    "trunc",
+    "exp2",
+    "abs_",
+    "exp_",
+    "sqrt_",
+    "relu_",
+    "sigmoid_",
+    "tanh_",
+]
+
 
 
 def _f(a):
@@ -245,31 +281,226 @@ class ZeroGrad(Function):
         return g * 0.0, None
 
 
-class Cast(Function):
-    """x.to(dtype);  the gradient is cast back to the input's dtype."""
+class UnaryOps:
+    """Elementwise functions of one tensor. ``Tensor`` inherits these methods."""
 
-    _raw = True
+    __slots__ = ()
 
-    @staticmethod
-    def forward(ctx, a, dtype):
-        if ctx._next:
-            ctx._aux = a._data.dtype
-        return a._data.astype(dtype)
+    def __abs__(self):
+        return Abs.apply(self)
 
-    @staticmethod
-    def backward(ctx, g):
-        return bw.cast(g, ctx._aux), None
+    def abs(self):
+        return Abs.apply(self)
+
+    def exp(self):
+        return Exp.apply(self)
+
+    def log(self):
+        return Log.apply(self)
+
+    def log1p(self):
+        return Log1p.apply(self)
+
+    def log2(self):
+        return Log.apply(self) * (1.0 / np.log(2.0))
+
+    def log10(self):
+        return Log.apply(self) * (1.0 / np.log(10.0))
+
+    def expm1(self):
+        return Exp.apply(self) - 1.0
+
+    def sqrt(self):
+        return Sqrt.apply(self)
+
+    def rsqrt(self):
+        return Rsqrt.apply(self)
+
+    def square(self):
+        return Mul.apply(self, self)
+
+    def reciprocal(self):
+        return Div.apply(1.0, self)
+
+    def sin(self):
+        return Sin.apply(self)
+
+    def cos(self):
+        return Cos.apply(self)
+
+    def tan(self):
+        return Sin.apply(self) / Cos.apply(self)
+
+    def tanh(self):
+        return Tanh.apply(self)
+
+    def sigmoid(self):
+        return Sigmoid.apply(self)
+
+    def relu(self):
+        return Relu.apply(self)
+
+    def sign(self):
+        return ZeroGrad.apply(self, np.sign)
+
+    def floor(self):
+        return ZeroGrad.apply(self, np.floor)
+
+    def ceil(self):
+        return ZeroGrad.apply(self, np.ceil)
+
+    def round(self, decimals=0):
+        return ZeroGrad.apply(self, (lambda a: np.round(a, decimals)) if decimals else np.round)
+
+    def trunc(self):
+        return ZeroGrad.apply(self, np.trunc)
+
+    def exp2(self):
+        return PowT.apply(2.0, self)
+
+    def abs_(self):
+        return self._inplace("abs_", Tensor.abs)
+
+    def exp_(self):
+        return self._inplace("exp_", Tensor.exp)
+
+    def sqrt_(self):
+        return self._inplace("sqrt_", Tensor.sqrt)
+
+    def relu_(self):
+        return self._inplace("relu_", Tensor.relu)
+
+    def sigmoid_(self):
+        return self._inplace("sigmoid_", Tensor.sigmoid)
+
+    def tanh_(self):
+        return self._inplace("tanh_", Tensor.tanh)
+
+    absolute = abs
+    sgn = sign
+
+# ---- function forms: ``tc.<name>(input, ...)`` ----
+
+def abs(input):
+    return input.abs()
 
 
-class Clone(Function):
-    """A copy;  d/dx = 1."""
+absolute = abs
 
-    _raw = True
 
-    @staticmethod
-    def forward(ctx, a):
-        return a._data.copy()
+def exp(input):
+    return input.exp()
 
-    @staticmethod
-    def backward(ctx, g):
-        return g
+
+def expm1(input):
+    return input.expm1()
+
+
+def log(input):
+    return input.log()
+
+
+def log1p(input):
+    return input.log1p()
+
+
+def log2(input):
+    return input.log2()
+
+
+def log10(input):
+    return input.log10()
+
+
+def sqrt(input):
+    return input.sqrt()
+
+
+def rsqrt(input):
+    return input.rsqrt()
+
+
+def square(input):
+    return input.square()
+
+
+def reciprocal(input):
+    return input.reciprocal()
+
+
+def sin(input):
+    return input.sin()
+
+
+def cos(input):
+    return input.cos()
+
+
+def tan(input):
+    return input.tan()
+
+
+def tanh(input):
+    return input.tanh()
+
+
+def sigmoid(input):
+    return input.sigmoid()
+
+
+def relu(input):
+    return input.relu()
+
+
+def sign(input):
+    return input.sign()
+
+
+sgn = sign
+
+
+def floor(input):
+    return input.floor()
+
+
+def ceil(input):
+    return input.ceil()
+
+
+def round(input, decimals=0):
+    return input.round(decimals)
+
+
+def trunc(input):
+    return input.trunc()
+
+
+def exp2(input):
+    return input.exp2()
+
+
+def abs_(input):
+    return input.abs_()
+
+
+def exp_(input):
+    return input.exp_()
+
+
+def sqrt_(input):
+    return input.sqrt_()
+
+
+def relu_(input):
+    return input.relu_()
+
+
+def sigmoid_(input):
+    return input.sigmoid_()
+
+
+def tanh_(input):
+    return input.tanh_()
+
+
+Tensor = None  # the Tensor class: tensor.py sets it once the class (built from the mixins) exists

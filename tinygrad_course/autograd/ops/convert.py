@@ -1,0 +1,143 @@
+"""dtype conversions (``to``, ``float``, ``type``), copies (``clone``) and the tensor's own methods as functions."""
+import numpy as np
+
+from .. import dtypes as _dt
+from ..device import check_device as _check_device, device as _device
+from ..function import Function
+from . import bw
+
+__all__ = [  # the function forms, exported as tc.<name>
+    "clone",
+    "detach",
+    "numel",
+    "is_floating_point",
+    "fill_",
+    "zero_",
+    "detach_",
+]
+
+
+
+class Cast(Function):
+    """x.to(dtype);  the gradient is cast back to the input's dtype."""
+
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, a, dtype):
+        if ctx._next:
+            ctx._aux = a._data.dtype
+        return a._data.astype(dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        return bw.cast(g, ctx._aux), None
+
+
+class Clone(Function):
+    """A copy;  d/dx = 1."""
+
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, a):
+        return a._data.copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+
+class ConvertOps:
+    """dtype conversions and copies. ``Tensor`` inherits these methods."""
+
+    __slots__ = ()
+
+    def contiguous(self):
+        return self if self._data.flags.c_contiguous else Clone.apply(self)
+
+    def clone(self):
+        return Clone.apply(self)
+
+    def to(self, *args, **kwargs):
+        """A copy of another dtype (device arguments are accepted and ignored: CPU only)."""
+        dtype = kwargs.get("dtype")
+        for a in args + ((kwargs["device"],) if kwargs.get("device") is not None else ()):
+            if isinstance(a, Tensor):
+                dtype = a.dtype
+            elif isinstance(a, _device):
+                _check_device(a, "to")
+            elif isinstance(a, (_dt.dtype, type, np.dtype)) or (isinstance(a, str) and a in _dt._BY_NAME):
+                dtype = a
+            elif (isinstance(a, str) and a.split(":")[0] != "cpu") or (isinstance(a, int) and not isinstance(a, bool)):
+                raise RuntimeError(
+                    f"to(): unknown dtype or device '{a}': tinygrad_course runs on the CPU only (device 'cpu'); "
+                    f"dtypes are {sorted(_dt._BY_NAME)}"
+                )
+        if dtype is None:
+            return self
+        npd = _dt.to_np(dtype)
+        if npd == self._data.dtype:
+            return self
+        if self._rg and npd.kind != "f":
+            return Tensor._make(self._data.astype(npd))
+        return Cast.apply(self, npd)
+
+    def type(self, dtype=None):
+        if dtype is None:
+            return "tinygrad_course." + {"f": "Float", "i": "Long", "b": "Bool", "u": "Byte"}[self._data.dtype.kind] + "Tensor"
+        return self.to(dtype)
+
+    def type_as(self, other):
+        return self.to(other.dtype)
+
+    def float(self):
+        return self.to(_dt.float32)
+
+    def double(self):
+        return self.to(_dt.float64)
+
+    def half(self):
+        return self.to(_dt.float16)
+
+    def long(self):
+        return self.to(_dt.int64)
+
+    def int(self):
+        return self.to(_dt.int32)
+
+    def bool(self):
+        return self.to(_dt.bool)
+
+
+# ---- function forms: ``tc.<name>(input, ...)`` ----
+
+def clone(input):
+    return input.clone()
+
+
+def detach(input):
+    return input.detach()
+
+
+def numel(input):
+    return input.numel()
+
+
+def is_floating_point(input):
+    return input.is_floating_point()
+
+
+def fill_(input, value):
+    return input.fill_(value)
+
+
+def zero_(input):
+    return input.zero_()
+
+
+def detach_(input):
+    return input.detach_()
+
+
+Tensor = None  # the Tensor class: tensor.py sets it once the class (built from the mixins) exists

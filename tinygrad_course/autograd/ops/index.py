@@ -1,0 +1,296 @@
+"""Indexing (``x[idx]``, ``x[idx] = v``), ``gather``, ``index_select``, ``sort``/``topk``, ``unique``."""
+import numpy as np
+
+from ..dims import norm_dim
+from ..function import Function
+from ..grad_mode import _Mode
+from .arith import _arr
+from .select import where
+
+_A = np.ndarray
+
+__all__ = [  # the function forms, exported as tc.<name>
+    "gather",
+    "sort",
+    "argsort",
+    "topk",
+    "unique",
+    "take_along_dim",
+    "index_select",
+    "masked_select",
+]
+
+
+
+def is_basic(idx):
+    """True when an index (tuple) uses only ints, slices, None and Ellipsis: a view."""
+    return all(i is None or i is Ellipsis or isinstance(i, (slice, int, np.integer)) and not isinstance(i, bool) for i in idx)
+
+
+def index_add(shape, dtype, idx, g, basic):
+    """zeros(shape) with ``g`` added at ``idx`` (repeated indices accumulate)."""
+    z = np.zeros(shape, dtype)
+    if basic:
+        z[idx] = g
+    else:
+        np.add.at(z, idx, g)
+    return z
+
+
+class Index(Function):
+    """x[idx] (ints, slices, None, ..., integer arrays, boolean masks);
+    backward adds the gradient at the same places (``IndexAdd``)."""
+
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, a, idx, basic):
+        x = a._data
+        try:
+            out = x[idx]
+        except IndexError as e:
+            raise IndexError(f"index: {str(e).replace('axis', 'dimension')} (tensor of shape {tuple(x.shape)})") from None
+        if ctx._next:
+            ctx._aux = (x.shape, x.dtype, idx, basic)
+        return out if out.__class__ is _A else np.asarray(out)
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, dt, idx, basic = ctx._aux
+        if g.__class__ is _A:
+            return index_add(shape, dt, idx, g, basic), None, None
+        return IndexAdd.apply(g, shape, idx, basic), None, None
+
+
+class IndexView(Index):
+    """Basic indexing returns a view of x."""
+
+    _view = True
+
+
+class IndexAdd(Function):
+    """zeros(shape) with g added at idx;  the gradient is gathered back with ``x[idx]``."""
+
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, g, shape, idx, basic):
+        if ctx._next:
+            ctx._aux = (idx, basic)
+        return index_add(shape, g._data.dtype, idx, g._data, basic)
+
+    @staticmethod
+    def backward(ctx, gg):
+        idx, basic = ctx._aux
+        if gg.__class__ is _A:
+            return gg[idx], None, None, None
+        return (IndexView if basic else Index).apply(gg, idx, basic), None, None, None
+
+
+def _along(index, dim):
+    """A full index tuple addressing ``index`` values along ``dim`` (others: their own position)."""
+    grids = list(np.ogrid[tuple(slice(0, s) for s in index.shape)])
+    grids[dim] = index
+    return tuple(grids)
+
+
+class Gather(Function):
+    """out[i][j] = x[i][index[i][j]] along dim;  backward scatters (adds) the gradient back."""
+
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, a, dim, index):
+        x = a._data
+        if index.ndim != x.ndim:
+            raise RuntimeError(
+                f"gather(): Index tensor must have the same number of dimensions as input tensor "
+                f"(index {tuple(index.shape)}, input {tuple(x.shape)})"
+            )
+        try:
+            out = x[_along(index, dim)]
+        except IndexError as e:
+            raise RuntimeError(f"gather(): index out of bounds: {e}") from None
+        if ctx._next:
+            ctx._aux = (x.shape, x.dtype, dim, index)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, dt, dim, index = ctx._aux
+        idx = _along(index, dim)
+        if g.__class__ is _A:
+            return index_add(shape, dt, idx, g, False), None, None
+        return IndexAdd.apply(g, shape, idx, False), None, None
+
+
+def _norm_index(idx, t):
+    """A NumPy index for ``t[idx]`` and whether it is basic (a view)."""
+    if not isinstance(idx, tuple):
+        idx = (idx,)
+    out = []
+    basic = True
+    for i in idx:
+        if isinstance(i, Tensor):
+            a = i._data
+            if a.dtype.kind == "b":
+                out.append(a)
+            elif a.dtype.kind in "iu":
+                out.append(a if a.ndim else int(a))
+            else:
+                raise IndexError(f"tensors used as indices must be long, int, byte or bool tensors (got {a.dtype})")
+            basic = basic and a.ndim == 0 and a.dtype.kind != "b"
+        elif isinstance(i, (list, np.ndarray)):
+            a = np.asarray(i)
+            if a.size and a.dtype.kind not in "iub":
+                raise IndexError(f"tensors used as indices must be long, int, byte or bool tensors (got {a.dtype})")
+            out.append(a if a.size else a.astype(np.int64))
+            basic = False
+        elif i is None or i is Ellipsis or isinstance(i, slice):
+            if isinstance(i, slice) and i.step is not None and i.step <= 0:
+                raise ValueError("step must be greater than zero")
+            out.append(i)
+        elif isinstance(i, (bool, np.bool_)):
+            out.append(bool(i))
+            basic = False
+        elif isinstance(i, (int, np.integer)):
+            out.append(int(i))
+        else:
+            raise TypeError(
+                f"only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices (got {type(i).__name__})"
+            )
+    if basic and not any(i is Ellipsis for i in out):
+        # x[0, ...] is a 0-d view where x[0] would be a NumPy scalar (a copy): keep views views
+        out.append(Ellipsis)
+    return tuple(out), basic
+
+
+class IndexOps:
+    """Indexing, gathering and ordering. ``Tensor`` inherits these methods."""
+
+    __slots__ = ()
+
+    def gather(self, dim, index):
+        """out[i][j] = self[i][index[i][j]] along ``dim``."""
+        idx = _arr(index)
+        if idx.dtype.kind not in "iu":
+            raise RuntimeError(f"gather(): Expected dtype int64 for index, got {idx.dtype}")
+        return Gather.apply(self, norm_dim(dim, self.ndim, "gather"), idx)
+
+    def sort(self, dim=-1, descending=False, stable=False):
+        """(values, indices) sorted along ``dim``; values differentiate through ``gather``."""
+        from ... import return_types
+
+        d = norm_dim(dim, self.ndim, "sort")
+        if self.ndim == 0:
+            return return_types.sort(self.view(()), Tensor._make(np.asarray(0, np.int64)))
+        key = -self._data if descending else self._data
+        idx = np.argsort(key, axis=d, kind="stable").astype(np.int64)
+        return return_types.sort(self.gather(d, idx), Tensor._make(idx))
+
+    def argsort(self, dim=-1, descending=False, stable=False):
+        return self.sort(dim, descending, stable).indices
+
+    def topk(self, k, dim=-1, largest=True, sorted=True):
+        """(values, indices) of the k largest (or smallest) along ``dim``."""
+        from ... import return_types
+
+        d = norm_dim(dim, self.ndim, "topk")
+        n = self.shape[d] if self.ndim else 1
+        if not 0 <= k <= n:
+            raise RuntimeError(f"topk(): selected index k={k} out of range for dimension {d} of size {n}")
+        v, i = self.sort(d, descending=largest)
+        pre = (slice(None),) * d
+        return return_types.topk(v[pre + (slice(0, k),)], i[pre + (slice(0, k),)])
+
+    def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):
+        """The distinct values (no gradient)."""
+        res = np.unique(self._data if dim is None else self._data, return_inverse=return_inverse,
+                        return_counts=return_counts, axis=dim)
+        if not isinstance(res, tuple):
+            return Tensor._make(res)
+        return tuple(Tensor._make(np.asarray(r, np.int64) if i else r) for i, r in enumerate(res))
+
+    def take_along_dim(self, indices, dim):
+        return self.gather(dim, indices)
+
+    def index_select(self, dim, index):
+        d = norm_dim(dim, self.ndim, "index_select")
+        return self[(slice(None),) * d + (_arr(index).astype(np.int64),)]
+
+    def masked_select(self, mask):
+        return self[_arr(mask).astype(bool)]
+
+    def __getitem__(self, idx):
+        idx, basic = _norm_index(idx, self)
+        return (IndexView if basic else Index).apply(self, idx, basic)
+
+    def __setitem__(self, idx, value):
+        idx, basic = _norm_index(idx, self)
+        v = value
+        if _Mode.enabled and (self._rg or getattr(value, "_rg", False)):
+            self._check_inplace("__setitem__")
+            if not isinstance(v, Tensor):
+                v = Tensor._make(np.asarray(v, self._data.dtype))
+            # out of place on a snapshot, then write back: x[idx] = v differentiates in x and v
+            mask_shape = self._data[idx].shape
+            covered = np.zeros(self.shape, bool)
+            covered[idx] = True
+            snap = self._snapshot()
+            if v.ndim > len(mask_shape) and all(s == 1 for s in v.shape[: v.ndim - len(mask_shape)]):
+                v = v.reshape(v.shape[v.ndim - len(mask_shape):])  # leading 1s are dropped, as PyTorch does
+            try:
+                vb = v.expand(mask_shape) if v.shape != mask_shape else v
+            except RuntimeError:
+                raise RuntimeError(
+                    f"__setitem__: shape mismatch: value tensor of shape {list(v.shape)} cannot be broadcast to "
+                    f"indexing result of shape {list(mask_shape)}"
+                ) from None
+            if vb.dtype != self.dtype:
+                vb = vb.to(self.dtype)
+            # where, not snap * (1 - covered): an inf/nan being overwritten must not leak into the result
+            new = where(Tensor._make(covered), IndexAdd.apply(vb, self.shape, idx, basic), snap)
+            self._adopt(new, "__setitem__")
+            return
+        try:
+            self._data[idx] = _arr(value)
+        except ValueError as e:
+            raise RuntimeError(f"__setitem__: {e} (tensor of shape {self.shape})") from None
+        self._vc[0] += 1
+
+
+# ---- function forms: ``tc.<name>(input, ...)`` ----
+
+def gather(input, dim, index):
+    return input.gather(dim, index)
+
+
+def sort(input, dim=-1, descending=False, stable=False):
+    return input.sort(dim, descending, stable)
+
+
+def argsort(input, dim=-1, descending=False, stable=False):
+    return input.argsort(dim, descending, stable)
+
+
+def topk(input, k, dim=-1, largest=True, sorted=True):
+    return input.topk(k, dim, largest, sorted)
+
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    return input.unique(sorted, return_inverse, return_counts, dim)
+
+
+def take_along_dim(input, indices, dim):
+    return input.gather(dim, indices)
+
+
+def index_select(input, dim, index):
+    return input.index_select(dim, index)
+
+
+def masked_select(input, mask):
+    return input.masked_select(mask)
+
+
+Tensor = None  # the Tensor class: tensor.py sets it once the class (built from the mixins) exists

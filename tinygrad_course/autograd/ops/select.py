@@ -1,0 +1,216 @@
+"""Selection ops: ``where``, ``masked_fill``, ``clamp``, ``maximum``/``minimum``, ``lerp``."""
+import numpy as np
+
+from ..dtypes import result_type
+from ..function import Function
+from . import bw
+from .arith import _A, _arr, _binary, _t, meta, operand, prep
+
+__all__ = [  # the function forms, exported as tc.<name>
+    "where",
+    "clamp",
+    "clip",
+    "maximum",
+    "minimum",
+    "masked_fill",
+    "lerp",
+    "clamp_min",
+    "clamp_max",
+    "clamp_",
+    "clip_",
+]
+
+
+
+class Maximum(Function):
+    """max(a, b) elementwise; ties split the gradient evenly, as PyTorch does."""
+
+    _raw = True
+
+    _np = staticmethod(np.maximum)
+    _wins = staticmethod(np.greater)  # where a alone gets the gradient
+
+    @classmethod
+    def forward(cls, ctx, a, b):
+        op = cls.__name__.lower()
+        x, y = prep(a, b, op)
+        out = _binary(cls._np, op, x, y)
+        if ctx._next:
+            # a's share of the gradient: 1 where it wins, 1/2 at a tie, 0 where it loses
+            w = cls._wins(x, y) + 0.5 * (x == y)
+            ctx.save_for_backward(w.astype(out.dtype, copy=False))
+            ctx._aux = (meta(a, out), meta(b, out))
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        (w,) = ctx.saved_tensors
+        ma, mb = ctx._aux
+        return bw.unb(g * w, ma), bw.unb(g * (1.0 - w), mb)
+
+
+class Minimum(Maximum):
+    """min(a, b) elementwise; ties split the gradient evenly, as PyTorch does."""
+
+    _np = staticmethod(np.minimum)
+    _wins = staticmethod(np.less)
+
+
+class Where(Function):
+    """cond ? a : b;  the gradient goes to the branch that was taken."""
+
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, cond, a, b):
+        c = operand(cond, "where")
+        if c.__class__ is not _A or c.dtype.kind != "b":
+            c = np.asarray(c)
+            if c.dtype.kind != "b":
+                raise RuntimeError(f"where(): expected condition to be a bool tensor, got {c.dtype}")
+        x, y = prep(a, b, "where")
+        try:
+            out = np.where(c, x, y)
+        except ValueError:
+            raise RuntimeError(
+                f"where(): shapes of condition {c.shape}, input {np.shape(x)} and other {np.shape(y)} "
+                "are not broadcastable"
+            ) from None
+        if ctx._next:
+            ctx.save_for_backward(c)
+            ctx._aux = (meta(a, out), meta(b, out))
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        (c,) = ctx.saved_tensors
+        ma, mb = ctx._aux
+        n = ctx._next
+        z = 0.0
+        ga = bw.unb(bw.where(c, g, z), ma) if n[1] else None
+        gb = bw.unb(bw.where(c, z, g), mb) if n[2] else None
+        return None, ga, gb
+
+
+class Clamp(Function):
+    """clamp(x, min, max) with scalar bounds; the gradient passes where min <= x <= max."""
+
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, a, lo, hi):
+        x = a._data
+        if lo is None and hi is None:
+            raise RuntimeError("clamp(): At least one of 'min' or 'max' must not be None")
+        out = np.clip(x, lo, hi)
+        if out.dtype != x.dtype and x.dtype.kind != "f":
+            out = out.astype(result_type(x, lo if lo is not None else hi))
+        if ctx._next:
+            m = np.ones(x.shape, bool)
+            if lo is not None:
+                m &= x >= lo
+            if hi is not None:
+                m &= x <= hi
+            ctx.save_for_backward(m)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        (m,) = ctx.saved_tensors
+        return bw.where(m, g, 0.0), None, None
+
+
+def where(condition, input=None, other=None):
+    """Elements of ``input`` where ``condition`` holds, else of ``other``."""
+    if input is None and other is None:
+        return _arr(condition).nonzero()
+    return Where.apply(condition, input, other)
+
+
+class SelectOps:
+    """Selection: where, masked_fill, clamp, maximum/minimum, lerp. ``Tensor`` inherits these methods."""
+
+    __slots__ = ()
+
+    def clamp(self, min=None, max=None):
+        """Limit to [min, max]; the gradient passes where min <= x <= max."""
+        if isinstance(min, Tensor) or isinstance(max, Tensor):
+            out = self
+            if min is not None:
+                out = where(out < min, min, out)
+            if max is not None:
+                out = where(out > max, max, out)
+            return out
+        return Clamp.apply(self, min, max)
+
+    def clamp_min(self, min):
+        return self.clamp(min=min)
+
+    def clamp_max(self, max):
+        return self.clamp(max=max)
+
+    def maximum(self, other):
+        return Maximum.apply(self, other)
+
+    def minimum(self, other):
+        return Minimum.apply(self, other)
+
+    def where(self, condition, other):
+        return where(condition, self, other)
+
+    def masked_fill(self, mask, value):
+        return where(mask, value, self)
+
+    def lerp(self, end, weight):
+        return self + (end - self) * weight
+
+    def clamp_(self, min=None, max=None):
+        return self._inplace("clamp_", Tensor.clamp, min, max)
+
+    def masked_fill_(self, mask, value):
+        return self._inplace("masked_fill_", Tensor.masked_fill, mask, value)
+
+    clip = clamp
+    clip_ = clamp_
+
+# ---- function forms: ``tc.<name>(input, ...)`` ----
+
+def clamp(input, min=None, max=None):
+    return input.clamp(min, max)
+
+
+clip = clamp
+
+
+def maximum(input, other):
+    return _t(input).maximum(other)
+
+
+def minimum(input, other):
+    return _t(input).minimum(other)
+
+
+def masked_fill(input, mask, value):
+    return input.masked_fill(mask, value)
+
+
+def lerp(input, end, weight):
+    return input.lerp(end, weight)
+
+
+def clamp_min(input, min):
+    return input.clamp(min=min)
+
+
+def clamp_max(input, max):
+    return input.clamp(max=max)
+
+
+def clamp_(input, min=None, max=None):
+    return input.clamp_(min, max)
+
+
+clip_ = clamp_
+
+
+Tensor = None  # the Tensor class: tensor.py sets it once the class (built from the mixins) exists
