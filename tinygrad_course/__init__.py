@@ -22,6 +22,7 @@ from .autograd.ops.compare import *  # noqa: F401,F403
 from .autograd.ops.reduce import *  # noqa: F401,F403
 from .autograd.ops.shape import *  # noqa: F401,F403
 from .autograd.ops.index import *  # noqa: F401,F403
+from .autograd.ops.join import *  # noqa: F401,F403
 from .autograd.ops.linalg import *  # noqa: F401,F403
 from .autograd.ops.convert import *  # noqa: F401,F403
 from .autograd.grad_mode import no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode

@@ -87,7 +87,7 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
                     gs = (None,) * len(ins)
                 for b, g, x in zip(blocks, gs, ins):
                     b.append(Tensor._make(np.zeros_like(x._data)) if g is None else g)
-            from .ops.shape import stack
+            from .ops.join import stack
 
             per_in = []
             for b, x in zip(blocks, ins):

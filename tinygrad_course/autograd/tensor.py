@@ -10,7 +10,7 @@ from .device import CPU as _CPU
 from .dims import norm_dim
 from .dims import shape_arg as _shape_arg  # noqa: F401  (re-exported for the floors above)
 from .factories import FactoryOps, _to_array, _check_rg
-from .ops import arith, compare, convert, index, linalg, reduce, select, shape, unary
+from .ops import arith, compare, convert, index, join, linalg, reduce, select, shape, unary
 from .ops.arith import ArithOps, _arr  # noqa: F401  (_arr: re-exported)
 from .ops.compare import CompareOps
 from .ops.convert import ConvertOps
@@ -408,6 +408,6 @@ def _repr(t):
 # The op families, the tape (``function``) and the engine were imported before ``Tensor``
 # existed (``Tensor`` is built from the families' mixins), so none of them imports this
 # module: each gets the class here, once. No import circle is left.
-for _module in (engine, engine_api, function, views, factories, arith, compare, convert, index, linalg, reduce,
-                select, shape, unary):
+for _module in (engine, engine_api, function, views, factories, arith, compare, convert, index, join, linalg,
+                reduce, select, shape, unary):
     _module.Tensor = Tensor

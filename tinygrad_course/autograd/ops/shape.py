@@ -1,5 +1,4 @@
 """Shape ops: views, broadcasting, indexing, joining, padding."""
-import builtins
 
 import numpy as np
 
@@ -34,20 +33,12 @@ __all__ = [  # the function forms, exported as tc.<name>
     "split",
     "unbind",
     "broadcast_to",
-    "cat",
-    "concat",
-    "concatenate",
-    "stack",
-    "hstack",
-    "vstack",
-    "pad",
     "tile",
     "unflatten",
     "expand",
     "repeat",
     "view",
 ]
-
 
 
 def _fmt(shape):
@@ -133,69 +124,6 @@ class SumTo(Function):
     @staticmethod
     def backward(ctx, g):
         return bw.broadcast_to(g, ctx._aux), None
-
-
-class Cat(Function):
-    """Concatenation along dim;  the gradient is sliced back to each input."""
-
-    _raw = True
-
-    @staticmethod
-    def forward(ctx, dim, *tensors):
-        arrs = [t._data for t in tensors]
-        ref = arrs[0]
-        for k, x in enumerate(arrs):
-            if x.ndim != ref.ndim:
-                raise RuntimeError(
-                    f"cat(): Tensors must have same number of dimensions: got {ref.ndim} and {x.ndim} "
-                    f"(tensor 0 {tuple(ref.shape)}, tensor {k} {tuple(x.shape)})"
-                )
-            for i in range(x.ndim):
-                if i != dim and x.shape[i] != ref.shape[i]:
-                    raise RuntimeError(
-                        f"cat(): Sizes of tensors must match except in dimension {dim}. Expected size "
-                        f"{ref.shape[i]} but got size {x.shape[i]} for tensor number {k} in the list "
-                        f"(shapes {[tuple(a.shape) for a in arrs]})."
-                    )
-        dt = arrs[0].dtype
-        for x in arrs[1:]:
-            if x.dtype != dt:
-                from ..dtypes import result_type
-
-                dt = result_type(np.empty((1,), dt), x)
-        out = np.concatenate(arrs, axis=dim, dtype=dt)
-        if ctx._next:
-            sizes = [x.shape[dim] for x in arrs]
-            ctx._aux = (dim, np.cumsum([0] + sizes), [x.dtype for x in arrs])
-        return out
-
-    @staticmethod
-    def backward(ctx, g):
-        dim, offs, dts = ctx._aux
-        pre = (slice(None),) * dim
-        n = ctx._next
-        res = [None]
-        for k in range(len(offs) - 1):
-            res.append(bw.cast(g[pre + (slice(int(offs[k]), int(offs[k + 1])),)], dts[k]) if n[k + 1] else None)
-        return tuple(res)
-
-
-class PadConstant(Function):
-    """x padded with a constant (``F.pad`` pads given last dim first);  the gradient is cropped."""
-
-    _raw = True
-
-    @staticmethod
-    def forward(ctx, a, widths, value):
-        x = a._data
-        out = np.pad(x, widths, mode="constant", constant_values=value)
-        if ctx._next:
-            ctx._aux = tuple(slice(lo, lo + s) for (lo, _), s in zip(widths, x.shape))
-        return out
-
-    @staticmethod
-    def backward(ctx, g):
-        return g[ctx._aux], None, None
 
 
 class ShapeOps:
@@ -540,91 +468,6 @@ def unbind(input, dim=0):
 
 def broadcast_to(input, size):
     return input.expand(size)
-
-
-def cat(tensors, dim=0):
-    """Join tensors along an existing dimension."""
-    tensors = list(tensors)
-    if not tensors:
-        raise ValueError("cat(): expected a non-empty list of Tensors")
-    for i, x in enumerate(tensors):
-        if not isinstance(x, Tensor):
-            raise TypeError(f"cat(): expected a list of Tensors, but element {i} is {type(x).__name__}")
-    # PyTorch skips 1-D empty tensors, a legacy rule kept for compatibility
-    ts = [x for x in tensors if not (x.ndim == 1 and x.shape[0] == 0)] or tensors[:1]
-    d = norm_dim(dim, ts[0].ndim, "cat")
-    return Cat.apply(d, *ts)
-
-
-concat = concatenate = cat
-
-
-def stack(tensors, dim=0):
-    """Join tensors of equal shape along a new dimension."""
-    tensors = list(tensors)
-    if not tensors:
-        raise RuntimeError("stack expects a non-empty TensorList")
-    s0 = tensors[0].shape
-    for i, x in enumerate(tensors):
-        if x.shape != s0:
-            raise RuntimeError(
-                f"stack expects each tensor to be equal size, but got {list(s0)} at entry 0 and {list(x.shape)} at entry {i}"
-            )
-    d = norm_dim(dim, len(s0) + 1, "stack")
-    return Cat.apply(d, *[x.unsqueeze(d) for x in tensors])
-
-
-def hstack(tensors):
-    return cat(tensors, 1 if tensors[0].ndim > 1 else 0)
-
-
-def vstack(tensors):
-    return cat([x.reshape(1, -1) if x.ndim == 1 else x for x in tensors], 0)
-
-
-def pad(input, pad, mode="constant", value=None):
-    """Pad the last len(pad)//2 dims: ``pad = (left_last, right_last, left_2nd_last, ...)``.
-
-    Modes: constant, reflect, replicate, circular (the last three by index arrays, so their
-    gradient adds back every copy of an element)."""
-    if len(pad) % 2:
-        raise RuntimeError(f"pad(): Padding length must be divisible by 2, got {len(pad)}")
-    n = len(pad) // 2
-    if n > input.ndim:
-        raise RuntimeError(f"pad(): Padding length {len(pad)} is too large for a {input.ndim}-D input")
-    widths = [(0, 0)] * input.ndim
-    for i in range(n):
-        widths[input.ndim - 1 - i] = (int(pad[2 * i]), int(pad[2 * i + 1]))
-    x = input
-    if builtins.any(lo < 0 or hi < 0 for lo, hi in widths):
-        crop = tuple(slice(-lo if lo < 0 else 0, (s + hi) if hi < 0 else s) for (lo, hi), s in zip(widths, x.shape))
-        x = x[crop]
-        widths = [(lo if lo > 0 else 0, hi if hi > 0 else 0) for lo, hi in widths]
-    if mode == "constant":
-        return PadConstant.apply(x, tuple(widths), 0 if value is None else value)
-    if mode not in ("reflect", "replicate", "circular"):
-        raise ValueError(f"pad(): unknown padding mode {mode!r}; expected constant, reflect, replicate or circular")
-    if value not in (None, 0):
-        raise ValueError(f"pad(): padding mode {mode!r} doesn't take in value argument")
-    for d, (lo, hi) in enumerate(widths):
-        if lo == 0 and hi == 0:
-            continue
-        s = x.shape[d]
-        if mode == "reflect" and (lo >= s or hi >= s):
-            raise RuntimeError(
-                f"pad(): Padding size should be less than the corresponding input dimension, but got: padding "
-                f"({lo}, {hi}) at dimension {d} of input {tuple(input.shape)}"
-            )
-        i = np.arange(-lo, s + hi)
-        if mode == "reflect":
-            i = np.abs(i)
-            i = np.where(i >= s, 2 * (s - 1) - i, i)
-        elif mode == "replicate":
-            i = np.clip(i, 0, s - 1)
-        else:
-            i = i % s
-        x = x[(slice(None),) * d + (i,)]
-    return x
 
 
 def tile(input, dims):

@@ -4,7 +4,7 @@ import numpy as np
 from ...autograd.function import Function
 from ...autograd.grad_mode import no_grad
 from ...autograd.ops.linalg import Linear as _FusedLinear
-from ...autograd.ops.shape import PadConstant
+from ...autograd.ops.join import pad  # noqa: F401  (F.pad is tc.pad: one implementation)
 from ...autograd.random import default_generator
 from ...autograd.tensor import Tensor
 from ._utils import const, shape_str
@@ -137,67 +137,6 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
         inv = const((1.0 / np.maximum(counts, 1))[idx].reshape(idx.shape + (1,) * (weight.ndim - 1)))
         return out.detach() + (out - out.detach()) * inv
     return RowGather.apply(weight, idx, padding_idx)
-
-
-def _pad_index(n, lo, hi, mode):
-    i = np.arange(-lo, n + hi)
-    if mode == "reflect":
-        period = 2 * (n - 1)
-        i = np.abs(i) % period if period else np.zeros_like(i)
-        i = np.where(i >= n, period - i, i)
-    elif mode == "replicate":
-        i = np.clip(i, 0, n - 1)
-    else:  # circular
-        i = i % n
-    return i
-
-
-def pad(input, pad, mode="constant", value=None):
-    """Pad the last len(pad)//2 dimensions: pad = (left_last, right_last, left_prev, right_prev, ...).
-
-    ``mode``: 'constant' (negative padding crops), 'reflect', 'replicate', 'circular'.
-    """
-    pad = tuple(int(v) for v in pad)
-    if len(pad) % 2:
-        raise RuntimeError(f"pad(): Padding length must be divisible by 2, got {len(pad)}")
-    if len(pad) // 2 > input.ndim:
-        raise RuntimeError(f"pad(): Padding length too large: {len(pad)} for an input of shape {shape_str(input.shape)}")
-    if mode not in ("constant", "reflect", "replicate", "circular"):
-        raise ValueError(f"pad(): Unrecognised padding mode {mode!r} (use 'constant', 'reflect', 'replicate' or 'circular')")
-    nd = input.ndim
-    pairs = [(0, 0)] * nd
-    for j in range(len(pad) // 2):
-        pairs[nd - 1 - j] = (pad[2 * j], pad[2 * j + 1])
-    if mode == "constant":
-        x = input
-        if any(lo < 0 or hi < 0 for lo, hi in pairs):
-            sl = tuple(slice(max(-lo, 0), s - max(-hi, 0)) for (lo, hi), s in zip(pairs, input.shape))
-            x = x[sl]
-            pairs = [(max(lo, 0), max(hi, 0)) for lo, hi in pairs]
-        if all(lo == 0 and hi == 0 for lo, hi in pairs):
-            return x
-        return PadConstant.apply(x, tuple(pairs), 0 if value is None else value)
-    if value is not None and value != 0:
-        raise ValueError(f"pad(): padding mode {mode!r} doesn't take in value argument")
-    x = input
-    for d, (lo, hi) in enumerate(pairs):
-        if lo == 0 and hi == 0:
-            continue
-        n = x.shape[d]
-        if lo < 0 or hi < 0:
-            raise RuntimeError(f"pad(): negative padding is only supported in 'constant' mode, got {pad}")
-        if mode == "reflect" and (lo >= n or hi >= n):
-            raise RuntimeError(
-                f"pad(): Padding size should be less than the corresponding input dimension, but got: "
-                f"padding ({lo}, {hi}) at dimension {d} of input {shape_str(input.shape)}"
-            )
-        if mode == "circular" and (lo > n or hi > n):
-            raise RuntimeError(
-                f"pad(): Padding value causes wrapping around more than once: padding ({lo}, {hi}) "
-                f"at dimension {d} of input {shape_str(input.shape)}"
-            )
-        x = x[(slice(None),) * d + (_pad_index(n, lo, hi, mode),)]
-    return x
 
 
 def one_hot(tensor, num_classes=-1):
