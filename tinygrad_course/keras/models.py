@@ -6,7 +6,6 @@
 >>> model.compile(loss="categorical_crossentropy", optimizer=RMSprop(), metrics=["accuracy"])
 """
 import os
-import tempfile
 from typing import Callable, List, Optional, Sequence
 
 import numpy as np
@@ -14,6 +13,7 @@ import numpy as np
 from ..autograd.factories import from_numpy
 from ..autograd.tensor import Tensor
 from ..nn.module import Module
+from ..utils.atomic import atomic_write
 from . import activations
 from .layers.base import Layer, shape_str
 from .layers.core import InputLayer
@@ -207,18 +207,9 @@ class Sequential(TrainingMixin, Module):
         return sum(layer.count_params() for layer in self.layers)
 
     def save_weights(self, filepath: str) -> None:
-        """Write ``get_weights()`` to an ``.npz`` file (through a temporary file, so never half-written)."""
+        """Write ``get_weights()`` to an ``.npz`` file (atomically: never half-written, mode as ``open()`` gives)."""
         weights = self.get_weights()
-        folder = os.path.dirname(os.path.abspath(filepath))
-        fd, tmp = tempfile.mkstemp(suffix=".npz", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                np.savez(f, *weights)
-            os.replace(tmp, filepath)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.remove(tmp)
-            raise
+        atomic_write(filepath, lambda f: np.savez(f, *weights))
 
     def load_weights(self, filepath: str) -> None:
         """Read weights written by ``save_weights``."""
