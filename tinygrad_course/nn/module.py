@@ -420,7 +420,9 @@ class Module:
         for module in self.modules():
             # keep the Parameter objects (optimizers hold references to them), swap their arrays
             for t in itertools.chain(module._parameters.values(), module._buffers.values()):
-                if t is not None:
+                if t is not None and hasattr(t, "_convert_placeholder"):
+                    t._convert_placeholder(convert)  # a lazy placeholder (nn/lazy.py): keep the dtype for later
+                elif t is not None:
                     t._data = convert(t._data)
                     if t.grad is not None:
                         t.grad._data = convert(t.grad._data)
@@ -492,6 +494,9 @@ class Module:
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
         missing_keys, error_msgs, copies, expected = [], [], [], set()
+        # lazy modules (nn/lazy.py) first size their placeholders from the checkpoint, as PyTorch's pre-hook
+        undo = [u for p, m in self.named_modules(remove_duplicate=False) if hasattr(m, "_lazy_load_hook")
+                for u in m._lazy_load_hook(state_dict, p + "." if p else "")]
         for prefix, module in self.named_modules(remove_duplicate=False):
             prefix = prefix + "." if prefix else ""
             for name, target in module._local_state().items():
@@ -533,6 +538,8 @@ class Module:
                     0, "Missing key(s) in state_dict: {}. ".format(", ".join(f'"{k}"' for k in missing_keys))
                 )
         if error_msgs:
+            for u in undo:
+                u()
             raise RuntimeError(
                 "Error(s) in loading state_dict for {}:\n\t{}".format(type(self).__name__, "\n\t".join(error_msgs))
             )
