@@ -1,6 +1,7 @@
 """``tinygrad_course.nn.functional`` (``F``): the function form of every layer, activation and loss."""
 from .activations import (elu, erf, gelu, hardtanh, leaky_relu, log_softmax, logsigmoid, relu, relu6, sigmoid, silu,
                           softmax, softmin, softplus, tanh)
+from .attention import multi_head_attention_forward, scaled_dot_product_attention
 from .conv import conv1d, conv2d, fold, unfold
 from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, huber_loss, kl_div,
                      l1_loss, mse_loss, nll_loss, smooth_l1_loss)
@@ -14,5 +15,5 @@ __all__ = [
     "pad", "one_hot", "flatten", "relu", "relu6", "hardtanh", "leaky_relu", "elu", "gelu", "sigmoid", "tanh",
     "softplus", "silu", "logsigmoid", "softmax", "softmin", "log_softmax", "erf", "mse_loss", "l1_loss", "huber_loss",
     "smooth_l1_loss", "cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
-    "kl_div",
+    "kl_div", "scaled_dot_product_attention", "multi_head_attention_forward",
 ]
