@@ -79,10 +79,11 @@ class RAdam(Optimizer):
         super().__init__(params, defaults)
 
     def _setstate(self, state, param_groups) -> None:
-        super()._setstate(state, param_groups)
-        # state dicts from before the option existed (PyTorch's __setstate__ does the same)
-        for group in self.param_groups:
+        # a state dict from before the option existed means False, not this instance's value
+        # (PyTorch's __setstate__)
+        for group in param_groups:
             group.setdefault("decoupled_weight_decay", False)
+        super()._setstate(state, param_groups)
 
     def step(self, closure: Optional[Callable[[], Any]] = None):
         """Perform one RAdam step (see the class docstring); return the closure's loss if given."""
