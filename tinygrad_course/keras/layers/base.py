@@ -35,6 +35,13 @@ def _as_shape(shape, who: str) -> Tuple[int, ...]:
     return shape
 
 
+def _is_symbolic(x) -> bool:
+    """True for a functional-API placeholder (a ``KerasTensor``) or a list holding one."""
+    if isinstance(x, (list, tuple)):
+        return any(getattr(v, "_is_keras_tensor", False) for v in x)
+    return getattr(x, "_is_keras_tensor", False)
+
+
 class Layer(Module):
     """Base of the Keras layers: lazy ``build(input_shape)``, then ``call(x)`` on tc Tensors.
 
@@ -165,7 +172,30 @@ class Layer(Module):
         return sum(int(np.prod(t.shape)) for t, _, _ in self._keras_weights())
 
     def get_config(self) -> dict:
-        return {"name": self.name, "trainable": self._trainable}
+        """The constructor arguments that recreate this layer (without weights), JSON-ready.
+
+        Read from the attributes named like the ``__init__`` parameters (Keras' convention), with
+        activations and initializers by their Keras names.
+
+        >>> Dense(3, activation="relu").get_config()["activation"]
+        'relu'
+        """
+        from ..saving import layer_config  # saving imports the layers: imported on use
+
+        return layer_config(self)
+
+    @classmethod
+    def from_config(cls, config: dict) -> "Layer":
+        """A new layer from ``get_config()``'s dict: ``cls(**config)``."""
+        return cls(**config)
+
+    def __call__(self, *args, **kwargs):
+        # a symbolic input (from keras.Input) records a node of a functional model instead of computing
+        if args and _is_symbolic(args[0]):
+            from ..functional import call_symbolic
+
+            return call_symbolic(self, *args, **kwargs)
+        return super().__call__(*args, **kwargs)
 
     def extra_repr(self) -> str:
         return f"name={self.name!r}"
