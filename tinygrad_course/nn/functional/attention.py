@@ -12,7 +12,7 @@ from typing import Optional, Tuple
 import numpy as np
 
 import tinygrad_course as _tc
-from ...autograd import _array, _wrap
+from ...autograd import _wrap
 from ...autograd.tensor import Tensor
 from ._utils import shape_str
 from .activations import softmax
@@ -27,21 +27,24 @@ def _check_tensor(op, name, t):
 
 
 def _masked_softmax(scores: Tensor, dead_rows_nan: bool) -> Tensor:
-    """softmax over the last dim; a row whose every score is -inf gives 0 (PyTorch's SDPA
-    "safe softmax") or NaN (``dead_rows_nan``, what the need_weights path of MHA gives),
-    without NumPy's invalid-value warning."""
-    dead = np.isneginf(_array(scores)).all(-1, keepdims=True)
-    if not dead.any():
-        return softmax(scores, -1)
-    dead_t = _wrap(dead)
+    """softmax over the last dim of masked scores; a row whose every score is -inf gives 0
+    (PyTorch's SDPA "safe softmax") or NaN (``dead_rows_nan``, what the need_weights path of
+    MHA gives), without NumPy's invalid-value warning. Tensor ops only, so a traced
+    (``tc.compile``) step stays right when the masks change between calls."""
+    dead = (scores == float("-inf")).all(-1, keepdim=True)
     # a dead row is replaced by zeros before the softmax, so no NaN enters the graph
-    p = softmax(_tc.where(dead_t, 0.0, scores), -1)
-    return _tc.where(dead_t, float("nan") if dead_rows_nan else 0.0, p)
+    p = softmax(_tc.where(dead, 0.0, scores), -1)
+    return _tc.where(dead, float("nan") if dead_rows_nan else 0.0, p)
 
 
 def _neg_inf_bias(allowed: np.ndarray, dtype) -> Tensor:
     """A constant float bias: 0 where ``allowed``, -inf elsewhere."""
-    return _wrap(np.where(allowed, 0.0, -np.inf).astype(dtype.np if hasattr(dtype, "np") else dtype))
+    return _wrap(np.where(allowed, 0.0, -np.inf).astype(dtype.np))
+
+
+def _neg_inf_where(mask: Tensor, dtype) -> Tensor:
+    """A float bias of ``dtype``: -inf where the bool tensor ``mask`` is True, 0 elsewhere."""
+    return _tc.zeros(tuple(mask.shape), dtype=dtype).masked_fill(mask, float("-inf"))
 
 
 def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn_mask: Optional[Tensor] = None,
@@ -89,7 +92,7 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
     elif attn_mask is not None:
         _check_tensor(op, "attn_mask", attn_mask)
         if attn_mask.dtype == _tc.bool:
-            bias = _neg_inf_bias(_array(attn_mask), query.dtype)
+            bias = _neg_inf_where(~attn_mask, query.dtype)
         elif attn_mask.dtype.is_floating_point:
             bias = attn_mask
         else:
@@ -102,7 +105,7 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
             raise RuntimeError(f"{op}: attn_mask of shape {shape_str(bias.shape)} does not broadcast to the "
                                f"attention weights' shape {shape_str(scores.shape)}") from None
         scores = scores + bias
-    attn = _masked_softmax(scores, dead_rows_nan=False)
+    attn = softmax(scores, -1) if bias is None else _masked_softmax(scores, dead_rows_nan=False)
     if dropout_p > 0.0:
         attn = dropout(attn, dropout_p, True)
     return attn @ value
@@ -129,7 +132,7 @@ def _canonical_mask(mask, mask_name, other_type, other_name, target_type, check_
         warnings.warn(f"Support for mismatched {mask_name} and {other_name} is deprecated. "
                       "Use same type for both instead.", stacklevel=3)
     if not is_float:
-        return _neg_inf_bias(~_array(mask), target_type)
+        return _neg_inf_where(mask, target_type)
     return mask
 
 
@@ -299,7 +302,7 @@ def multi_head_attention_forward(query: Tensor, key: Tensor, value: Tensor, embe
         scores = q_scaled @ k.transpose(-2, -1)
         if attn_mask is not None:
             scores = attn_mask + scores
-        weights = _masked_softmax(scores, dead_rows_nan=True)
+        weights = softmax(scores, -1) if attn_mask is None else _masked_softmax(scores, dead_rows_nan=True)
         if dropout_p > 0.0:
             weights = dropout(weights, dropout_p, True)
         out = (weights @ v).transpose(0, 1).reshape(tgt_len * bsz, embed_dim)
