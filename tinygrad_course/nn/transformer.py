@@ -378,9 +378,9 @@ class Transformer(Module):
         """The (sz, sz) causal float mask: -inf above the diagonal, 0 on and below it.
 
         >>> nn.Transformer.generate_square_subsequent_mask(3)
-        tensor([[0., -inf, -inf],
-                [0., 0., -inf],
-                [0., 0., 0.]])
+        tensor([[0.0000,   -inf,   -inf],
+                [0.0000, 0.0000,   -inf],
+                [0.0000, 0.0000, 0.0000]])
         """
         return _generate_square_subsequent_mask(sz, device=device, dtype=dtype)
 
