@@ -111,3 +111,7 @@ def serialize(fn: Optional[Callable]) -> str:
         if f is fn:
             return name
     return getattr(fn, "__name__", type(fn).__name__)
+
+
+def __dir__():
+    return list(__all__)

@@ -113,3 +113,7 @@ def get(identifier: Union[str, Callable]) -> Callable:
     if callable(identifier):
         return identifier
     raise TypeError(f"initializer must be a name or a callable, got {type(identifier).__name__}")
+
+
+def __dir__():
+    return list(__all__)

@@ -222,6 +222,8 @@ class TrainingMixin:
                 logs = self._update_metrics(mets, yb, out, loss_sum, seen)
                 cbl.call("on_train_batch_end", step, dict(logs))
                 progress.update(logs)
+                if self.stop_training:  # as Keras 2.2: a callback (TerminateOnNaN) may end the epoch early
+                    break
             if val is not None:
                 val_logs = self._evaluate_arrays(val[0], val[1], bs, mets)
                 logs.update({"val_" + k: v for k, v in val_logs.items()})
