@@ -11,6 +11,7 @@ import warnings
 import numpy as np
 
 import tinygrad_course as _tc
+from ..autograd import _array, _wrap
 from ..autograd.function import Function
 from ..autograd.tensor import Tensor
 from . import functional as F
@@ -161,7 +162,7 @@ class RNNBase(Module):
         expected = (self.num_layers * D, N, self.hidden_size)
         n_states = 2 if self.mode == "LSTM" else 1
         if hx is None:
-            z = Tensor._make(np.zeros(expected, x._data.dtype))
+            z = _wrap(np.zeros(expected, _array(x).dtype))
             states = [z] * n_states
         else:
             states = list(hx) if n_states == 2 else [hx]
