@@ -564,3 +564,18 @@ def test_deepcopy_of_layer_keeps_activation():
     assert layer.activation_relu_or_gelu == 2
     assert nn.TransformerEncoderLayer(4, 2, 8, activation=nn.ReLU()).activation_relu_or_gelu == 1
     assert nn.TransformerEncoderLayer(4, 2, 8, activation=tc.tanh).activation_relu_or_gelu == 0
+
+
+def test_dropout_only_in_training_and_always_in_sdpa():
+    tc.manual_seed(0)
+    mha = nn.MultiheadAttention(4, 2, dropout=0.5)
+    x = tc.randn(3, 2, 4)
+    a, b = mha(x, x, x)[1], mha(x, x, x)[1]
+    assert not np.allclose(a.detach().numpy(), b.detach().numpy())  # weights dropped (and rescaled) in train mode
+    mha.eval()
+    a, b = mha(x, x, x)[1], mha(x, x, x)[1]
+    np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
+    np.testing.assert_allclose(a.detach().numpy().sum(-1), 1.0, rtol=1e-6)
+    q = tc.randn(1, 5, 3)
+    one = F.scaled_dot_product_attention(q, q, q, dropout_p=1.0)
+    assert not one.numpy().any()  # dropout_p applies whatever the mode, as PyTorch's
