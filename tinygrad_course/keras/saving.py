@@ -38,7 +38,7 @@ FORMAT = "tinygrad_course.keras"
 FORMAT_VERSION = 1
 _DTYPES = {"float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "bool"}
 _MAX_JSON = 64 << 20  # a JSON entry larger than this is not one of ours
-_SKIP_PARAMS = {"self", "name", "input_shape", "input_dim", "trainable"}
+_SKIP_PARAMS = {"self", "name", "input_shape", "trainable"}  # input_dim: only layers storing it (Embedding)
 
 
 # =========================================================================== configs
