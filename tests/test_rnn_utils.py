@@ -9,8 +9,16 @@ from hypothesis import strategies as st
 import tinygrad_course as tc
 from tinygrad_course import nn
 from tinygrad_course.autograd import gradcheck, gradgradcheck
-from tinygrad_course.nn.utils.rnn import (PackedSequence, invert_permutation, pack_padded_sequence, pack_sequence,
-                                          pad_packed_sequence, pad_sequence, unpack_sequence, unpad_sequence)
+from tinygrad_course.nn.utils.rnn import (
+    PackedSequence,
+    invert_permutation,
+    pack_padded_sequence,
+    pack_sequence,
+    pad_packed_sequence,
+    pad_sequence,
+    unpack_sequence,
+    unpad_sequence,
+)
 
 RTOL, ATOL = 1e-7, 1e-9
 
@@ -61,7 +69,7 @@ def test_pad_sequence_layouts_and_gradient():
 
 def test_packing_is_differentiable():
     x = T(rnd(4, 3, 2))
-    f = lambda x: pad_packed_sequence(pack_padded_sequence(x, [2, 4, 1], enforce_sorted=False))[0]  # noqa: E731
+    f = lambda x: pad_packed_sequence(pack_padded_sequence(x, [2, 4, 1], enforce_sorted=False))[0]
     assert gradcheck(f, [x])
     out = f(x)
     out.sum().backward()
@@ -124,7 +132,7 @@ def test_packed_sequence_helpers():
     assert invert_permutation(None) is None
     q = PackedSequence(p.data, p.batch_sizes, p.sorted_indices)
     assert q.unsorted_indices.tolist() == [1, 0]
-    data, batch_sizes, sorted_indices, unsorted_indices = q
+    _, batch_sizes, _, _ = q
     assert batch_sizes.tolist() == [2, 1, 1]
 
 

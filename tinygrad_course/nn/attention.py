@@ -1,5 +1,4 @@
 """MultiheadAttention (PyTorch's parameter layout, masks and defaults)."""
-from typing import Optional, Tuple
 
 from ..autograd.tensor import Tensor
 from . import init
@@ -33,8 +32,8 @@ class MultiheadAttention(Module):
     """
 
     def __init__(self, embed_dim: int, num_heads: int, dropout: float = 0.0, bias: bool = True,
-                 add_bias_kv: bool = False, add_zero_attn: bool = False, kdim: Optional[int] = None,
-                 vdim: Optional[int] = None, batch_first: bool = False, device=None, dtype=None) -> None:
+                 add_bias_kv: bool = False, add_zero_attn: bool = False, kdim: int | None = None,
+                 vdim: int | None = None, batch_first: bool = False, device=None, dtype=None) -> None:
         if embed_dim <= 0 or num_heads <= 0:
             raise ValueError(f"embed_dim and num_heads must be greater than 0, got embed_dim={embed_dim} and "
                              f"num_heads={num_heads} instead")
@@ -90,9 +89,9 @@ class MultiheadAttention(Module):
         if self.bias_v is not None:
             init.xavier_normal_(self.bias_v)
 
-    def forward(self, query: Tensor, key: Tensor, value: Tensor, key_padding_mask: Optional[Tensor] = None,
-                need_weights: bool = True, attn_mask: Optional[Tensor] = None, average_attn_weights: bool = True,
-                is_causal: bool = False) -> Tuple[Tensor, Optional[Tensor]]:
+    def forward(self, query: Tensor, key: Tensor, value: Tensor, key_padding_mask: Tensor | None = None,
+                need_weights: bool = True, attn_mask: Tensor | None = None, average_attn_weights: bool = True,
+                is_causal: bool = False) -> tuple[Tensor, Tensor | None]:
         """Attention of ``query`` over ``key``/``value``; returns (output, weights or None).
 
         Shapes: (L, N, E) / (S, N, kdim) / (S, N, vdim), or batch-first, or unbatched (L, E).
@@ -113,8 +112,8 @@ class MultiheadAttention(Module):
                     value = key
             else:
                 query, key, value = (x.transpose(1, 0) for x in (query, key, value))
-        kw = dict(training=self.training, key_padding_mask=key_padding_mask, need_weights=need_weights,
-                  attn_mask=attn_mask, average_attn_weights=average_attn_weights, is_causal=is_causal)
+        kw = {"training": self.training, "key_padding_mask": key_padding_mask, "need_weights": need_weights,
+              "attn_mask": attn_mask, "average_attn_weights": average_attn_weights, "is_causal": is_causal}
         if not self._qkv_same_embed_dim:
             kw.update(use_separate_proj_weight=True, q_proj_weight=self.q_proj_weight,
                       k_proj_weight=self.k_proj_weight, v_proj_weight=self.v_proj_weight)

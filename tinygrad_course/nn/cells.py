@@ -4,9 +4,9 @@ The gate math is the one nn.RNN/LSTM/GRU run at every step (their ``_cell``), so
 one-layer recurrent module with the same weights agree exactly.
 """
 import math
-from typing import Optional, Tuple
 
 import tinygrad_course as _tc
+
 from ..autograd.tensor import Tensor
 from . import init
 from ._layer_utils import check_device, check_tensor_input, empty_param
@@ -14,7 +14,7 @@ from .functional import linear
 from .module import Module
 from .rnn import GRU, LSTM, RNN
 
-__all__ = ["RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
+__all__ = ["GRUCell", "LSTMCell", "RNNCell", "RNNCellBase"]
 
 
 class RNNCellBase(Module):
@@ -103,7 +103,7 @@ class RNNCell(RNNCellBase):
         super().__init__(input_size, hidden_size, bias, num_chunks=1, device=device, dtype=dtype)
         self.nonlinearity = nonlinearity
 
-    def forward(self, input: Tensor, hx: Optional[Tensor] = None) -> Tensor:
+    def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
         """One step: the next hidden state."""
         batched = self._check_input(input)
         x = input if batched else input.unsqueeze(0)
@@ -134,7 +134,7 @@ class LSTMCell(RNNCellBase):
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device=None, dtype=None) -> None:
         super().__init__(input_size, hidden_size, bias, num_chunks=4, device=device, dtype=dtype)
 
-    def forward(self, input: Tensor, hx: Optional[Tuple[Tensor, Tensor]] = None) -> Tuple[Tensor, Tensor]:
+    def forward(self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, Tensor]:
         """One step: the next (hidden state, cell state)."""
         batched = self._check_input(input)
         x = input if batched else input.unsqueeze(0)
@@ -165,7 +165,7 @@ class GRUCell(RNNCellBase):
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device=None, dtype=None) -> None:
         super().__init__(input_size, hidden_size, bias, num_chunks=3, device=device, dtype=dtype)
 
-    def forward(self, input: Tensor, hx: Optional[Tensor] = None) -> Tensor:
+    def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
         """One step: the next hidden state."""
         batched = self._check_input(input)
         x = input if batched else input.unsqueeze(0)

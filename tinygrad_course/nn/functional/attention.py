@@ -7,18 +7,18 @@ positions are *masked out*; a float mask is added to the scores in both.
 """
 import math
 import warnings
-from typing import Optional, Tuple
 
 import numpy as np
 
 import tinygrad_course as _tc
+
 from ...autograd import _wrap
 from ...autograd.tensor import Tensor
 from ._utils import shape_str
 from .activations import softmax
 from .misc import dropout, linear
 
-__all__ = ["scaled_dot_product_attention", "multi_head_attention_forward"]
+__all__ = ["multi_head_attention_forward", "scaled_dot_product_attention"]
 
 
 def _check_tensor(op, name, t):
@@ -47,8 +47,8 @@ def _neg_inf_where(mask: Tensor, dtype) -> Tensor:
     return _tc.zeros(tuple(mask.shape), dtype=dtype).masked_fill(mask, float("-inf"))
 
 
-def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn_mask: Optional[Tensor] = None,
-                                 dropout_p: float = 0.0, is_causal: bool = False, scale: Optional[float] = None,
+def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None = None,
+                                 dropout_p: float = 0.0, is_causal: bool = False, scale: float | None = None,
                                  enable_gqa: bool = False) -> Tensor:
     """softmax(Q K^T * scale + bias) V, with scale = 1/sqrt(E) by default.
 
@@ -180,16 +180,16 @@ def _pad_last(mask):
 
 
 def multi_head_attention_forward(query: Tensor, key: Tensor, value: Tensor, embed_dim_to_check: int, num_heads: int,
-                                 in_proj_weight: Optional[Tensor], in_proj_bias: Optional[Tensor],
-                                 bias_k: Optional[Tensor], bias_v: Optional[Tensor], add_zero_attn: bool,
-                                 dropout_p: float, out_proj_weight: Tensor, out_proj_bias: Optional[Tensor],
-                                 training: bool = True, key_padding_mask: Optional[Tensor] = None,
-                                 need_weights: bool = True, attn_mask: Optional[Tensor] = None,
-                                 use_separate_proj_weight: bool = False, q_proj_weight: Optional[Tensor] = None,
-                                 k_proj_weight: Optional[Tensor] = None, v_proj_weight: Optional[Tensor] = None,
-                                 static_k: Optional[Tensor] = None, static_v: Optional[Tensor] = None,
+                                 in_proj_weight: Tensor | None, in_proj_bias: Tensor | None,
+                                 bias_k: Tensor | None, bias_v: Tensor | None, add_zero_attn: bool,
+                                 dropout_p: float, out_proj_weight: Tensor, out_proj_bias: Tensor | None,
+                                 training: bool = True, key_padding_mask: Tensor | None = None,
+                                 need_weights: bool = True, attn_mask: Tensor | None = None,
+                                 use_separate_proj_weight: bool = False, q_proj_weight: Tensor | None = None,
+                                 k_proj_weight: Tensor | None = None, v_proj_weight: Tensor | None = None,
+                                 static_k: Tensor | None = None, static_v: Tensor | None = None,
                                  average_attn_weights: bool = True,
-                                 is_causal: bool = False) -> Tuple[Tensor, Optional[Tensor]]:
+                                 is_causal: bool = False) -> tuple[Tensor, Tensor | None]:
     """Multi-head attention: concat_h(softmax(Q_h K_h^T / sqrt(d) + mask) V_h) W_o^T + b_o.
 
     Sequence-first layout: query (L, N, E) or unbatched (L, E); key/value (S, N, E_k/E_v).

@@ -5,23 +5,33 @@ by time step: ``data`` (sum of lengths, *), ``batch_sizes[t]`` = how many sequen
 running at step t. ``nn.RNN/LSTM/GRU`` accept one and run every sequence to its own length.
 Packing and unpacking are gathers (differentiable: gradients flow back to the padded input).
 """
-from typing import Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
 import tinygrad_course as _tc
+
 from ...autograd import _array, _wrap
 from ...autograd.tensor import Tensor
 
-__all__ = ["PackedSequence", "invert_permutation", "pack_padded_sequence", "pad_packed_sequence", "pad_sequence",
-           "unpad_sequence", "pack_sequence", "unpack_sequence"]
+__all__ = [
+    "PackedSequence",
+    "invert_permutation",
+    "pack_padded_sequence",
+    "pack_sequence",
+    "pad_packed_sequence",
+    "pad_sequence",
+    "unpack_sequence",
+    "unpad_sequence",
+]
 
 
 class _PackedSequenceBase(NamedTuple):
     data: Tensor
     batch_sizes: Tensor
-    sorted_indices: Optional[Tensor]
-    unsorted_indices: Optional[Tensor]
+    sorted_indices: Tensor | None
+    unsorted_indices: Tensor | None
 
 
 class PackedSequence(_PackedSequenceBase):
@@ -75,7 +85,7 @@ class PackedSequence(_PackedSequenceBase):
         return False
 
 
-def invert_permutation(permutation: Optional[Tensor]) -> Optional[Tensor]:
+def invert_permutation(permutation: Tensor | None) -> Tensor | None:
     """The inverse permutation: out[permutation[i]] = i (None stays None).
 
     >>> invert_permutation(tc.tensor([2, 0, 1]))
@@ -104,7 +114,7 @@ def _lengths_array(lengths, batch_size):
     return arr
 
 
-def _pack_sorted(padded: Tensor, lengths: np.ndarray) -> Tuple[Tensor, np.ndarray]:
+def _pack_sorted(padded: Tensor, lengths: np.ndarray) -> tuple[Tensor, np.ndarray]:
     """(T, B, *) time-major, batch sorted by decreasing ``lengths`` -> (packed data, batch_sizes)."""
     T, B = padded.shape[0], padded.shape[1]
     batch_sizes = (lengths[None, :] > np.arange(int(lengths[0]))[:, None]).sum(1)
@@ -133,7 +143,7 @@ def _lengths_from_batch_sizes(batch_sizes: np.ndarray) -> np.ndarray:
     return (batch_sizes[:, None] > np.arange(B)[None, :]).sum(0).astype(np.int64)
 
 
-def pack_padded_sequence(input: Tensor, lengths: Union[Tensor, Sequence[int]], batch_first: bool = False,
+def pack_padded_sequence(input: Tensor, lengths: Tensor | Sequence[int], batch_first: bool = False,
                          enforce_sorted: bool = True) -> PackedSequence:
     """Pack a padded batch (T, B, *) (or (B, T, *) with ``batch_first``) of sequences of ``lengths``.
 
@@ -176,7 +186,7 @@ def pack_padded_sequence(input: Tensor, lengths: Union[Tensor, Sequence[int]], b
 
 
 def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False, padding_value: float = 0.0,
-                        total_length: Optional[int] = None) -> Tuple[Tensor, Tensor]:
+                        total_length: int | None = None) -> tuple[Tensor, Tensor]:
     """Inverse of ``pack_padded_sequence``: (padded (T, B, *) or (B, T, *), lengths int64), in the
     original batch order; T = ``total_length`` or the longest length.
 
@@ -204,7 +214,7 @@ def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False, pad
     return padded, _wrap(lengths)
 
 
-def pad_sequence(sequences: Union[Tensor, Iterable[Tensor]], batch_first: bool = False,
+def pad_sequence(sequences: Tensor | Iterable[Tensor], batch_first: bool = False,
                  padding_value: float = 0.0, padding_side: str = "right") -> Tensor:
     """Stack tensors of shapes (L_i, *) into (max L, B, *) (or (B, max L, *)), padding each
     with ``padding_value`` on the right (or the left).
@@ -246,8 +256,8 @@ def pad_sequence(sequences: Union[Tensor, Iterable[Tensor]], batch_first: bool =
     return _tc.stack(padded, 0 if batch_first else 1)
 
 
-def unpad_sequence(padded_sequences: Tensor, lengths: Union[Tensor, Sequence[int]],
-                   batch_first: bool = False) -> List[Tensor]:
+def unpad_sequence(padded_sequences: Tensor, lengths: Tensor | Sequence[int],
+                   batch_first: bool = False) -> list[Tensor]:
     """Inverse of ``pad_sequence``: the list of the B sequences, each cut to its length.
 
     >>> [s.shape for s in unpad_sequence(tc.zeros(3, 2), tc.tensor([3, 1]))]
@@ -260,7 +270,7 @@ def unpad_sequence(padded_sequences: Tensor, lengths: Union[Tensor, Sequence[int
     return [x[i, :int(n)] for i, n in enumerate(lens)]
 
 
-def pack_sequence(sequences: List[Tensor], enforce_sorted: bool = True) -> PackedSequence:
+def pack_sequence(sequences: list[Tensor], enforce_sorted: bool = True) -> PackedSequence:
     """Pack a list of tensors (L_i, *) (pad_sequence, then pack_padded_sequence).
 
     >>> pack_sequence([tc.ones(2, 4), tc.ones(3, 4)], enforce_sorted=False).data.shape
@@ -270,7 +280,7 @@ def pack_sequence(sequences: List[Tensor], enforce_sorted: bool = True) -> Packe
     return pack_padded_sequence(pad_sequence(sequences), lengths, enforce_sorted=enforce_sorted)
 
 
-def unpack_sequence(packed_sequences: PackedSequence) -> List[Tensor]:
+def unpack_sequence(packed_sequences: PackedSequence) -> list[Tensor]:
     """Inverse of ``pack_sequence``: the list of sequences in their original order.
 
     >>> [s.shape for s in unpack_sequence(pack_sequence([tc.ones(2), tc.ones(3)], enforce_sorted=False))]
