@@ -139,9 +139,6 @@ def test_alpha_dropout_values_and_moments():
 
 
 # ------------------------------------------------------------------------------ PyTorch oracle
-torch_mod = None
-
-
 def _torch():
     return pytest.importorskip("torch")
 

@@ -1,5 +1,5 @@
 """adaptive_max_pool1d/2d: max over the windows [floor(i in/out), ceil((i+1) in/out)) of each dim."""
-from typing import Optional, Sequence, Tuple, Union
+from typing import Optional, Sequence, Union
 
 import numpy as np
 
