@@ -579,3 +579,41 @@ def test_dropout_only_in_training_and_always_in_sdpa():
     q = tc.randn(1, 5, 3)
     one = F.scaled_dot_product_attention(q, q, q, dropout_p=1.0)
     assert not one.numpy().any()  # dropout_p applies whatever the mode, as PyTorch's
+
+
+@pytest.mark.oracle
+def test_mha_functional_static_kv_and_merge_masks_vs_torch():
+    torch = _torch()
+    E, H, N, L, S = 4, 2, 2, 3, 5
+    rng = np.random.default_rng(3)
+    q = rng.standard_normal((L, N, E))
+    sk, sv = rng.standard_normal((N * H, S, E // H)), rng.standard_normal((N * H, S, E // H))
+    w_in, b_in = rng.standard_normal((3 * E, E)), rng.standard_normal(3 * E)
+    w_out, b_out = rng.standard_normal((E, E)), rng.standard_normal(E)
+    kpm = np.zeros((N, S), bool)
+    kpm[1, 3:] = True
+    arrays = [q, sk, sv, w_in, b_in, w_out, b_out]
+    ours, theirs = [T(a) for a in arrays], [torch.tensor(a, requires_grad=True) for a in arrays]
+
+    def run(lib_f, t, mask, *, key):
+        q_, sk_, sv_, wi, bi, wo, bo = t
+        return lib_f(q_, key, key, E, H, wi, bi, None, None, False, 0.0, wo, bo, key_padding_mask=mask,
+                     static_k=sk_, static_v=sv_, average_attn_weights=False)
+
+    key = rng.standard_normal((S, N, E))  # only its shape matters: static_k/static_v replace K and V
+    a_out, a_w = run(F.multi_head_attention_forward, ours, tc.tensor(kpm), key=tc.tensor(key))
+    b_out, b_w = run(torch.nn.functional.multi_head_attention_forward, theirs, torch.tensor(kpm),
+                     key=torch.tensor(key))
+    assert_close(a_out, b_out)
+    assert_close(a_w, b_w)
+    (a_out.sum() + (a_w ** 2).sum()).backward()
+    (b_out.sum() + (b_w ** 2).sum()).backward()
+    for x, y in zip(ours, theirs):
+        np.testing.assert_allclose(x.grad.numpy(), y.grad.numpy(), rtol=RTOL, atol=ATOL)
+    mo, mt = nn.MultiheadAttention(E, H, batch_first=True), torch.nn.MultiheadAttention(E, H, batch_first=True)
+    am, kp, x = rng.standard_normal((S, S)), rng.standard_normal((N, S)), rng.standard_normal((N, S, E))
+    for args in ((am, kp), (am, None), (None, kp)):
+        a, ka = mo.merge_masks(*(None if m is None else tc.tensor(m) for m in args), tc.tensor(x))
+        b, kb = mt.merge_masks(*(None if m is None else torch.tensor(m) for m in args), torch.tensor(x))
+        assert ka == kb
+        np.testing.assert_array_equal(a.numpy(), b.numpy())

@@ -123,3 +123,29 @@ class MultiheadAttention(Module):
         if self.batch_first and is_batched:
             out = out.transpose(1, 0)
         return out, weights
+
+    def merge_masks(self, attn_mask: Tensor | None, key_padding_mask: Tensor | None,
+                    query: Tensor) -> tuple[Tensor | None, int | None]:
+        """Combine the masks as PyTorch's fast path does: (mask, type) with type 0 = attn_mask
+        (L, L), 1 = key_padding_mask (N, L), 2 = both, summed and expanded to (N, num_heads, L, L).
+
+        >>> mha = nn.MultiheadAttention(4, 2, batch_first=True)
+        >>> m, kind = mha.merge_masks(None, tc.zeros(3, 5), tc.randn(3, 5, 4))
+        >>> kind
+        1
+        """
+        mask_type, merged = None, None
+        if key_padding_mask is not None:
+            mask_type, merged = 1, key_padding_mask
+        if attn_mask is not None:
+            batch_size, seq_len, _ = query.shape
+            mask_type = 2
+            if attn_mask.ndim == 3:
+                merged = attn_mask.reshape(batch_size, -1, seq_len, seq_len)
+            else:
+                merged = attn_mask.reshape(1, 1, seq_len, seq_len).expand(batch_size, self.num_heads, seq_len,
+                                                                          seq_len)
+            if key_padding_mask is not None:
+                merged = merged + key_padding_mask.reshape(batch_size, 1, 1, seq_len).expand(
+                    batch_size, self.num_heads, 1, seq_len)
+        return merged, mask_type
