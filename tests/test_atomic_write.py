@@ -261,21 +261,55 @@ def test_error_mid_write_keeps_the_old_file_and_no_temp(tmp_path, error):
     assert os.listdir(tmp_path) == ["data.bin"]
 
 
-def _failing_savez(*args, **kwargs):
-    f = args[0]
-    f.write(b"PK\x03\x04 partial")
-    raise _Boom("disk full")
+class _FailingFile:
+    """A file object whose writes fail once ``limit`` bytes went through (a full disk, say)."""
+
+    def __init__(self, f, limit):
+        self._f, self._left = f, limit
+
+    def write(self, data):
+        if len(data) > self._left:
+            self._f.write(bytes(data[:self._left]))
+            raise _Boom("No space left on device (simulated)")
+        self._left -= len(data)
+        return self._f.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self._f, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return self._f.__exit__(*exc)
 
 
-@pytest.mark.parametrize("which", ["tc.save", "keras.save_weights"])
-def test_failed_npz_save_keeps_the_old_file(which, tmp_path, monkeypatch):
-    old = WRITERS[which](str(tmp_path))[0]
-    before = open(old, "rb").read()
-    monkeypatch.setattr(np, "savez", _failing_savez)
+def _fail_writes_after(monkeypatch, limit):
+    """Make the writer's file objects (and only the writer's) fail after ``limit`` bytes."""
+    import types
+
+    real = os
+
+    def fdopen(fd, *args, **kwargs):
+        return _FailingFile(real.fdopen(fd, *args, **kwargs), limit)
+
+    proxy = types.SimpleNamespace(**{k: getattr(real, k) for k in dir(real) if not k.startswith("__")})
+    proxy.fdopen = fdopen
+    monkeypatch.setattr(atomic, "os", proxy)
+
+
+@pytest.mark.parametrize("name", sorted(WRITERS))
+def test_a_failure_mid_write_keeps_every_old_file(name, _folders, monkeypatch):
+    folder = str(_folders / name)
+    old = WRITERS[name](folder)
+    before = {p: open(p, "rb").read() for p in old}
+    listing = sorted(os.listdir(os.path.dirname(old[0])))
+    _fail_writes_after(monkeypatch, 10)
     with pytest.raises(_Boom):
-        WRITERS[which](str(tmp_path))
-    assert open(old, "rb").read() == before
-    assert os.listdir(tmp_path) == [os.path.basename(old)]
+        WRITERS[name](folder)
+    monkeypatch.undo()
+    assert {p: open(p, "rb").read() for p in old} == before
+    assert sorted(os.listdir(os.path.dirname(old[0]))) == listing  # no temp file left
 
 
 def test_failed_savefig_keeps_the_old_picture(tmp_path):

@@ -15,6 +15,7 @@ from collections import OrderedDict
 
 import numpy as np
 
+from .autograd import _array
 from .autograd.tensor import Tensor
 from .utils.atomic import atomic_write
 
@@ -46,7 +47,7 @@ class _Encoder:
             from .nn.parameter import Parameter
 
             key = self._key(name if self.flat_names else None)
-            self.arrays[key] = obj._data  # (np.ascontiguousarray would turn 0-d into 1-d)
+            self.arrays[key] = _array(obj)  # (np.ascontiguousarray would turn 0-d into 1-d)
             node = {"__tensor__": key}
             if obj.requires_grad:
                 node["requires_grad"] = True

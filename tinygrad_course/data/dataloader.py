@@ -5,6 +5,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
+from ..autograd import _array
 from ._tc import resolve_generator, tc
 from .collate import default_collate, default_convert
 from .dataset import IterableDataset, Subset, TensorDataset
@@ -29,7 +30,7 @@ def _take(tensor, idx):
     """``tensor[idx]`` for an int index array, as a new Tensor (one numpy gather, no Python loop)."""
     if tensor.requires_grad:
         return tensor[idx]  # keep the tape when the data itself is being learned
-    return tc().from_numpy(tensor._data[idx])
+    return tc().from_numpy(_array(tensor)[idx])
 
 
 class DataLoader:

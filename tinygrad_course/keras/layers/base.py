@@ -9,6 +9,7 @@ from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from ...autograd import _array, _bump_version
 from ...autograd.tensor import Tensor
 from ...nn.module import Module
 from ..naming import to_snake_case, unique_name
@@ -139,7 +140,7 @@ class Layer(Module):
 
     def get_weights(self) -> List[np.ndarray]:
         """Copies of the weights as NumPy arrays, in Keras' order and layout."""
-        return [np.array(t._data.transpose(p) if p else t._data) for t, p, _ in self._keras_weights()]
+        return [np.array(_array(t).transpose(p) if p else _array(t)) for t, p, _ in self._keras_weights()]
 
     def set_weights(self, weights: Sequence) -> None:
         """Load NumPy arrays in Keras' order and layout; everything is checked before anything is copied."""
@@ -160,10 +161,10 @@ class Layer(Module):
                 )
             if p:
                 w = w.transpose(np.argsort(p))
-            staged.append((t, w.astype(t._data.dtype)))
+            staged.append((t, w.astype(_array(t).dtype)))
         for t, w in staged:
-            t._data[...] = w
-            t._vc[0] += 1  # in-place change, as load_state_dict does
+            _array(t)[...] = w
+            _bump_version(t)  # in-place change, as load_state_dict does
 
     def count_params(self) -> int:
         """Number of scalars in the layer's weights (trainable or not)."""
