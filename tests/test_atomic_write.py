@@ -63,6 +63,18 @@ def _write_keras_weights(folder):
     return [path]
 
 
+def _write_keras_model(folder):
+    from tinygrad_course import keras
+
+    model = keras.Sequential()
+    model.add(keras.layers.Dense(3, input_shape=(2,)))
+    model.compile(loss="mean_squared_error", optimizer="sgd")
+    path = os.path.join(folder, "model.keras")
+    model.save(path)
+    assert keras.models.load_model(path).count_params() == model.count_params()
+    return [path]
+
+
 def _write_plot(folder):
     pytest.importorskip("matplotlib")
     path = os.path.join(folder, "pics", "history.png")
@@ -152,6 +164,7 @@ def _write_mnist_cache(folder, monkeypatch):
 WRITERS = {
     "tc.save": _write_tc_save,
     "keras.save_weights": _write_keras_weights,
+    "keras.Model.save": _write_keras_model,
     "viz.plot_history": _write_plot,
     "viz.render": _write_render,
     "cli.train": _write_cli,
