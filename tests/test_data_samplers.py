@@ -463,3 +463,15 @@ def test_oracle_random_split_lengths_match_torch(n, lengths):
     ours = [len(p) for p in random_split(range(n), lengths, generator=0)]
     theirs = [len(p) for p in torch.utils.data.random_split(range(n), lengths)]
     assert ours == theirs
+
+
+def test_order_is_drawn_when_the_iterator_is_made():
+    # tqdm.auto calls iter(loader) once and then iterates the loader again: like the loader before
+    # samplers existed, each iter() draws its permutation at once, so seeded runs keep their order.
+    n = 12
+    loader = DataLoader(TensorDataset(np.arange(n)), batch_size=n, shuffle=True, generator=0)
+    iter(loader)  # made and dropped
+    (batch,), = list(loader)
+    rng = np.random.default_rng(0)
+    rng.permutation(n)
+    np.testing.assert_array_equal(arr(batch), rng.permutation(n))

@@ -9,7 +9,7 @@ from ..autograd import _array
 from ._tc import resolve_generator, tc
 from .collate import default_collate, default_convert
 from .dataset import IterableDataset, Subset, TensorDataset
-from .sampler import BatchSampler, RandomSampler, SequentialSampler
+from .sampler import _VECTORISED, BatchSampler, RandomSampler, SequentialSampler
 from .worker import WorkerInfo, _as_worker
 
 
@@ -199,9 +199,14 @@ class DataLoader:
         return len(self._index_sampler)
 
     def __iter__(self):
+        # A pass's random order is drawn here, when the iterator is made (as before samplers
+        # existed, so seeded runs keep their order), not at the first next().
         if self.num_workers > 0:
             # The worker starts when the iterator is made, as PyTorch's processes do.
-            return self._in_worker(self._start_worker(), self._batches())
+            info = self._start_worker()
+            with _as_worker(info):
+                batches = self._batches()
+            return self._in_worker(info, batches)
         return self._batches()
 
     def _start_worker(self) -> WorkerInfo:
@@ -217,6 +222,7 @@ class DataLoader:
         return self._worker
 
     def _in_worker(self, info, batches):
+        batches = iter(batches)
         while True:
             with _as_worker(info):  # only while fetching: the caller's loop body sees None
                 try:
@@ -226,28 +232,25 @@ class DataLoader:
             yield batch
 
     def _batches(self):
-        """The batches of one pass, as a generator (nothing runs until the first ``next``)."""
+        """An iterator over the batches of one pass (its index order already drawn)."""
         if self._iterable:
-            yield from self._iter_stream()
-            return
+            return self._iter_stream(iter(self.dataset))
         if not self._auto_collation:
-            convert = self.collate_fn
-            for i in self.sampler:
-                yield convert(self.dataset[i])
-            return
+            sampler = self.sampler
+            indices = sampler._epoch_indices().tolist() if type(sampler) in _VECTORISED else sampler
+            return (self.collate_fn(self.dataset[i]) for i in indices)
+        bs = self.batch_sampler
+        vectorised = type(bs) is BatchSampler and type(bs.sampler) in _VECTORISED
         source, index_map = (None, None)
         if self.collate_fn is default_collate:
             source, index_map = _tensor_source(self.dataset)
         if source is not None:
-            bs = self.batch_sampler
-            index_batches = (bs._index_batches() if type(bs) is BatchSampler
-                             else (np.asarray(b, dtype=np.int64) for b in bs))
-            yield from self._iter_tensors(source, index_map, index_batches)
-            return
-        yield from self._iter_samples()
+            index_batches = bs._index_batches() if vectorised else (np.asarray(b, dtype=np.int64) for b in bs)
+            return self._iter_tensors(source, index_map, index_batches)
+        ids = (a.tolist() for a in bs._index_batches()) if vectorised else bs
+        return self._iter_samples(ids)
 
-    def _iter_stream(self):
-        it = iter(self.dataset)
+    def _iter_stream(self, it):
         if self.batch_size is None:
             for sample in it:
                 yield self.collate_fn(sample)
@@ -265,10 +268,10 @@ class DataLoader:
                 idx = index_map[idx]
             yield [_take(t, idx) for t in source.tensors]
 
-    def _iter_samples(self):
+    def _iter_samples(self, id_batches):
         collate = self.collate_fn
         getitems = getattr(self.dataset, "__getitems__", None)
-        for ids in self.batch_sampler:
+        for ids in id_batches:
             samples = getitems(ids) if getitems else [self.dataset[i] for i in ids]
             yield collate(samples)
 
