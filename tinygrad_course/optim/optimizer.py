@@ -12,6 +12,7 @@ import numpy as np
 import tinygrad_course as tc
 
 from ..autograd import _array, _bump_version
+from ..autograd.tensor import Tensor
 __all__ = ["Optimizer", "required"]
 
 
@@ -42,7 +43,7 @@ def _new_state_tensor(arr: np.ndarray):
 
 def _to_array(value: Any) -> Optional[np.ndarray]:
     """Raw array of a Tensor, an ndarray, or a foreign tensor with .numpy() (torch); else None."""
-    if _is_tensor(value):
+    if isinstance(value, Tensor):  # (not _is_tensor: this runs per parameter and buffer in every step)
         return _array(value)
     if isinstance(value, np.ndarray):
         return value
@@ -263,7 +264,7 @@ class Optimizer:
     def _incr(cls, state: dict, key: str = "step") -> float:
         """``state[key] += 1`` in place on its 0-d Tensor; return the new value as a Python float."""
         counter = state.get(key)
-        if not _is_tensor(counter):  # a plain number, e.g. from an older state dict
+        if not isinstance(counter, Tensor):  # a plain number, e.g. from an older state dict
             arr = _to_array(counter)
             value = 0.0 if counter is None else float(arr if arr is not None else counter)
             counter = cls._step_tensor()
