@@ -11,7 +11,7 @@ import numpy as np
 
 import tinygrad_course as tc
 
-from ..autograd import _array, _bump_version
+from ..autograd import _array, _bump_version  # noqa: F401  (_bump_version: the optimizers import it from here)
 from ..autograd.tensor import Tensor
 __all__ = ["Optimizer", "required"]
 
