@@ -9,14 +9,13 @@ arrays, float64, and the op's parameters). Non-smooth ops draw inputs away from 
 """
 import math
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, Tuple
 
 import numpy as np
 import pytest
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-import tinygrad_course as tc
 from tinygrad_course.testing import broadcastable_shapes, shapes, tensors
 
 
@@ -917,13 +916,7 @@ def unbind_case(draw):
     return Case((draw(arrays(shape)),), {"dim": draw(dim_int(len(shape)))})
 
 
-@st.composite
-def int_values(draw, shape_min_dims=0):
-    """Small integers as floats: comparisons and unique see ties."""
-    return draw(small_shapes(shape_min_dims))
-
-
-INTS = st.integers(-2, 2).map(float)
+INTS = st.integers(-2, 2).map(float)  # small integers as floats: comparisons and unique see ties
 SPECIAL = st.sampled_from([-1.5, 0.0, 2.0, math.nan, math.inf, -math.inf])
 NANS = st.one_of(st.floats(-3.0, 3.0), st.just(math.nan))
 
