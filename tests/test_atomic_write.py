@@ -75,6 +75,35 @@ def _write_keras_model(folder):
     return [path]
 
 
+def _write_csv_logger(folder):
+    from tinygrad_course import keras
+
+    model = keras.Sequential()
+    model.add(keras.layers.Dense(1, input_shape=(2,)))
+    model.compile(loss="mean_squared_error", optimizer="sgd")
+    path = os.path.join(folder, "log.csv")
+    x, y = np.zeros((4, 2), np.float32), np.zeros((4, 1), np.float32)
+    # append=True: a run keeps the old rows (without it a run starts by emptying the file, as Keras)
+    model.fit(x, y, epochs=2, verbose=0, callbacks=[keras.callbacks.CSVLogger(path, append=True)])
+    with open(path) as f:
+        assert f.read().splitlines()[0] == "epoch,loss"
+    return [path]
+
+
+def _write_plot_model(folder):
+    graphviz = pytest.importorskip("graphviz")
+    from unittest import mock
+
+    from tinygrad_course import keras
+
+    model = keras.Sequential()
+    model.add(keras.layers.Dense(3, input_shape=(2,)))
+    path = os.path.join(folder, "model.svg")
+    with mock.patch.object(graphviz.Digraph, "pipe", lambda self, format="svg", **kw: b"<svg>a model</svg>"):
+        keras.utils.plot_model(model, to_file=path)
+    return [path]
+
+
 def _write_plot(folder):
     pytest.importorskip("matplotlib")
     path = os.path.join(folder, "pics", "history.png")
@@ -165,6 +194,8 @@ WRITERS = {
     "tc.save": _write_tc_save,
     "keras.save_weights": _write_keras_weights,
     "keras.Model.save": _write_keras_model,
+    "keras.CSVLogger": _write_csv_logger,
+    "keras.utils.plot_model": _write_plot_model,
     "viz.plot_history": _write_plot,
     "viz.render": _write_render,
     "cli.train": _write_cli,

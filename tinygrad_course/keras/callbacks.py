@@ -2,12 +2,15 @@
 ``ModelCheckpoint``, ``CSVLogger``, ``ReduceLROnPlateau``, ``TerminateOnNaN``, ``LearningRateScheduler``."""
 import csv
 import inspect
+import io
 import os
 import warnings
 from collections.abc import Iterable
 from typing import Callable, Dict, List, Optional
 
 import numpy as np
+
+from ..utils.atomic import atomic_write
 
 __all__ = ["Callback", "CallbackList", "History", "EarlyStopping", "LambdaCallback", "ModelCheckpoint", "CSVLogger",
            "ReduceLROnPlateau", "TerminateOnNaN", "LearningRateScheduler"]
@@ -267,8 +270,8 @@ class CSVLogger(Callback):
     """Append one row per epoch to a CSV file: ``epoch`` (0-based, as Keras) then the logs in sorted order.
 
     With ``append=True`` an existing file is extended (its header kept); else it is overwritten at
-    the start of training. Rows are flushed as they are written, so the file is readable during
-    training.
+    the start of training. After every epoch the whole file is rewritten through the package's
+    atomic writer, so it is readable during training and never holds half a row.
 
     >>> CSVLogger("training.log", separator=",", append=False)
     """
@@ -280,13 +283,15 @@ class CSVLogger(Callback):
         self.append_header = True
 
     def on_train_begin(self, logs=None):
-        mode = "w"
-        if self.append:
-            if os.path.exists(self.filename):
-                with open(self.filename, "r", newline="") as f:
-                    self.append_header = not bool(len(f.readline()))
-            mode = "a"
-        self.csv_file = open(self.filename, mode, newline="")
+        self._head = ""  # what the file held before this run (kept with append=True)
+        if self.append and os.path.exists(self.filename):
+            with open(self.filename, "r", newline="", encoding="utf-8") as f:
+                self._head = f.read()
+            self.append_header = not self._head
+        else:
+            atomic_write(self.filename, "")  # created (or emptied) at the start, as Keras does
+        # rows go to memory; the file is rewritten whole (atomically) after each epoch
+        self.csv_file = io.StringIO(newline="")
         self.writer, self.keys = None, None
 
     def on_epoch_end(self, epoch, logs=None):
@@ -315,7 +320,7 @@ class CSVLogger(Callback):
         row = {"epoch": epoch}
         row.update((k, handle_value(logs.get(k, "NA"))) for k in self.keys)
         self.writer.writerow(row)
-        self.csv_file.flush()
+        atomic_write(self.filename, self._head + self.csv_file.getvalue())
 
     def on_train_end(self, logs=None):
         if self.csv_file is not None:
