@@ -435,3 +435,52 @@ def test_old_helpers_are_gone():
 
     assert not hasattr(render, "default_file_mode")
     assert atomic.__all__ == ["atomic_open", "atomic_write"]
+
+
+# --------------------------------------------------------------------------- one writer, no other
+def _other_writers(source: str):
+    """Calls that write or place a file without the atomic writer: ``open`` in a write mode,
+    temp files, renames, mode and umask changes."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        f = node.func
+        name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
+        owner = f.value.id if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) else None
+        if name == "open" and owner in (None, "io", "gzip", "bz2", "lzma", "codecs"):
+            mode = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "mode"),
+                                                                None)
+            if isinstance(mode, ast.Constant) and isinstance(mode.value, str) and set(mode.value) & set("wax+"):
+                found.append((node.lineno, f"open(..., {mode.value!r})"))
+            elif mode is not None and not isinstance(mode, ast.Constant):
+                found.append((node.lineno, "open() with a computed mode"))
+        elif name in ("mkstemp", "NamedTemporaryFile", "umask", "chmod", "fchmod") or \
+                (owner in ("os", "shutil") and name in ("replace", "rename", "copy", "copyfile", "move")):
+            found.append((node.lineno, f"{owner + '.' if owner else ''}{name}()"))
+    return found
+
+
+def test_every_file_goes_through_the_one_writer():
+    from pathlib import Path
+
+    package = Path(tc.__file__).resolve().parent
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        rel = path.relative_to(package).as_posix()
+        if rel == "utils/atomic.py":
+            continue
+        found += [f"tinygrad_course/{rel}:{line}: {what}" for line, what in _other_writers(path.read_text("utf-8"))]
+    assert not found, "write files with tinygrad_course.utils.atomic (atomic_write / atomic_open):\n  " + \
+        "\n  ".join(found)
+
+
+@pytest.mark.parametrize("code, n", [
+    ("open(p, 'w')", 1), ("open(p, mode='ab')", 1), ("gzip.open(p, 'wb')", 1), ("open(p)", 0),
+    ("open(p, 'rb')", 0), ("tempfile.mkstemp()", 1), ("os.replace(a, b)", 1), ("os.umask(0)", 1),
+    ("os.chmod(p, 0o644)", 1), ("open(p, m)", 1), ("zf.open(name)", 0),
+])
+def test_the_writer_scan_finds_what_it_must(code, n):
+    assert len(_other_writers(code)) == n
