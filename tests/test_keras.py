@@ -508,19 +508,24 @@ def test_decay_updates_equal_manual_sgd():
         assert model.get_weights()[0][0, 0] == pytest.approx(w, rel=1e-6)
 
 
+# Keras 2.2's SGD, Adam and Adamax rules are not PyTorch's: they run on tc.keras._keras2_rules
+from tinygrad_course.keras import _keras2_rules as _k2  # noqa: E402
+
+
 @pytest.mark.parametrize("opt,cls,expect", [
-    (SGD(), tc.optim.SGD, {"lr": 0.01, "momentum": 0.0, "nesterov": False}),
-    (SGD(lr=0.5, momentum=0.9, nesterov=True), tc.optim.SGD, {"lr": 0.5, "momentum": 0.9, "nesterov": True}),
+    (SGD(), _k2.Keras2SGD, {"lr": 0.01, "momentum": 0.0, "nesterov": False}),
+    (SGD(lr=0.5, momentum=0.9, nesterov=True), _k2.Keras2SGD, {"lr": 0.5, "momentum": 0.9, "nesterov": True}),
     (RMSprop(), tc.optim.RMSprop, {"lr": 0.001, "alpha": 0.9, "eps": 1e-7}),
     (RMSprop(rho=0.95, lr=0.01), tc.optim.RMSprop, {"lr": 0.01, "alpha": 0.95}),
-    (Adagrad(), tc.optim.Adagrad, {"lr": 0.01, "eps": 1e-7, "initial_accumulator_value": 0.1}),
-    (Adam(), tc.optim.Adam, {"lr": 0.001, "betas": (0.9, 0.999), "eps": 1e-7, "amsgrad": False}),
-    (Adam(learning_rate=0.01, beta_1=0.8, amsgrad=True), tc.optim.Adam, {"lr": 0.01, "betas": (0.8, 0.999),
-                                                                        "amsgrad": True}),
+    (Adagrad(), tc.optim.Adagrad, {"lr": 0.01, "eps": 1e-7, "initial_accumulator_value": 0.0}),
+    (Adam(), _k2.Keras2Adam, {"lr": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7, "amsgrad": False}),
+    (Adam(learning_rate=0.01, beta_1=0.8, amsgrad=True), _k2.Keras2Adam, {"lr": 0.01, "beta_1": 0.8,
+                                                                         "amsgrad": True}),
     (Nadam(), tc.optim.NAdam, {"lr": 0.002, "betas": (0.9, 0.999), "eps": 1e-7, "momentum_decay": 0.004}),
-    ("sgd", tc.optim.SGD, {"lr": 0.01}), ("rmsprop", tc.optim.RMSprop, {"lr": 0.001}),
-    ("adagrad", tc.optim.Adagrad, {"lr": 0.01}), ("adam", tc.optim.Adam, {"lr": 0.001}),
-    ("nadam", tc.optim.NAdam, {"lr": 0.002}),
+    ("sgd", _k2.Keras2SGD, {"lr": 0.01}), ("rmsprop", tc.optim.RMSprop, {"lr": 0.001}),
+    ("adagrad", tc.optim.Adagrad, {"lr": 0.01}), ("adam", _k2.Keras2Adam, {"lr": 0.001}),
+    ("nadam", tc.optim.NAdam, {"lr": 0.002}), ("adadelta", tc.optim.Adadelta, {"lr": 1.0, "rho": 0.95}),
+    ("adamax", _k2.Keras2Adamax, {"lr": 0.002, "epsilon": 1e-7}),
 ])
 def test_optimizers_map_to_tc_optim_with_keras_defaults(opt, cls, expect):
     model = _mlp(4, 3, 2)

@@ -1,5 +1,6 @@
-"""nn: gradients vs central finite differences (float64) for every functional op, layer and loss,
-and second derivatives (gradgradcheck) where the ops allow. Shapes drawn by Hypothesis where free."""
+"""nn: gradients vs central finite differences (float64) for functional ops, layers and losses
+beyond the op table (tests/op_table.py holds the activations and the plain losses), and second
+derivatives (gradgradcheck) where the ops allow. Shapes drawn by Hypothesis where free."""
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -149,41 +150,8 @@ def test_pool1d_gradcheck():
 
 
 # ----------------------------------------------------------------------------- activations
-@settings(max_examples=10, deadline=None)
-@given(st.lists(st.integers(1, 4), min_size=1, max_size=3),
-       st.sampled_from(["relu", "leaky_relu", "elu", "gelu", "gelu_tanh", "sigmoid", "tanh", "softplus",
-                        "softplus_beta", "silu", "logsigmoid", "relu6", "hardtanh"]))
-def test_activation_gradcheck(shape, name):
-    x = away_from_kinks(*shape, seed=len(shape))
-    x = tc.tensor(x.detach().numpy() * 3, requires_grad=True)
-    fns = {
-        "gelu_tanh": lambda t: F.gelu(t, approximate="tanh"),
-        "softplus_beta": lambda t: F.softplus(t, beta=2.0, threshold=3.0),
-        "leaky_relu": lambda t: F.leaky_relu(t, 0.2),
-        "elu": lambda t: F.elu(t, alpha=0.7),
-    }
-    f = fns[name] if name in fns else getattr(F, name)
-    if name in ("relu6", "hardtanh"):
-        # keep clear of the clamp bounds as well
-        a = x.detach().numpy()
-        a = np.where(np.abs(np.abs(a) - 1) < 0.05, a * 1.2, a)
-        a = np.where(np.abs(a - 6) < 0.05, 5.5, a)
-        x = tc.tensor(a, requires_grad=True)
-    assert gradcheck(f, (x,))
-    if name not in ("relu", "relu6", "hardtanh", "leaky_relu"):
-        assert gradgradcheck(f, (x,))
-
-
-@settings(max_examples=10, deadline=None)
-@given(st.lists(st.integers(1, 4), min_size=1, max_size=3), st.data())
-def test_softmax_family_gradcheck(shape, data):
-    dim = data.draw(st.integers(-len(shape), len(shape) - 1))
-    x = rnd(*shape, seed=7)
-    for f in (F.softmax, F.log_softmax, F.softmin):
-        assert gradcheck(lambda t: f(t, dim), (x,))
-        assert gradgradcheck(lambda t: f(t, dim), (x,))
-
-
+# relu leaky_relu elu gelu sigmoid tanh softplus silu logsigmoid relu6 hardtanh softmax
+# log_softmax softmin erf: rows of tests/op_table.py (gradcheck, gradgradcheck, shared subgraph)
 def test_erf_gradcheck_and_values():
     x = rnd(20, seed=8, scale=2.0)
     assert gradcheck(F.erf, (x,))
@@ -200,20 +168,7 @@ def test_erf_gradcheck_and_values():
 REDUCTIONS = ["mean", "sum", "none"]
 
 
-@pytest.mark.parametrize("reduction", REDUCTIONS)
-@pytest.mark.parametrize("name", ["mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss"])
-def test_regression_losses_gradcheck(name, reduction):
-    x = away_from_kinks(3, 4, seed=1)
-    y = rnd(3, 4, seed=2)
-    # keep |x - y| away from 0 and from delta/beta = 1 (the kinks)
-    d = x.detach().numpy() - y.detach().numpy()
-    d = np.where(np.abs(d) < 0.05, 0.3, d)
-    d = np.where(np.abs(np.abs(d) - 1) < 0.05, 1.3 * np.sign(d), d)
-    x = tc.tensor(y.detach().numpy() + d, requires_grad=True)
-    f = getattr(F, name)
-    assert gradcheck(lambda a, b: f(a, b, reduction=reduction), (x, y))
-    if name in ("mse_loss", "huber_loss", "smooth_l1_loss"):
-        assert gradgradcheck(lambda a, b: f(a, b, reduction=reduction), (x, y))
+# mse_loss l1_loss huber_loss smooth_l1_loss, every reduction: rows of tests/op_table.py
 
 
 @settings(max_examples=10, deadline=None)

@@ -32,7 +32,7 @@ from . import autograd, return_types  # noqa: F401
 
 __version__ = "0.1.0"
 
-_LAZY = {"nn", "optim", "data", "datasets", "keras", "viz", "testing", "utils", "cuda"}
+_LAZY = {"nn", "optim", "data", "datasets", "keras", "viz", "testing", "utils", "cuda", "distributions"}
 
 
 def __getattr__(name):

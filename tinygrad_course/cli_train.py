@@ -21,6 +21,7 @@ from .autograd.random import manual_seed
 from .data import DataLoader, TensorDataset
 from .nn import functional as F
 from .optim._named import named_optimizer
+from .utils.atomic import atomic_write
 
 __all__ = ["DATASETS", "MODELS", "OPTIMIZERS", "DEFAULT_LR", "load_data", "build_model", "make_optimizer", "train",
            "DataUnavailable"]
@@ -114,18 +115,6 @@ def _evaluate(model: nn.Module, x: np.ndarray, y: np.ndarray, batch_size: int = 
     return loss_sum / len(x), correct / len(x)
 
 
-def _write_atomic(path: str, text: str) -> None:
-    tmp = f"{path}.tmp-{os.getpid()}"
-    try:
-        with open(tmp, "w", newline="") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
-
-
 def _history_csv(history: Dict[str, List[float]]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf)
@@ -151,7 +140,7 @@ def _draw_graph(model: nn.Module, x: np.ndarray, y: np.ndarray, out: str) -> Tup
         except RuntimeError:
             pass
     path = os.path.join(out, "graph.gv")
-    _write_atomic(path, graph.source)
+    atomic_write(path, graph.source)
     return path, ("Graphviz's 'dot' was not found: wrote the graph source graph.gv; install Graphviz and run "
                   f"`dot -Tsvg {path} -o {os.path.join(out, 'graph.svg')}` to draw it")
 
@@ -222,7 +211,7 @@ def train(dataset: str = "digits", model: str = "mlp", optimizer: str = "rmsprop
     # only now that training worked: create the folder and write each file atomically
     os.makedirs(out, exist_ok=True)
     files, hints = [], []
-    _write_atomic(os.path.join(out, "history.csv"), _history_csv(history))
+    atomic_write(os.path.join(out, "history.csv"), _history_csv(history))
     files.append("history.csv")
     curves, hint = _plot(history, out, f"{model} on {dataset} ({optimizer})")
     files += [os.path.basename(curves)] if curves else []

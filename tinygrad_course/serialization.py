@@ -3,19 +3,21 @@
 The archive holds one ``.npy`` entry per tensor (for a flat state dict the entry names are the
 state-dict keys, so ``numpy.load(path)["fc.weight"]`` works too) plus ``__tinygrad_course__``, a
 JSON description of the nesting. No pickle is used in either direction (``allow_pickle=False``),
-so loading a file cannot run code. Writes are atomic: the archive is written to a temporary
-file in the destination folder and moved into place with ``os.replace``; if anything fails, no
-file (and no partial file) is left behind.
+so loading a file cannot run code. Writes go through ``tc.utils.atomic.atomic_write``: a
+temporary file in the destination folder moved into place with ``os.replace``, so if anything
+fails no partial file is left behind and an older file of that name is untouched; the file gets
+the mode ``open()`` (and ``torch.save``) would give it.
 """
 import json
 import os
-import tempfile
 import zipfile
 from collections import OrderedDict
 
 import numpy as np
 
+from .autograd import _array
 from .autograd.tensor import Tensor
+from .utils.atomic import atomic_write
 
 __all__ = ["save", "load"]
 
@@ -45,7 +47,7 @@ class _Encoder:
             from .nn.parameter import Parameter
 
             key = self._key(name if self.flat_names else None)
-            self.arrays[key] = obj._data  # (np.ascontiguousarray would turn 0-d into 1-d)
+            self.arrays[key] = _array(obj)  # (np.ascontiguousarray would turn 0-d into 1-d)
             node = {"__tensor__": key}
             if obj.requires_grad:
                 node["requires_grad"] = True
@@ -106,19 +108,7 @@ def save(obj, f, _use_new_zipfile_serialization=True):
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"tc.save(): the folder of {path!r} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-" + os.path.basename(path) + "-", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, **arrays)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    atomic_write(path, lambda fh: np.savez(fh, **arrays))
 
 
 def _decode(node, npz, path, parameters):

@@ -34,6 +34,63 @@ class Dataset(abc.ABC):
         return ConcatDataset([self, other])
 
 
+class IterableDataset(Dataset):
+    """A stream of samples: subclasses define ``__iter__`` (and ``__len__`` only if they know it).
+
+    A ``DataLoader`` over it takes samples in the order ``__iter__`` yields them; it accepts no
+    ``sampler``/``batch_sampler``/``shuffle``. ``a + b`` chains two streams (``ChainDataset``).
+
+    Example
+    -------
+    >>> class Count(IterableDataset):
+    ...     def __iter__(self): return iter(range(3))
+    >>> list(Count())
+    [0, 1, 2]
+    """
+
+    @abc.abstractmethod
+    def __iter__(self):
+        """The samples, one after the other."""
+
+    def __getitem__(self, index):
+        raise NotImplementedError(f"{type(self).__name__} is an IterableDataset: it cannot be indexed, only iterated")
+
+    def __len__(self) -> int:
+        # A TypeError, as len() of an object without __len__ (so list() falls back to iteration).
+        raise TypeError(f"object of type '{type(self).__name__}' has no len()")
+
+    def __add__(self, other: "Dataset") -> "ChainDataset":
+        """``a + b`` is the chain of two iterable datasets (as in PyTorch)."""
+        return ChainDataset([self, other])
+
+
+class ChainDataset(IterableDataset):
+    """Several iterable datasets one after the other; ``len`` is the sum of their lengths.
+
+    Example
+    -------
+    >>> list(ChainDataset([Count(), Count()]))  # Count as in IterableDataset's example
+    [0, 1, 2, 0, 1, 2]
+    """
+
+    def __init__(self, datasets) -> None:
+        self.datasets = datasets
+
+    def __iter__(self):
+        for d in self.datasets:
+            if not isinstance(d, IterableDataset):
+                raise AssertionError(f"ChainDataset only supports IterableDataset, got {type(d).__name__}")
+            yield from d
+
+    def __len__(self) -> int:
+        total = 0
+        for d in self.datasets:
+            if not isinstance(d, IterableDataset):
+                raise AssertionError(f"ChainDataset only supports IterableDataset, got {type(d).__name__}")
+            total += len(d)
+        return total
+
+
 class TensorDataset(Dataset):
     """Samples are ``tuple(t[i] for t in tensors)``; every tensor must have the same first dimension.
 
@@ -80,11 +137,25 @@ class Subset(Dataset):
     def __init__(self, dataset, indices: Sequence[int]):
         self.dataset = dataset
         self.indices = indices
+        # A subclass that changes __getitem__ but not __getitems__ would be bypassed by the
+        # DataLoader's batched fetch; PyTorch refuses it, so do we.
+        if type(self).__getitem__ is not Subset.__getitem__ and type(self).__getitems__ is Subset.__getitems__:
+            raise NotImplementedError(
+                f"{type(self).__name__} overrides __getitem__ but not __getitems__. When subclassing Subset "
+                "and overriding __getitem__, you must also override __getitems__, e.g.\n\n"
+                "def __getitems__(self, indices):\n    return [self.__getitem__(idx) for idx in indices]"
+            )
 
     def __getitem__(self, idx):
         if isinstance(idx, list):
             return self.dataset[[self.indices[i] for i in idx]]
         return self.dataset[self.indices[idx]]
+
+    def __getitems__(self, indices: List[int]) -> list:
+        """The samples at ``indices`` (a list), through the wrapped dataset's ``__getitems__`` if any."""
+        if callable(getattr(self.dataset, "__getitems__", None)):
+            return self.dataset.__getitems__([self.indices[i] for i in indices])
+        return [self.dataset[self.indices[i]] for i in indices]
 
     def __len__(self) -> int:
         return len(self.indices)
@@ -98,11 +169,19 @@ class ConcatDataset(Dataset):
         if len(self.datasets) == 0:
             # PyTorch raises AssertionError for this.
             raise AssertionError("ConcatDataset: datasets should not be an empty iterable")
-        self.cumulative_sizes = []
-        total = 0
         for d in self.datasets:
+            if isinstance(d, IterableDataset):
+                raise AssertionError(f"ConcatDataset does not support IterableDataset, got {type(d).__name__}")
+        self.cumulative_sizes = self.cumsum(self.datasets)
+
+    @staticmethod
+    def cumsum(sequence) -> List[int]:
+        """Running totals of the lengths of ``sequence``'s datasets."""
+        out, total = [], 0
+        for d in sequence:
             total += len(d)
-            self.cumulative_sizes.append(total)
+            out.append(total)
+        return out
 
     def __len__(self) -> int:
         return self.cumulative_sizes[-1]

@@ -6,6 +6,8 @@ import zlib
 
 import numpy as np
 
+from ..utils.atomic import atomic_write
+
 # IDX type byte -> big-endian numpy dtype (LeCun's format description).
 IDX_DTYPES = {
     0x08: np.dtype(">u1"),
@@ -73,7 +75,12 @@ def read_idx(path) -> np.ndarray:
 
 
 def write_idx(path, array) -> None:
-    """Write ``array`` as an IDX file (gzip-compressed when ``path`` ends with ``.gz``)."""
+    """Write ``array`` as an IDX file (gzip-compressed when ``path`` ends with ``.gz``), atomically.
+
+    Example
+    -------
+    >>> write_idx("labels-idx1-ubyte.gz", np.array([3, 1, 4], dtype=np.uint8))
+    """
     array = np.asarray(array)
     codes = {dt.newbyteorder("="): code for code, dt in IDX_DTYPES.items()}
     native = array.dtype.newbyteorder("=")
@@ -85,5 +92,4 @@ def write_idx(path, array) -> None:
     raw = struct.pack(">HBB", 0, code, array.ndim) + struct.pack(f">{array.ndim}I", *array.shape)
     raw += np.ascontiguousarray(array, dtype=IDX_DTYPES[code]).tobytes()
     path = os.path.expanduser(os.fspath(path))
-    with open(path, "wb") as f:
-        f.write(gzip.compress(raw) if path.endswith(".gz") else raw)
+    atomic_write(path, gzip.compress(raw) if path.endswith(".gz") else raw)

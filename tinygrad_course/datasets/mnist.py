@@ -1,13 +1,13 @@
 """MNIST from IDX files: found in a cache folder, or downloaded there with checksum verification."""
 import hashlib
 import os
-import tempfile
 from http.client import HTTPException
 from urllib import request
 from urllib.error import URLError
 
 import numpy as np
 
+from ..utils.atomic import atomic_open
 from .idx import read_idx
 
 # The four files as LeCun distributes them, with the sha256 of the .gz archives.
@@ -49,33 +49,34 @@ def _find(root: str, base: str):
     return None
 
 
+class _ChecksumMismatch(Exception):
+    """A mirror served a file whose sha256 is not the published one."""
+
+
 def _download_one(root: str, filename: str) -> None:
     """Fetch ``filename`` from the first mirror that serves it with the right sha256;
     written to a temporary file in ``root`` and moved into place only once verified."""
     errors = []
     for mirror in MIRRORS:
         url = mirror + filename
-        tmp = None
         try:
-            fd, tmp = tempfile.mkstemp(prefix=filename + ".", suffix=".part", dir=root)
-            digest = hashlib.sha256()
-            with os.fdopen(fd, "wb") as out, request.urlopen(url, timeout=_TIMEOUT) as response:
+            with request.urlopen(url, timeout=_TIMEOUT) as response, \
+                    atomic_open(os.path.join(root, filename)) as out:
+                digest = hashlib.sha256()
                 while True:
                     chunk = response.read(1 << 20)
                     if not chunk:
                         break
                     digest.update(chunk)
                     out.write(chunk)
-            if digest.hexdigest() != SHA256[filename]:
-                errors.append(f"{url}: sha256 {digest.hexdigest()} != expected {SHA256[filename]}")
-                continue
-            os.replace(tmp, os.path.join(root, filename))
+                if digest.hexdigest() != SHA256[filename]:
+                    # raised inside the writer: the download is discarded, nothing lands in root
+                    raise _ChecksumMismatch(f"{url}: sha256 {digest.hexdigest()} != expected {SHA256[filename]}")
             return
+        except _ChecksumMismatch as e:
+            errors.append(str(e))
         except (URLError, OSError, HTTPException, ValueError) as e:  # ValueError: a malformed URL
             errors.append(f"{url}: {type(e).__name__}: {e}")
-        finally:
-            if tmp is not None and os.path.exists(tmp):
-                os.remove(tmp)
     raise RuntimeError(
         f"load_mnist: could not download {filename} (offline?):\n  " + "\n  ".join(errors)
         + "\n" + _how_to_fix(root)

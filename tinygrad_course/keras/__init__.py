@@ -8,9 +8,13 @@
 >>> model.add(Dense(10, activation="softmax"))
 >>> model.compile(loss="categorical_crossentropy", optimizer=RMSprop(), metrics=["accuracy"])
 """
-from . import activations, backend, callbacks, initializers, layers, losses, metrics, models, optimizers, utils
+from . import activations, backend, callbacks, initializers, layers, losses, metrics, models, optimizers, saving, utils
 from .layers import Input
-from .models import Sequential
+from .models import Model, Sequential, load_model
 
-__all__ = ["Sequential", "Input", "layers", "models", "optimizers", "losses", "metrics", "callbacks", "utils",
-           "activations", "initializers", "backend"]
+__all__ = ["Sequential", "Model", "Input", "load_model", "layers", "models", "optimizers", "losses", "metrics",
+           "callbacks", "utils", "activations", "initializers", "backend", "saving"]
+
+
+def __dir__():
+    return list(__all__)

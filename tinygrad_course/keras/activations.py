@@ -4,7 +4,7 @@ from typing import Callable, Optional, Union
 from ..nn import functional as F
 
 __all__ = ["get", "serialize", "linear", "relu", "softmax", "sigmoid", "tanh", "elu", "softplus", "selu",
-           "softsign", "gelu", "swish", "silu", "leaky_relu", "exponential"]
+           "softsign", "gelu", "swish", "silu", "leaky_relu", "exponential", "hard_sigmoid"]
 
 
 def linear(x):
@@ -75,10 +75,19 @@ def exponential(x):
     return x.exp()
 
 
+def hard_sigmoid(x):
+    """f(x) = clip(0.2 x + 0.5, 0, 1): Keras 2.2's piecewise-linear sigmoid (the LSTM/GRU gate default).
+
+    Keras 3 changed it to relu6(x + 3) / 6 (slope 1/6); we follow Keras 2.2.
+    """
+    return (x * 0.2 + 0.5).clamp(0.0, 1.0)
+
+
 _BY_NAME = {
     "linear": linear, "relu": relu, "softmax": softmax, "sigmoid": sigmoid, "tanh": tanh, "elu": elu,
     "softplus": softplus, "selu": selu, "softsign": softsign, "gelu": gelu, "swish": swish, "silu": silu,
     "leaky_relu": leaky_relu, "exponential": exponential,
+    "hard_sigmoid": hard_sigmoid,
 }
 
 
@@ -102,3 +111,7 @@ def serialize(fn: Optional[Callable]) -> str:
         if f is fn:
             return name
     return getattr(fn, "__name__", type(fn).__name__)
+
+
+def __dir__():
+    return list(__all__)

@@ -9,7 +9,7 @@ from typing import Callable, Union
 from ..nn import init
 
 __all__ = ["get", "glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "lecun_uniform", "lecun_normal",
-           "uniform", "normal", "zeros", "ones"]
+           "uniform", "normal", "zeros", "ones", "orthogonal"]
 
 # Keras draws its "normal" variance-scaling initializers from a normal truncated at 2 std and
 # rescales std by this factor so that the truncated draw keeps the intended variance.
@@ -86,11 +86,20 @@ def ones(w):
     return init.ones_(w)
 
 
+def orthogonal(w):
+    """A random orthogonal matrix (QR of a Gaussian one): Keras' ``recurrent_initializer`` default.
+
+    On a PyTorch-layout (out, in) weight it gives orthonormal columns, i.e. orthonormal rows of the
+    Keras-layout (in, out) kernel, as Keras' ``Orthogonal(gain=1)``.
+    """
+    return init.orthogonal_(w)
+
+
 _BY_NAME = {
     "glorot_uniform": glorot_uniform, "glorot_normal": glorot_normal, "he_uniform": he_uniform,
     "he_normal": he_normal, "lecun_uniform": lecun_uniform, "lecun_normal": lecun_normal,
     "uniform": uniform, "random_uniform": uniform, "normal": normal, "random_normal": normal,
-    "zeros": zeros, "ones": ones,
+    "zeros": zeros, "ones": ones, "orthogonal": orthogonal,
 }
 
 
@@ -104,3 +113,7 @@ def get(identifier: Union[str, Callable]) -> Callable:
     if callable(identifier):
         return identifier
     raise TypeError(f"initializer must be a name or a callable, got {type(identifier).__name__}")
+
+
+def __dir__():
+    return list(__all__)

@@ -265,3 +265,7 @@ def get(identifier: Union[str, Callable, Loss]) -> Loss:
         return LossFunctionWrapper(identifier)
     raise ValueError(f"loss must be a name ({', '.join(sorted(_BY_NAME))}), a Loss or a callable, "
                      f"got {identifier!r}")
+
+
+def __dir__():
+    return list(__all__)

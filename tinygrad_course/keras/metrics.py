@@ -99,3 +99,7 @@ def get(identifiers: Union[None, Sequence], loss_kind: str, out_units: int) -> L
         else:
             raise TypeError(f"metrics must be names or callables, got {type(ident).__name__}")
     return out
+
+
+def __dir__():
+    return list(__all__)

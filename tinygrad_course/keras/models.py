@@ -5,8 +5,6 @@
 >>> model.add(Dense(10, activation="softmax"))
 >>> model.compile(loss="categorical_crossentropy", optimizer=RMSprop(), metrics=["accuracy"])
 """
-import os
-import tempfile
 from typing import Callable, List, Optional, Sequence
 
 import numpy as np
@@ -18,15 +16,17 @@ from . import activations
 from .layers.base import Layer, shape_str
 from .layers.core import InputLayer
 from .naming import unique_name
+from .functional import Model
+from .saving import SavingMixin, load_model, model_from_config, model_from_json, save_model
 from .training import TrainingMixin, _inputs
 
-__all__ = ["Sequential"]
+__all__ = ["Sequential", "Model", "load_model", "save_model", "model_from_config", "model_from_json"]
 
 # last-layer activations whose input (the logits) the losses use for a stable log
 _LOGIT_ACTIVATIONS = (activations.softmax, activations.sigmoid)
 
 
-class Sequential(TrainingMixin, Module):
+class Sequential(SavingMixin, TrainingMixin, Module):
     """Layers applied one after the other; shapes are inferred from the first layer's ``input_shape``
     (or ``Input``) as layers are added, else from the first batch of data."""
 
@@ -54,6 +54,8 @@ class Sequential(TrainingMixin, Module):
 
     def add(self, layer: Layer) -> None:
         """Append a layer (building it now when the input shape is already known)."""
+        if getattr(layer, "_is_keras_tensor", False):
+            layer = layer._node.layer  # keras.Input(shape) first declares the input shape
         if isinstance(layer, InputLayer):
             if self.layers:
                 raise ValueError("Sequential.add(): an Input must come before every other layer")
@@ -206,25 +208,7 @@ class Sequential(TrainingMixin, Module):
         self._require_built("count_params")
         return sum(layer.count_params() for layer in self.layers)
 
-    def save_weights(self, filepath: str) -> None:
-        """Write ``get_weights()`` to an ``.npz`` file (through a temporary file, so never half-written)."""
-        weights = self.get_weights()
-        folder = os.path.dirname(os.path.abspath(filepath))
-        fd, tmp = tempfile.mkstemp(suffix=".npz", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                np.savez(f, *weights)
-            os.replace(tmp, filepath)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.remove(tmp)
-            raise
-
-    def load_weights(self, filepath: str) -> None:
-        """Read weights written by ``save_weights``."""
-        with np.load(filepath) as data:
-            weights = [data[f"arr_{i}"] for i in range(len(data.files))]
-        self.set_weights(weights)
+    # save / save_weights / load_weights / get_config / to_json: SavingMixin (keras/saving.py)
 
     # ----------------------------------------------------------------- summary
     def summary(self, line_length: int = 65, print_fn: Optional[Callable[[str], None]] = None) -> None:
@@ -255,3 +239,7 @@ class Sequential(TrainingMixin, Module):
 
     def extra_repr(self) -> str:
         return f"name={self.name!r}"
+
+
+def __dir__():
+    return list(__all__)

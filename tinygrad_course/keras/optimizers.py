@@ -1,31 +1,72 @@
-"""Keras optimizers (Keras' argument names and defaults), each building the matching ``tc.optim`` one.
+"""Keras optimizers with Keras 2.2's signatures, argument order, defaults and update rules.
 
 A Keras optimizer is created without parameters; ``compile``/``fit`` binds it to the model with
-``build(params)``, which creates the ``tc.optim`` optimizer (``.torch_optimizer``) and, when
-``decay > 0``, a ``tc.optim.lr_scheduler.InverseTimeLR`` stepped once per batch, so the t-th update
-uses ``lr / (1 + decay * t)`` as Keras' ``decay`` did. ``lr`` is accepted as an alias of
-``learning_rate`` (the lecture's Keras 2 spelling).
+``build(params)``, which creates the underlying optimizer (``.torch_optimizer``) and, when
+``decay > 0``, a ``tc.optim.lr_scheduler.InverseTimeLR`` stepped once per batch, so the update
+after ``iterations`` batches uses ``lr / (1 + decay * iterations)`` as Keras 2.2's ``decay`` did.
 
-Where the update rules differ slightly from Keras (we run PyTorch's, step for step):
+Arguments are taken positionally in Keras 2.2's order (the lecture's)::
 
-- ``SGD``: Keras keeps ``v = momentum * v - lr * g; w += v``, PyTorch ``b = momentum * b + g;
-  w -= lr * b``: identical trajectories while lr is constant (``v = -lr * b``); with ``decay`` the
-  velocity of Keras carries the old learning rates.
-- ``RMSprop``: ``rho`` is PyTorch's ``alpha``. Keras (TF 2 / Keras 3) divides by
-  ``sqrt(v + epsilon)``, PyTorch by ``sqrt(v) + eps``; the same update up to the tiny epsilon.
-- ``Adagrad``: Keras divides by ``sqrt(G + epsilon)``, PyTorch by ``sqrt(G) + eps``; Keras'
-  ``initial_accumulator_value=0.1`` is passed through.
-- ``Adam`` / ``Nadam``: Keras adds epsilon to ``sqrt(v_t)`` before bias correction ("epsilon hat"),
-  PyTorch to ``sqrt(v_t / (1 - beta2^t))``; they differ only while sqrt(v) is near epsilon.
-  Nadam's momentum schedule ``mu_t = beta_1 (1 - 0.5 * 0.96^(0.004 t))`` is PyTorch NAdam's with
-  ``momentum_decay=0.004`` (Keras 2's ``schedule_decay``).
+    SGD(lr, momentum, decay, nesterov)             RMSprop(lr, rho, epsilon, decay)
+    Adagrad(lr, epsilon, decay)                    Adadelta(lr, rho, epsilon, decay)
+    Adam(lr, beta_1, beta_2, epsilon, decay, amsgrad)
+    Adamax(lr, beta_1, beta_2, epsilon, decay)     Nadam(lr, beta_1, beta_2, epsilon, schedule_decay)
+
+or by keyword, ``learning_rate=`` (the Keras 2.3+/3 spelling) standing for ``lr``. A bool where a
+number belongs (or a float where a bool belongs) raises ``TypeError`` naming the order, so a call
+written for another Keras version is not misread. ``epsilon=None`` means
+``keras.backend.epsilon()`` (1e-7) when the optimizer is created.
+
+Keras 2.2's update rules (g the gradient, lr the decayed learning rate, t = 1, 2, ... the update):
+
+- ``SGD``: ``v = momentum * v - lr * g``; ``w += v`` (Nesterov: ``w += momentum * v - lr * g``).
+  The velocity carries the learning rate, so with ``decay`` it keeps the old rates (PyTorch's
+  SGD buffer does not): built on ``Keras2SGD``.
+- ``RMSprop``: ``a = rho * a + (1 - rho) * g^2``; ``w -= lr * g / (sqrt(a) + epsilon)``:
+  exactly ``tc.optim.RMSprop(alpha=rho, eps=epsilon)``.
+- ``Adagrad``: ``a = a + g^2`` with ``a`` starting at 0 (the lecture's G_0 = 0);
+  ``w -= lr * g / (sqrt(a) + epsilon)``: ``tc.optim.Adagrad``.
+- ``Adadelta``: ``a = rho * a + (1 - rho) * g^2``; ``d = g * sqrt(D + epsilon) / sqrt(a +
+  epsilon)``; ``w -= lr * d``; ``D = rho * D + (1 - rho) * d^2``: ``tc.optim.Adadelta``.
+- ``Adam``: moving averages ``m``, ``v``; ``lr_t = lr * sqrt(1 - beta_2^t) / (1 - beta_1^t)``;
+  ``w -= lr_t * m / (sqrt(v) + epsilon)``: epsilon is added before the bias correction (PyTorch
+  adds it after, to ``sqrt(v / (1 - beta_2^t))``): built on ``Keras2Adam``.
+- ``Adamax``: ``u = max(beta_2 * u, |g|)``; ``w -= lr / (1 - beta_1^t) * m / (u + epsilon)``
+  (PyTorch: ``max(beta_2 * u, |g| + eps)``, no epsilon after): built on ``Keras2Adamax``.
+- ``Nadam``: momentum schedule ``mu_t = beta_1 * (1 - 0.5 * 0.96^(t * schedule_decay))``,
+  ``w -= lr * m_bar / (sqrt(v / (1 - beta_2^t)) + epsilon)``: epsilon is added after the bias
+  correction, exactly ``tc.optim.NAdam(momentum_decay=schedule_decay)``.
+
+Keyword-only extras beyond Keras 2.2: ``RMSprop(momentum=, centered=)`` (tf.keras),
+``Adagrad(initial_accumulator_value=)`` (default 0, Keras 2.2; tf.keras used 0.1),
+``Nadam(decay=)``, and ``clipnorm``, ``clipvalue``, ``global_clipnorm``, ``name``.
 """
 from typing import Iterable, Optional, Union
 
+import numpy as np
+
 from .. import optim
 from ..nn.utils import clip_grad_norm_, clip_grad_value_
+from . import backend
+from ._keras2_rules import Keras2Adam, Keras2Adamax, Keras2SGD
 
-__all__ = ["Optimizer", "SGD", "RMSprop", "Adagrad", "Adam", "Nadam", "get"]
+__all__ = ["Optimizer", "SGD", "RMSprop", "Adagrad", "Adadelta", "Adam", "Adamax", "Nadam", "get"]
+
+# Keras 2.2's positional order, quoted when an argument has the wrong kind
+_ORDER = {
+    "SGD": "SGD(lr, momentum, decay, nesterov)",
+    "RMSprop": "RMSprop(lr, rho, epsilon, decay)",
+    "Adagrad": "Adagrad(lr, epsilon, decay)",
+    "Adadelta": "Adadelta(lr, rho, epsilon, decay)",
+    "Adam": "Adam(lr, beta_1, beta_2, epsilon, decay, amsgrad)",
+    "Adamax": "Adamax(lr, beta_1, beta_2, epsilon, decay)",
+    "Nadam": "Nadam(lr, beta_1, beta_2, epsilon, schedule_decay)",
+}
+
+
+def _order_hint(who) -> str:
+    order = _ORDER.get(who)
+    return f" (Keras 2.2's argument order is {order})" if order else ""
 
 
 def _check_lr(learning_rate, lr, who):
@@ -35,7 +76,30 @@ def _check_lr(learning_rate, lr, who):
     return float(value)
 
 
+def _learning_rate(lr, learning_rate, default, who):
+    """Keras 2.2's ``lr`` or Keras 2.3+'s ``learning_rate`` (not both), checked to be >= 0."""
+    if learning_rate is not None:
+        if lr != default:
+            raise TypeError(f"{who}: got both lr={lr!r} and learning_rate={learning_rate!r}; give one of them")
+        lr = learning_rate
+    return _check_lr(lr, None, who)
+
+
+def _epsilon(value, who):
+    """``epsilon``, with Keras 2.2's ``None`` meaning ``keras.backend.epsilon()``."""
+    return _check_range(backend.epsilon() if value is None else value, 0.0, float("inf"), "epsilon", who)
+
+
+def _check_flag(value, what, who):
+    """A bool argument (0 and 1 pass); a float there means the arguments were given in another order."""
+    if isinstance(value, (bool, np.bool_)) or (isinstance(value, (int, np.integer)) and value in (0, 1)):
+        return bool(value)
+    raise TypeError(f"{who}: {what} must be a bool, got {value!r}{_order_hint(who)}")
+
+
 def _check_range(value, lo, hi, what, who, lo_open=False, hi_open=False):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{who}: {what} must be a number, got {value!r}{_order_hint(who)}")
     ok = (value > lo if lo_open else value >= lo) and (value < hi if hi_open else value <= hi)
     if not ok:
         brackets = ("(" if lo_open else "[") + f"{lo}, {hi}" + (")" if hi_open else "]")
@@ -64,7 +128,8 @@ class Optimizer:
         self._params = []
 
     def _make(self, params: list):
-        raise TypeError(f"{type(self).__name__} is abstract; use SGD, RMSprop, Adagrad, Adam or Nadam")
+        raise TypeError(f"{type(self).__name__} is abstract; use SGD, RMSprop, Adagrad, Adadelta, Adam, Adamax "
+                        "or Nadam")
 
     def build(self, params: Iterable) -> None:
         """Create the ``tc.optim`` optimizer (and the InverseTimeLR scheduler when ``decay > 0``)."""
@@ -122,33 +187,52 @@ class Optimizer:
 
 
 class SGD(Optimizer):
-    """Gradient descent with optional (Nesterov) momentum -> ``tc.optim.SGD(lr, momentum, nesterov)``."""
+    """Gradient descent with optional (Nesterov) momentum, Keras 2.2's rule.
 
-    def __init__(self, learning_rate: float = 0.01, momentum: float = 0.0, nesterov: bool = False, decay: float = 0.0,
-                 lr: Optional[float] = None, **kwargs):
-        super().__init__(_check_lr(learning_rate, lr, "SGD"), decay, **kwargs)
+    ``v = momentum * v - lr * g``; ``w += v`` (``nesterov``: ``w += momentum * v - lr * g``).
+
+    Arguments (Keras 2.2's order): ``lr``, ``momentum`` in [0, 1], ``decay`` (``lr / (1 + decay *
+    iterations)``), ``nesterov``; ``learning_rate`` is an alias of ``lr``.
+
+    >>> SGD(0.01, 0.9, 1e-6, True)   # lr, momentum, decay, nesterov
+    SGD(learning_rate=0.01, decay=1e-06, momentum=0.9, nesterov=True)
+    """
+
+    def __init__(self, lr: float = 0.01, momentum: float = 0.0, decay: float = 0.0, nesterov: bool = False, *,
+                 learning_rate: Optional[float] = None, **kwargs):
+        super().__init__(_learning_rate(lr, learning_rate, 0.01, "SGD"), decay, **kwargs)
         self.momentum = _check_range(momentum, 0.0, 1.0, "momentum", "SGD")
-        self.nesterov = bool(nesterov)
+        self.nesterov = _check_flag(nesterov, "nesterov", "SGD")
         if self.nesterov and self.momentum == 0:
             raise ValueError("SGD: nesterov=True needs momentum > 0")
 
     def _make(self, params):
-        return optim.SGD(params, lr=self._initial_lr, momentum=self.momentum, nesterov=self.nesterov)
+        return Keras2SGD(params, lr=self._initial_lr, momentum=self.momentum, nesterov=self.nesterov)
 
     def get_config(self):
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
 
 
 class RMSprop(Optimizer):
-    """G = rho G + (1 - rho) g^2; w -= lr g / (sqrt(G) + eps) -> ``tc.optim.RMSprop(alpha=rho)``."""
+    """Divide by a running RMS of the gradients, Keras 2.2's rule (``tc.optim.RMSprop(alpha=rho)``).
 
-    def __init__(self, learning_rate: float = 0.001, rho: float = 0.9, momentum: float = 0.0, epsilon: float = 1e-7,
-                 centered: bool = False, decay: float = 0.0, lr: Optional[float] = None, **kwargs):
-        super().__init__(_check_lr(learning_rate, lr, "RMSprop"), decay, **kwargs)
+    ``a = rho * a + (1 - rho) * g^2``; ``w -= lr * g / (sqrt(a) + epsilon)``.
+
+    Arguments (Keras 2.2's order): ``lr``, ``rho`` in [0, 1], ``epsilon`` (``None``:
+    ``backend.epsilon()``), ``decay``; keyword-only ``learning_rate`` (alias of ``lr``) and
+    tf.keras' ``momentum`` and ``centered``.
+
+    >>> RMSprop(0.001, 0.9, None, 0.0)
+    RMSprop(learning_rate=0.001, decay=0.0, rho=0.9, momentum=0.0, epsilon=1e-07, centered=False)
+    """
+
+    def __init__(self, lr: float = 0.001, rho: float = 0.9, epsilon: Optional[float] = None, decay: float = 0.0, *,
+                 learning_rate: Optional[float] = None, momentum: float = 0.0, centered: bool = False, **kwargs):
+        super().__init__(_learning_rate(lr, learning_rate, 0.001, "RMSprop"), decay, **kwargs)
         self.rho = _check_range(rho, 0.0, 1.0, "rho", "RMSprop")
         self.momentum = _check_range(momentum, 0.0, 1.0, "momentum", "RMSprop")
-        self.epsilon = _check_range(epsilon, 0.0, float("inf"), "epsilon", "RMSprop")
-        self.centered = bool(centered)
+        self.epsilon = _epsilon(epsilon, "RMSprop")
+        self.centered = _check_flag(centered, "centered", "RMSprop")
 
     def _make(self, params):
         return optim.RMSprop(params, lr=self._initial_lr, alpha=self.rho, eps=self.epsilon, momentum=self.momentum,
@@ -160,14 +244,24 @@ class RMSprop(Optimizer):
 
 
 class Adagrad(Optimizer):
-    """G += g^2; w -= lr g / (sqrt(G) + eps) -> ``tc.optim.Adagrad``."""
+    """Per-coordinate rates from the sum of squared gradients, Keras 2.2's rule (``tc.optim.Adagrad``).
 
-    def __init__(self, learning_rate: float = 0.01, initial_accumulator_value: float = 0.1, epsilon: float = 1e-7,
-                 decay: float = 0.0, lr: Optional[float] = None, **kwargs):
-        super().__init__(_check_lr(learning_rate, lr, "Adagrad"), decay, **kwargs)
+    ``a = a + g^2`` (``a`` starts at 0); ``w -= lr * g / (sqrt(a) + epsilon)``.
+
+    Arguments (Keras 2.2's order): ``lr``, ``epsilon`` (``None``: ``backend.epsilon()``), ``decay``;
+    keyword-only ``learning_rate`` (alias of ``lr``) and ``initial_accumulator_value`` (tf.keras;
+    default 0 as Keras 2.2).
+
+    >>> Adagrad(0.01, None, 0.0)
+    Adagrad(learning_rate=0.01, decay=0.0, initial_accumulator_value=0.0, epsilon=1e-07)
+    """
+
+    def __init__(self, lr: float = 0.01, epsilon: Optional[float] = None, decay: float = 0.0, *,
+                 learning_rate: Optional[float] = None, initial_accumulator_value: float = 0.0, **kwargs):
+        super().__init__(_learning_rate(lr, learning_rate, 0.01, "Adagrad"), decay, **kwargs)
         self.initial_accumulator_value = _check_range(initial_accumulator_value, 0.0, float("inf"),
                                                       "initial_accumulator_value", "Adagrad")
-        self.epsilon = _check_range(epsilon, 0.0, float("inf"), "epsilon", "Adagrad")
+        self.epsilon = _epsilon(epsilon, "Adagrad")
 
     def _make(self, params):
         return optim.Adagrad(params, lr=self._initial_lr, initial_accumulator_value=self.initial_accumulator_value,
@@ -178,20 +272,59 @@ class Adagrad(Optimizer):
                 "epsilon": self.epsilon}
 
 
-class Adam(Optimizer):
-    """Bias-corrected moment estimates: w -= lr m_hat / (sqrt(v_hat) + eps) -> ``tc.optim.Adam``."""
+class Adadelta(Optimizer):
+    """Adadelta, Keras 2.2's rule (exactly ``tc.optim.Adadelta(lr, rho, eps=epsilon)``).
 
-    def __init__(self, learning_rate: float = 0.001, beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7,
-                 amsgrad: bool = False, decay: float = 0.0, lr: Optional[float] = None, **kwargs):
-        super().__init__(_check_lr(learning_rate, lr, type(self).__name__), decay, **kwargs)
-        who = type(self).__name__
-        self.beta_1 = _check_range(beta_1, 0.0, 1.0, "beta_1", who, hi_open=True)
-        self.beta_2 = _check_range(beta_2, 0.0, 1.0, "beta_2", who, hi_open=True)
-        self.epsilon = _check_range(epsilon, 0.0, float("inf"), "epsilon", who)
-        self.amsgrad = bool(amsgrad)
+    ``a = rho * a + (1 - rho) * g^2``; ``d = g * sqrt(D + epsilon) / sqrt(a + epsilon)``;
+    ``w -= lr * d``; ``D = rho * D + (1 - rho) * d^2``.
+
+    Arguments (Keras 2.2's order): ``lr`` (default 1.0), ``rho`` in [0, 1], ``epsilon`` (``None``:
+    ``backend.epsilon()``), ``decay``; ``learning_rate`` is an alias of ``lr``.
+
+    >>> Adadelta(1.0, 0.95, None, 0.0)
+    Adadelta(learning_rate=1.0, decay=0.0, rho=0.95, epsilon=1e-07)
+    """
+
+    def __init__(self, lr: float = 1.0, rho: float = 0.95, epsilon: Optional[float] = None, decay: float = 0.0, *,
+                 learning_rate: Optional[float] = None, **kwargs):
+        super().__init__(_learning_rate(lr, learning_rate, 1.0, "Adadelta"), decay, **kwargs)
+        self.rho = _check_range(rho, 0.0, 1.0, "rho", "Adadelta")
+        self.epsilon = _epsilon(epsilon, "Adadelta")
 
     def _make(self, params):
-        return optim.Adam(params, lr=self._initial_lr, betas=(self.beta_1, self.beta_2), eps=self.epsilon,
+        return optim.Adadelta(params, lr=self._initial_lr, rho=self.rho, eps=self.epsilon)
+
+    def get_config(self):
+        return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}
+
+
+def _check_betas(beta_1, beta_2, who):
+    return (_check_range(beta_1, 0.0, 1.0, "beta_1", who, hi_open=True),
+            _check_range(beta_2, 0.0, 1.0, "beta_2", who, hi_open=True))
+
+
+class Adam(Optimizer):
+    """Adam, Keras 2.2's rule: epsilon is added to ``sqrt(v)`` before the bias correction.
+
+    ``lr_t = lr * sqrt(1 - beta_2^t) / (1 - beta_1^t)``; ``w -= lr_t * m_t / (sqrt(v_t) + epsilon)``
+    (``amsgrad``: ``v_t`` replaced by its running maximum).
+
+    Arguments (Keras 2.2's order): ``lr``, ``beta_1``, ``beta_2`` in [0, 1), ``epsilon`` (``None``:
+    ``backend.epsilon()``), ``decay``, ``amsgrad``; ``learning_rate`` is an alias of ``lr``.
+
+    >>> Adam(0.001, 0.9, 0.999, 1e-8, 0.01)   # lr, beta_1, beta_2, epsilon, decay
+    Adam(learning_rate=0.001, decay=0.01, beta_1=0.9, beta_2=0.999, epsilon=1e-08, amsgrad=False)
+    """
+
+    def __init__(self, lr: float = 0.001, beta_1: float = 0.9, beta_2: float = 0.999, epsilon: Optional[float] = None,
+                 decay: float = 0.0, amsgrad: bool = False, *, learning_rate: Optional[float] = None, **kwargs):
+        super().__init__(_learning_rate(lr, learning_rate, 0.001, "Adam"), decay, **kwargs)
+        self.beta_1, self.beta_2 = _check_betas(beta_1, beta_2, "Adam")
+        self.epsilon = _epsilon(epsilon, "Adam")
+        self.amsgrad = _check_flag(amsgrad, "amsgrad", "Adam")
+
+    def _make(self, params):
+        return Keras2Adam(params, lr=self._initial_lr, beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon,
                           amsgrad=self.amsgrad)
 
     def get_config(self):
@@ -199,12 +332,52 @@ class Adam(Optimizer):
                 "amsgrad": self.amsgrad}
 
 
-class Nadam(Adam):
-    """Adam with Nesterov momentum -> ``tc.optim.NAdam(momentum_decay=schedule_decay)``."""
+class Adamax(Optimizer):
+    """Adamax, Keras 2.2's rule: ``u = max(beta_2 * u, |g|)``; ``w -= lr / (1 - beta_1^t) * m / (u + epsilon)``.
 
-    def __init__(self, learning_rate: float = 0.002, beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7,
-                 schedule_decay: float = 0.004, decay: float = 0.0, lr: Optional[float] = None, **kwargs):
-        super().__init__(learning_rate, beta_1, beta_2, epsilon, decay=decay, lr=lr, **kwargs)
+    Arguments (Keras 2.2's order): ``lr`` (default 0.002), ``beta_1``, ``beta_2`` in [0, 1),
+    ``epsilon`` (``None``: ``backend.epsilon()``), ``decay``; ``learning_rate`` is an alias of ``lr``.
+
+    >>> Adamax(0.002, 0.9, 0.999, None, 0.0)
+    Adamax(learning_rate=0.002, decay=0.0, beta_1=0.9, beta_2=0.999, epsilon=1e-07)
+    """
+
+    def __init__(self, lr: float = 0.002, beta_1: float = 0.9, beta_2: float = 0.999,
+                 epsilon: Optional[float] = None, decay: float = 0.0, *, learning_rate: Optional[float] = None,
+                 **kwargs):
+        super().__init__(_learning_rate(lr, learning_rate, 0.002, "Adamax"), decay, **kwargs)
+        self.beta_1, self.beta_2 = _check_betas(beta_1, beta_2, "Adamax")
+        self.epsilon = _epsilon(epsilon, "Adamax")
+
+    def _make(self, params):
+        return Keras2Adamax(params, lr=self._initial_lr, beta_1=self.beta_1, beta_2=self.beta_2,
+                            epsilon=self.epsilon)
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}
+
+
+class Nadam(Optimizer):
+    """Adam with Nesterov momentum, Keras 2.2's rule (exactly ``tc.optim.NAdam(momentum_decay=schedule_decay)``).
+
+    ``mu_t = beta_1 * (1 - 0.5 * 0.96^(t * schedule_decay))``; ``P_t = mu_1 ... mu_t``;
+    ``m_bar = (1 - mu_t) * g / (1 - P_t) + mu_{t+1} * m_t / (1 - P_t * mu_{t+1})``;
+    ``w -= lr * m_bar / (sqrt(v_t / (1 - beta_2^t)) + epsilon)``: epsilon after the bias correction.
+
+    Arguments (Keras 2.2's order): ``lr`` (default 0.002), ``beta_1``, ``beta_2`` in [0, 1),
+    ``epsilon`` (``None``: ``backend.epsilon()``), ``schedule_decay``; keyword-only
+    ``learning_rate`` (alias of ``lr``) and ``decay`` (not in Keras 2.2's Nadam).
+
+    >>> Nadam(0.002, 0.9, 0.999, None, 0.004)
+    Nadam(learning_rate=0.002, decay=0.0, beta_1=0.9, beta_2=0.999, epsilon=1e-07, schedule_decay=0.004)
+    """
+
+    def __init__(self, lr: float = 0.002, beta_1: float = 0.9, beta_2: float = 0.999,
+                 epsilon: Optional[float] = None, schedule_decay: float = 0.004, *,
+                 learning_rate: Optional[float] = None, decay: float = 0.0, **kwargs):
+        super().__init__(_learning_rate(lr, learning_rate, 0.002, "Nadam"), decay, **kwargs)
+        self.beta_1, self.beta_2 = _check_betas(beta_1, beta_2, "Nadam")
+        self.epsilon = _epsilon(epsilon, "Nadam")
         self.schedule_decay = _check_range(schedule_decay, 0.0, float("inf"), "schedule_decay", "Nadam")
 
     def _make(self, params):
@@ -212,9 +385,8 @@ class Nadam(Adam):
                            momentum_decay=self.schedule_decay)
 
     def get_config(self):
-        cfg = {**super().get_config(), "schedule_decay": self.schedule_decay}
-        cfg.pop("amsgrad")
-        return cfg
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon,
+                "schedule_decay": self.schedule_decay}
 
 
 class _Wrapped(Optimizer):
@@ -233,7 +405,8 @@ class _Wrapped(Optimizer):
                              "trainable parameters; build the model first and pass model.parameters()")
 
 
-_BY_NAME = {"sgd": SGD, "rmsprop": RMSprop, "adagrad": Adagrad, "adam": Adam, "nadam": Nadam}
+_BY_NAME = {"sgd": SGD, "rmsprop": RMSprop, "adagrad": Adagrad, "adadelta": Adadelta, "adam": Adam,
+            "adamax": Adamax, "nadam": Nadam}
 
 
 def get(identifier: Union[str, Optimizer, "optim.Optimizer"]) -> Optimizer:

@@ -9,6 +9,7 @@ from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
+from ..autograd import _array
 from ..autograd.dtypes import get_default_dtype
 from ..autograd.factories import from_numpy
 from ..autograd.grad_mode import no_grad
@@ -146,7 +147,7 @@ class TrainingMixin:
         loss, out = self._loss_on(xb, yb)
         loss.backward()
         self.optimizer.apply()
-        return float(loss.item()), out._data
+        return float(loss.item()), _array(out)
 
     def _update_metrics(self, mets, yb, out, loss_sum, n):
         for m in mets:
@@ -222,6 +223,8 @@ class TrainingMixin:
                 logs = self._update_metrics(mets, yb, out, loss_sum, seen)
                 cbl.call("on_train_batch_end", step, dict(logs))
                 progress.update(logs)
+                if self.stop_training:  # as Keras 2.2: a callback (TerminateOnNaN) may end the epoch early
+                    break
             if val is not None:
                 val_logs = self._evaluate_arrays(val[0], val[1], bs, mets)
                 logs.update({"val_" + k: v for k, v in val_logs.items()})
@@ -247,7 +250,7 @@ class TrainingMixin:
                     xb, yb = x[start:start + bs], y[start:start + bs]
                     loss, out = self._loss_on(xb, yb)
                     loss_sum += float(loss.item()) * len(xb)
-                    logs = self._update_metrics(mets, yb, out._data, loss_sum, start + len(xb))
+                    logs = self._update_metrics(mets, yb, _array(out), loss_sum, start + len(xb))
                     if progress is not None:
                         progress.update(logs)
         finally:

@@ -1,6 +1,7 @@
 """Embedding: a lookup table of num_embeddings vectors."""
 import numpy as np
 
+from ..autograd import _array
 from ..autograd.tensor import Tensor
 from . import functional as F
 from . import init
@@ -39,7 +40,7 @@ class Embedding(Module):
             self.weight = empty_param((num_embeddings, embedding_dim), dtype, requires_grad=not _freeze)
             self.reset_parameters()
         else:
-            w = _weight._data if isinstance(_weight, Tensor) else np.asarray(_weight)
+            w = _array(_weight) if isinstance(_weight, Tensor) else np.asarray(_weight)
             if w.shape != (num_embeddings, embedding_dim):
                 raise ValueError(f"Shape of weight {w.shape} does not match num_embeddings and embedding_dim")
             self.weight = Parameter(Tensor(w), requires_grad=not _freeze)
@@ -48,10 +49,10 @@ class Embedding(Module):
         """weight ~ N(0, 1), padding row zeroed."""
         init.normal_(self.weight)
         if self.padding_idx is not None:
-            self.weight._data[self.padding_idx] = 0
+            _array(self.weight)[self.padding_idx] = 0
 
     def forward(self, input):
-        idx = input._data if isinstance(input, Tensor) else np.asarray(input)
+        idx = _array(input) if isinstance(input, Tensor) else np.asarray(input)
         if idx.dtype.kind not in "iu":
             raise RuntimeError(f"{self!r}: expected an integer (int64) index tensor, got dtype {idx.dtype}")
         if idx.size and (idx.min() < 0 or idx.max() >= self.num_embeddings):

@@ -7,6 +7,7 @@ import warnings
 
 import numpy as np
 
+from ..autograd import _array, _bump_version
 from ..autograd.random import default_generator
 from ..autograd.tensor import Tensor
 
@@ -22,9 +23,9 @@ def _check(tensor, op):
 
 def _fill(tensor, values):
     """Write ``values`` into the tensor's array in place (as under no_grad) and bump its version."""
-    arr = tensor._data
+    arr = _array(tensor)
     arr[...] = np.asarray(values).astype(arr.dtype, copy=False)
-    tensor._vc[0] += 1
+    _bump_version(tensor)
     return tensor
 
 

@@ -5,6 +5,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from ..autograd import _array, _bump_version
 from ..autograd.tensor import Tensor
 from .parameter import Parameter
 
@@ -58,7 +59,7 @@ def _shape_str(shape):
 def _as_array(value):
     """The NumPy array behind a Tensor / ndarray / array-like checkpoint entry, or None."""
     if isinstance(value, Tensor):
-        return value._data
+        return _array(value)
     if isinstance(value, np.ndarray):
         return value
     if isinstance(value, np.generic):
@@ -403,11 +404,11 @@ class Module:
                 if set_to_none:
                     p.grad = None
                 else:
-                    if p.grad.grad_fn is not None or not p.grad._data.flags.writeable:
+                    if p.grad.grad_fn is not None or not _array(p.grad).flags.writeable:
                         # a create_graph gradient (cut its history) or a read-only view: own a copy
-                        p.grad = Tensor(np.array(p.grad._data))
-                    p.grad._data[...] = 0
-                    p.grad._vc[0] += 1
+                        p.grad = Tensor(np.array(_array(p.grad)))
+                    _array(p.grad)[...] = 0
+                    _bump_version(p.grad)
 
     def apply(self, fn):
         """Call ``fn(module)`` on every sub-Module (children first) and on self."""
@@ -420,10 +421,12 @@ class Module:
         for module in self.modules():
             # keep the Parameter objects (optimizers hold references to them), swap their arrays
             for t in itertools.chain(module._parameters.values(), module._buffers.values()):
-                if t is not None:
-                    t._data = convert(t._data)
+                if t is not None and hasattr(t, "_convert_placeholder"):
+                    t._convert_placeholder(convert)  # a lazy placeholder (nn/lazy.py): keep the dtype for later
+                elif t is not None:
+                    t.data = convert(_array(t))
                     if t.grad is not None:
-                        t.grad._data = convert(t.grad._data)
+                        t.grad.data = convert(_array(t.grad))
         return self
 
     def to(self, *args, **kwargs):
@@ -492,6 +495,9 @@ class Module:
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
         missing_keys, error_msgs, copies, expected = [], [], [], set()
+        # lazy modules (nn/lazy.py) first size their placeholders from the checkpoint, as PyTorch's pre-hook
+        undo = [u for p, m in self.named_modules(remove_duplicate=False) if hasattr(m, "_lazy_load_hook")
+                for u in m._lazy_load_hook(state_dict, p + "." if p else "")]
         for prefix, module in self.named_modules(remove_duplicate=False):
             prefix = prefix + "." if prefix else ""
             for name, target in module._local_state().items():
@@ -533,14 +539,16 @@ class Module:
                     0, "Missing key(s) in state_dict: {}. ".format(", ".join(f'"{k}"' for k in missing_keys))
                 )
         if error_msgs:
+            for u in undo:
+                u()
             raise RuntimeError(
                 "Error(s) in loading state_dict for {}:\n\t{}".format(type(self).__name__, "\n\t".join(error_msgs))
             )
         # cast first (can fail, e.g. overflow warnings aside) so the copy loop itself cannot fail
-        casted = [(t, np.asarray(a).astype(t._data.dtype, copy=True)) for t, a in copies]
+        casted = [(t, np.asarray(a).astype(_array(t).dtype, copy=True)) for t, a in copies]
         for target, arr in casted:
-            target._data[...] = arr
-            target._vc[0] += 1  # in-place change: a graph that saved this tensor must notice
+            _array(target)[...] = arr
+            _bump_version(target)  # in-place change: a graph that saved this tensor must notice
         return _IncompatibleKeys(missing_keys, unexpected_keys)
 
     # --------------------------------------------------------------------- repr

@@ -1,6 +1,7 @@
 """BatchNorm1d, BatchNorm2d (running statistics), LayerNorm, GroupNorm."""
 import numpy as np
 
+from ..autograd import _array, _bump_version
 from ..autograd.tensor import Tensor
 from . import functional as F
 from . import init
@@ -47,8 +48,8 @@ class _BatchNorm(Module):
         if self.track_running_stats:
             init.zeros_(self.running_mean)
             init.ones_(self.running_var)
-            self.num_batches_tracked._data[...] = 0
-            self.num_batches_tracked._vc[0] += 1
+            _array(self.num_batches_tracked)[...] = 0
+            _bump_version(self.num_batches_tracked)
 
     def reset_parameters(self):
         """Running stats reset; weight = 1, bias = 0."""
@@ -62,10 +63,10 @@ class _BatchNorm(Module):
         self._check_input_dim(input)
         exponential_average_factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats and self.num_batches_tracked is not None:
-            self.num_batches_tracked._data[...] += 1
-            self.num_batches_tracked._vc[0] += 1
+            _array(self.num_batches_tracked)[...] += 1
+            _bump_version(self.num_batches_tracked)
             if self.momentum is None:  # cumulative moving average
-                exponential_average_factor = 1.0 / float(self.num_batches_tracked._data)
+                exponential_average_factor = 1.0 / float(_array(self.num_batches_tracked))
             else:
                 exponential_average_factor = self.momentum
         bn_training = True if self.training else (self.running_mean is None and self.running_var is None)

@@ -1,6 +1,7 @@
 """Parameter: a leaf Tensor that a Module registers as learnable."""
 import numpy as np
 
+from ..autograd import _array
 from ..autograd.tensor import Tensor
 
 
@@ -19,7 +20,7 @@ class Parameter(Tensor):
         if data is None:
             arr = np.empty(0, dtype=np.float32)
         elif isinstance(data, Tensor):
-            arr = data._data
+            arr = _array(data)
         elif isinstance(data, np.ndarray):
             arr = data
         else:
@@ -35,8 +36,8 @@ class Parameter(Tensor):
 
     def __deepcopy__(self, memo):
         if id(self) not in memo:
-            memo[id(self)] = type(self)(self._data.copy(), self.requires_grad)
+            memo[id(self)] = type(self)(_array(self).copy(), self.requires_grad)
         return memo[id(self)]
 
     def __reduce_ex__(self, proto):
-        return (Parameter, (self._data, self.requires_grad))
+        return (Parameter, (_array(self), self.requires_grad))

@@ -11,6 +11,7 @@ import warnings
 import numpy as np
 
 import tinygrad_course as _tc
+from ..autograd import _array, _wrap
 from ..autograd.function import Function
 from ..autograd.tensor import Tensor
 from . import functional as F
@@ -18,6 +19,7 @@ from . import init
 from ._layer_utils import check_device, check_tensor_input, empty_param
 from .functional._utils import shape_str
 from .module import Module
+from .utils.rnn import PackedSequence, _run_packed
 
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU"]
 
@@ -98,6 +100,10 @@ class RNNBase(Module):
                 self._flat_weights_names.extend(names)
         self.reset_parameters()
 
+    def flatten_parameters(self):
+        """A no-op, kept so PyTorch code that calls it runs: PyTorch compacts the weights for
+        cuDNN on a GPU (and does nothing on the CPU); our weights are separate arrays on the CPU."""
+
     def reset_parameters(self):
         """Every weight and bias ~ U(-1/sqrt(hidden_size), 1/sqrt(hidden_size))."""
         stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
@@ -156,7 +162,7 @@ class RNNBase(Module):
         expected = (self.num_layers * D, N, self.hidden_size)
         n_states = 2 if self.mode == "LSTM" else 1
         if hx is None:
-            z = Tensor._make(np.zeros(expected, x._data.dtype))
+            z = _wrap(np.zeros(expected, _array(x).dtype))
             states = [z] * n_states
         else:
             states = list(hx) if n_states == 2 else [hx]
@@ -178,9 +184,11 @@ class RNNBase(Module):
             states = out
         return x, states, batched
 
-    def _run(self, x, states):
+    def _run(self, x, states, lengths=None):
         D = 2 if self.bidirectional else 1
         L = x.shape[0]
+        # packed input: sequence b runs for lengths[b] steps; past them its state is carried unchanged
+        masks = None if lengths is None else [_tc.from_numpy((lengths > t)[:, None]) for t in range(L)]
         layer_input = x
         finals = [[] for _ in states]
         for layer in range(self.num_layers):
@@ -198,7 +206,8 @@ class RNNBase(Module):
                 outs = [None] * L
                 order = range(L) if direction == 0 else range(L - 1, -1, -1)
                 for t in order:
-                    state = self._cell(steps[t], state, w_hh, b_hh)
+                    new = self._cell(steps[t], state, w_hh, b_hh)
+                    state = new if masks is None else [_tc.where(masks[t], n, s) for n, s in zip(new, state)]
                     outs[t] = state[0]
                 dir_outputs.append(_tc.stack(outs, 0))
                 for i, s in enumerate(state):
@@ -209,6 +218,8 @@ class RNNBase(Module):
         return layer_input, [_tc.stack(f, 0) for f in finals]
 
     def forward(self, input, hx=None):
+        if isinstance(input, PackedSequence):
+            return _run_packed(self, input, hx)
         x, states, batched = self._prepare(input, hx)
         output, finals = self._run(x, states)
         if not batched:

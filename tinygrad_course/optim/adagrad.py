@@ -5,6 +5,7 @@ from typing import Any, Callable, Iterable, Optional
 
 import numpy as np
 
+from ..autograd import _array
 from .optimizer import (
     Optimizer, _bump_version, _check_nonnegative, _effective_grad, _new_state_tensor,
 )
@@ -69,26 +70,23 @@ class Adagrad(Optimizer):
         state["step"] = self._step_tensor()
         # PyTorch uses the constructor's value here, not the group's
         state["sum"] = _new_state_tensor(
-            np.full(p._data.shape, self.defaults["initial_accumulator_value"], dtype=p._data.dtype)
+            np.full(_array(p).shape, self.defaults["initial_accumulator_value"], dtype=_array(p).dtype)
         )
 
     def step(self, closure: Optional[Callable[[], Any]] = None):
         """Perform one Adagrad step; return the closure's loss if given."""
         loss = self._eval_closure(closure)
-        self._check_step_inputs()
-        for group in self.param_groups:
+        live_groups = self._check_step_inputs()
+        for group, live in zip(self.param_groups, live_groups):
             lr, lr_decay, eps = group["lr"], group["lr_decay"], group["eps"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
+            for p, w, grad in live:
                 if len(self.state[p]) == 0:
                     self._init_state(p)
                 state = self.state[p]
-                w = p._data
                 step = self._incr(state)
-                g, _ = _effective_grad(p.grad._data, w, group["weight_decay"], group["maximize"])
+                g, _ = _effective_grad(grad, w, group["weight_decay"], group["maximize"])
                 clr = lr / (1 + (step - 1) * lr_decay)
-                acc = state["sum"]._data
+                acc = _array(state["sum"])
                 acc += np.multiply(g, g)
                 std = np.sqrt(acc)
                 std += eps

@@ -5,8 +5,9 @@ from typing import Any, Callable, Iterable, Optional
 
 import numpy as np
 
+from ..autograd import _array
 from .optimizer import (
-    Optimizer, _bump_version, _check_nonnegative, _decayed_grad, _ema_sq_, _lerp_, _zeros_state,
+    Optimizer, _bump_version, _check_nonnegative, _decayed_grad_arrays, _ema_sq_, _lerp_, _zeros_state,
 )
 
 __all__ = ["Adam", "AdamW"]
@@ -74,16 +75,13 @@ class Adam(Optimizer):
     def step(self, closure: Optional[Callable[[], Any]] = None):
         """Perform one Adam step; return the closure's loss if given."""
         loss = self._eval_closure(closure)
-        self._check_step_inputs()
-        for group in self.param_groups:
+        live_groups = self._check_step_inputs()
+        for group, live in zip(self.param_groups, live_groups):
             lr, eps, amsgrad = group["lr"], group["eps"], group["amsgrad"]
             beta1, beta2 = group["betas"]
             weight_decay = group["weight_decay"]
             decoupled = group["decoupled_weight_decay"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                w = p._data
+            for p, w, grad in live:
                 state = self.state[p]
                 if len(state) == 0:
                     state["step"] = self._step_tensor()
@@ -92,17 +90,17 @@ class Adam(Optimizer):
                 if amsgrad:
                     _zeros_state(state, "max_exp_avg_sq", w)
                 step = self._incr(state)
-                g = _decayed_grad(p, lr, weight_decay, decoupled, group["maximize"])
-                m = state["exp_avg"]._data
+                g = _decayed_grad_arrays(w, grad, lr, weight_decay, decoupled, group["maximize"])
+                m = _array(state["exp_avg"])
                 _lerp_(m, g, 1 - beta1)
-                v = state["exp_avg_sq"]._data
+                v = _array(state["exp_avg_sq"])
                 g2 = _ema_sq_(v, g, beta2)
                 bias_correction1 = 1 - beta1**step
                 bias_correction2 = 1 - beta2**step
                 step_size = lr / bias_correction1
                 bias_correction2_sqrt = bias_correction2**0.5
                 if amsgrad:
-                    vmax = state["max_exp_avg_sq"]._data
+                    vmax = _array(state["max_exp_avg_sq"])
                     np.maximum(vmax, v, out=vmax)
                     denom = np.sqrt(vmax, out=g2)
                 else:

@@ -5,6 +5,7 @@ from typing import Any, Callable, Iterable, Optional
 
 import numpy as np
 
+from ..autograd import _array
 from .optimizer import Optimizer, _bump_version, _is_tensor, _loss_float, _new_state_tensor
 
 __all__ = ["LBFGS"]
@@ -136,7 +137,7 @@ def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_chang
 
 
 def _arr(x):
-    return x._data if _is_tensor(x) else x
+    return _array(x) if _is_tensor(x) else x
 
 
 class LBFGS(Optimizer):
@@ -212,30 +213,30 @@ class LBFGS(Optimizer):
 
     def _numel(self) -> int:
         if self._numel_cache is None:
-            self._numel_cache = sum(p._data.size for p in self._params)
+            self._numel_cache = sum(_array(p).size for p in self._params)
         return self._numel_cache
 
     def _gather_flat_grad(self) -> np.ndarray:
         self._check_step_inputs()
-        views = [np.zeros(p._data.size, dtype=p._data.dtype) if p.grad is None
-                 else p.grad._data.reshape(-1) for p in self._params]
+        views = [np.zeros(_array(p).size, dtype=_array(p).dtype) if p.grad is None
+                 else _array(p.grad).reshape(-1) for p in self._params]
         return np.concatenate(views, 0)
 
     def _add_grad(self, step_size, update: np.ndarray) -> None:
         offset = 0
         for p in self._params:
-            w = p._data
+            w = _array(p)
             n = w.size
             w += step_size * update[offset:offset + n].reshape(w.shape)
             _bump_version(p)
             offset += n
 
     def _clone_param(self) -> list:
-        return [p._data.copy() for p in self._params]
+        return [_array(p).copy() for p in self._params]
 
     def _set_param(self, params_data) -> None:
         for p, pdata in zip(self._params, params_data):
-            np.copyto(p._data, pdata)
+            np.copyto(_array(p), pdata)
             _bump_version(p)
 
     def _directional_evaluate(self, closure, x, t, d):

@@ -5,9 +5,10 @@ from typing import Any, Callable, Iterable, Optional
 
 import numpy as np
 
+from ..autograd import _array
 from .adam import _check_adam_args
 from .optimizer import (
-    Optimizer, _bump_version, _check_nonnegative, _decayed_grad, _ema_sq_, _lerp_,
+    Optimizer, _bump_version, _check_nonnegative, _decayed_grad_arrays, _ema_sq_, _lerp_,
     _new_state_tensor, _scalar_dtype, _zeros_state,
 )
 
@@ -72,15 +73,12 @@ class NAdam(Optimizer):
     def step(self, closure: Optional[Callable[[], Any]] = None):
         """Perform one NAdam step; return the closure's loss if given."""
         loss = self._eval_closure(closure)
-        self._check_step_inputs()
-        for group in self.param_groups:
+        live_groups = self._check_step_inputs()
+        for group, live in zip(self.param_groups, live_groups):
             lr, eps = group["lr"], group["eps"]
             beta1, beta2 = group["betas"]
             weight_decay, psi = group["weight_decay"], group["momentum_decay"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                w = p._data
+            for p, w, grad in live:
                 state = self.state[p]
                 if len(state) == 0:
                     state["step"] = self._step_tensor()
@@ -89,17 +87,17 @@ class NAdam(Optimizer):
                     _zeros_state(state, "exp_avg_sq", w)
                 step = self._incr(state)
                 bias_correction2 = 1 - beta2**step
-                g = _decayed_grad(p, lr, weight_decay, group["decoupled_weight_decay"],
-                                  group["maximize"])
+                g = _decayed_grad_arrays(w, grad, lr, weight_decay, group["decoupled_weight_decay"],
+                                         group["maximize"])
                 mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * psi)))
                 mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * psi)))
-                mu_prod = state["mu_product"]._data
+                mu_prod = _array(state["mu_product"])
                 mu_prod *= mu  # in the 0-d scalar dtype, like PyTorch's tensor
                 mu_product = float(mu_prod)
                 mu_product_next = mu_product * mu_next
-                m = state["exp_avg"]._data
+                m = _array(state["exp_avg"])
                 _lerp_(m, g, 1 - beta1)
-                v = state["exp_avg_sq"]._data
+                v = _array(state["exp_avg_sq"])
                 denom = _ema_sq_(v, g, beta2)
                 np.divide(v, bias_correction2, out=denom)
                 np.sqrt(denom, out=denom)

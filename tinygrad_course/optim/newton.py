@@ -8,6 +8,7 @@ import numpy as np
 
 import tinygrad_course as tc
 
+from ..autograd import _array
 from .optimizer import Optimizer, _bump_version
 
 __all__ = ["Newton", "NewtonCG"]
@@ -49,8 +50,8 @@ class _SecondOrder(Optimizer):
             )
         loss = self._eval_closure(closure)
         self._check_step_inputs()
-        flat = [np.zeros(p._data.size) if p.grad is None
-                else np.asarray(p.grad._data, dtype=np.float64).reshape(-1) for p in self._params]
+        flat = [np.zeros(_array(p).size) if p.grad is None
+                else np.asarray(_array(p.grad), dtype=np.float64).reshape(-1) for p in self._params]
         g = np.concatenate(flat) if flat else np.zeros(0)
         # gradients that depend on the parameters (the others have a zero Hessian block)
         diff = [(i, p.grad) for i, p in enumerate(self._params)
@@ -65,26 +66,26 @@ class _SecondOrder(Optimizer):
         return loss, g, diff
 
     def _offsets(self) -> list[int]:
-        sizes = [p._data.size for p in self._params]
+        sizes = [_array(p).size for p in self._params]
         return list(np.concatenate([[0], np.cumsum(sizes)]).astype(int))
 
     def _hvp(self, diff, v: np.ndarray) -> np.ndarray:
         """Hessian-vector product ``H v`` by one extra backward through the gradient graph."""
         off = self._offsets()
         outs = [gr for _, gr in diff]
-        gouts = [tc.from_numpy(v[off[i]:off[i + 1]].reshape(gr._data.shape)
-                               .astype(gr._data.dtype)) for i, gr in diff]
+        gouts = [tc.from_numpy(v[off[i]:off[i + 1]].reshape(_array(gr).shape)
+                               .astype(_array(gr).dtype)) for i, gr in diff]
         res = tc.autograd.grad(outs, self._params, grad_outputs=gouts, retain_graph=True,
                                allow_unused=True)
-        return np.concatenate([np.zeros(p._data.size) if r is None
-                               else np.asarray(r._data, dtype=np.float64).reshape(-1)
+        return np.concatenate([np.zeros(_array(p).size) if r is None
+                               else np.asarray(_array(r), dtype=np.float64).reshape(-1)
                                for p, r in zip(self._params, res)])
 
     def _apply(self, lr: float, d: np.ndarray) -> None:
         """``theta -= lr * d`` for the flattened direction ``d``; then free the gradient graph."""
         off = self._offsets()
         for i, p in enumerate(self._params):
-            w = p._data
+            w = _array(p)
             w -= (lr * d[off[i]:off[i + 1]]).reshape(w.shape).astype(w.dtype, copy=False)
             _bump_version(p)
         self._release_graph()
@@ -143,7 +144,7 @@ class Newton(_SecondOrder):
         self._check_size()
 
     def _check_size(self) -> int:
-        n = sum(p._data.size for p in self._params)
+        n = sum(_array(p).size for p in self._params)
         limit = self.param_groups[0]["max_params"]
         if n > limit:
             raise ValueError(

@@ -11,6 +11,8 @@ import numpy as np
 
 import tinygrad_course as tc
 
+from ..autograd import _array, _bump_version  # noqa: F401  (_bump_version: the optimizers import it from here)
+from ..autograd.tensor import Tensor
 __all__ = ["Optimizer", "required"]
 
 
@@ -41,8 +43,8 @@ def _new_state_tensor(arr: np.ndarray):
 
 def _to_array(value: Any) -> Optional[np.ndarray]:
     """Raw array of a Tensor, an ndarray, or a foreign tensor with .numpy() (torch); else None."""
-    if _is_tensor(value):
-        return value._data
+    if isinstance(value, Tensor):  # (not _is_tensor: this runs per parameter and buffer in every step)
+        return _array(value)
     if isinstance(value, np.ndarray):
         return value
     if hasattr(value, "detach") and hasattr(value, "numpy"):  # e.g. a torch.Tensor
@@ -50,17 +52,10 @@ def _to_array(value: Any) -> Optional[np.ndarray]:
     return None
 
 
-def _bump_version(p) -> None:
-    """Record an in-place change of ``p`` (so a backward that saved it raises, as in PyTorch)."""
-    vc = getattr(p, "_vc", None)
-    if vc is not None:
-        vc[0] += 1
-
-
 def _loss_float(loss: Any) -> float:
     """A closure's loss (Tensor or number) as a Python float."""
     if _is_tensor(loss):
-        return float(loss._data)
+        return float(_array(loss))
     return float(loss)
 
 
@@ -86,7 +81,8 @@ class Optimizer:
     created lazily on the first step that sees a gradient for it.
 
     Subclasses implement ``step``. Updates work on the raw numpy arrays
-    (``p._data``, ``p.grad._data``) with in-place ufuncs: no tape is recorded.
+    (``_array(p)``, ``_array(p.grad)``: the accessors of ``tinygrad_course.autograd``) with
+    in-place ufuncs, then ``_bump_version(p)``: no tape is recorded.
     Every step first validates all gradients and buffers of all groups, then
     updates, so a step that raises leaves the parameters unchanged.
     """
@@ -191,10 +187,11 @@ class Optimizer:
                 if g.grad_fn is not None or g.requires_grad:
                     g = g.detach()
                     p.grad = g
-                if g._data.flags.writeable:
-                    g._data.fill(0)
+                ga = _array(g)
+                if ga.flags.writeable:
+                    ga.fill(0)
                 else:  # e.g. a broadcast view: replace rather than write
-                    p.grad = _new_state_tensor(np.zeros(p._data.shape, dtype=g._data.dtype))
+                    p.grad = _new_state_tensor(np.zeros(_array(p).shape, dtype=ga.dtype))
 
     def step(self, closure: Optional[Callable[[], Any]] = None):
         """Perform one optimization step; ``closure`` re-evaluates the model and returns the loss."""
@@ -211,25 +208,34 @@ class Optimizer:
     def _params_with_grad(self, group: dict[str, Any]) -> list:
         return [p for p in group["params"] if p.grad is not None]
 
-    def _check_step_inputs(self) -> None:
-        """Validate every gradient and state buffer of every group before any update."""
+    def _check_step_inputs(self) -> list:
+        """Validate every gradient and state buffer of every group before any update.
+
+        Returns, per param group, the list of ``(p, p_array, grad_array)`` of its parameters
+        that have a gradient: the arrays a step updates, fetched once here.
+        """
         name = type(self).__name__
+        live_groups = []
         for gi, group in enumerate(self.param_groups):
+            live = []
+            live_groups.append(live)
             for pi, p in enumerate(group["params"]):
                 g = p.grad
                 if g is None:
                     continue
-                if g._data.shape != p._data.shape:
+                ga, pa = _array(g), _array(p)
+                live.append((p, pa, ga))
+                if ga.shape != pa.shape:
                     raise RuntimeError(
                         f"{name}.step: gradient of parameter {pi} in param group {gi} has shape "
-                        f"{tuple(g._data.shape)} but the parameter has shape {tuple(p._data.shape)}"
+                        f"{tuple(ga.shape)} but the parameter has shape {tuple(pa.shape)}"
                     )
-                if g._data.dtype != p._data.dtype:
+                if ga.dtype != pa.dtype:
                     raise RuntimeError(
                         f"{name}.step: gradient of parameter {pi} in param group {gi} has dtype "
-                        f"{g._data.dtype} but the parameter has dtype {p._data.dtype}"
+                        f"{ga.dtype} but the parameter has dtype {pa.dtype}"
                     )
-                if not p._data.flags.writeable:
+                if not pa.flags.writeable:
                     raise RuntimeError(
                         f"{name}.step: parameter {pi} in param group {gi} is a read-only array"
                     )
@@ -241,12 +247,13 @@ class Optimizer:
                     if buf is None:
                         continue
                     arr = _to_array(buf)
-                    if arr is None or arr.shape != p._data.shape:
+                    if arr is None or arr.shape != pa.shape:
                         shape = None if arr is None else tuple(arr.shape)
                         raise RuntimeError(
                             f"{name}.step: state '{key}' of parameter {pi} in param group {gi} has "
-                            f"shape {shape} but the parameter has shape {tuple(p._data.shape)}"
+                            f"shape {shape} but the parameter has shape {tuple(pa.shape)}"
                         )
+        return live_groups
 
     @staticmethod
     def _step_tensor():
@@ -257,14 +264,15 @@ class Optimizer:
     def _incr(cls, state: dict, key: str = "step") -> float:
         """``state[key] += 1`` in place on its 0-d Tensor; return the new value as a Python float."""
         counter = state.get(key)
-        if not _is_tensor(counter):  # a plain number, e.g. from an older state dict
+        if not isinstance(counter, Tensor):  # a plain number, e.g. from an older state dict
             arr = _to_array(counter)
             value = 0.0 if counter is None else float(arr if arr is not None else counter)
             counter = cls._step_tensor()
-            counter._data[...] = value
+            _array(counter)[...] = value
             state[key] = counter
-        counter._data += 1
-        return float(counter._data)
+        arr = _array(counter)
+        arr += 1
+        return float(arr)
 
     # -------------------------------------------------------------- state dict
     def state_dict(self) -> dict[str, Any]:
@@ -320,9 +328,9 @@ class Optimizer:
             if arr is not None:
                 arr = np.array(arr, copy=True)
                 # 'step' keeps its own dtype (PyTorch issue 74424); float buffers follow the param
-                if key != "step" and np.issubdtype(param._data.dtype, np.floating) \
+                if key != "step" and np.issubdtype(_array(param).dtype, np.floating) \
                         and np.issubdtype(arr.dtype, np.floating):
-                    arr = arr.astype(param._data.dtype, copy=False)
+                    arr = arr.astype(_array(param).dtype, copy=False)
                 return _new_state_tensor(arr)
             if isinstance(value, dict):
                 return {k: cast(param, v, key=k) for k, v in value.items()}
@@ -393,17 +401,18 @@ def _effective_grad(g: np.ndarray, w: np.ndarray, weight_decay: float, maximize:
     return g, False
 
 
-def _decayed_grad(p, lr: float, weight_decay: float, decoupled: bool, maximize: bool) -> np.ndarray:
-    """Gradient for the Adam family: with ``decoupled`` the parameter shrinks in place
-    (``theta *= 1 - lr * weight_decay``), else ``weight_decay * theta`` is added to the gradient.
+def _decayed_grad_arrays(w: np.ndarray, g: np.ndarray, lr: float, weight_decay: float, decoupled: bool,
+                         maximize: bool) -> np.ndarray:
+    """Gradient for the Adam family from the parameter's array ``w`` and its gradient's array ``g``:
+    with ``decoupled`` the parameter shrinks in place (``theta *= 1 - lr * weight_decay``), else
+    ``weight_decay * theta`` is added to the gradient.
 
-    The result may be ``p.grad``'s own array: never modify it in place.
+    The result may be ``g`` itself: never modify it in place.
     """
-    w = p._data
     if weight_decay != 0 and decoupled:
         w *= 1 - lr * weight_decay
         weight_decay = 0
-    g, _ = _effective_grad(p.grad._data, w, weight_decay, maximize)
+    g, _ = _effective_grad(g, w, weight_decay, maximize)
     return g
 
 

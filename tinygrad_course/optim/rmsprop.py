@@ -5,6 +5,7 @@ from typing import Any, Callable, Iterable, Optional
 
 import numpy as np
 
+from ..autograd import _array
 from .optimizer import (
     Optimizer, _bump_version, _check_nonnegative, _effective_grad, _ema_sq_, _lerp_, _zeros_state,
 )
@@ -69,14 +70,11 @@ class RMSprop(Optimizer):
     def step(self, closure: Optional[Callable[[], Any]] = None):
         """Perform one RMSprop step; return the closure's loss if given."""
         loss = self._eval_closure(closure)
-        self._check_step_inputs()
-        for group in self.param_groups:
+        live_groups = self._check_step_inputs()
+        for group, live in zip(self.param_groups, live_groups):
             lr, alpha, eps = group["lr"], group["alpha"], group["eps"]
             momentum, centered = group["momentum"], group["centered"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                w = p._data
+            for p, w, grad in live:
                 state = self.state[p]
                 if len(state) == 0:
                     state["step"] = self._step_tensor()
@@ -86,11 +84,11 @@ class RMSprop(Optimizer):
                 if centered:
                     _zeros_state(state, "grad_avg", w)
                 self._incr(state)
-                g, _ = _effective_grad(p.grad._data, w, group["weight_decay"], group["maximize"])
-                sq = state["square_avg"]._data
+                g, _ = _effective_grad(grad, w, group["weight_decay"], group["maximize"])
+                sq = _array(state["square_avg"])
                 _ema_sq_(sq, g, alpha)
                 if centered:
-                    ga = state["grad_avg"]._data
+                    ga = _array(state["grad_avg"])
                     _lerp_(ga, g, 1 - alpha)
                     avg = np.multiply(ga, ga)
                     np.subtract(sq, avg, out=avg)
@@ -100,7 +98,7 @@ class RMSprop(Optimizer):
                 avg += eps
                 np.divide(g, avg, out=avg)  # avg now holds g / s_t
                 if momentum > 0:
-                    buf = state["momentum_buffer"]._data
+                    buf = _array(state["momentum_buffer"])
                     buf *= momentum
                     buf += avg
                     np.multiply(buf, lr, out=avg)

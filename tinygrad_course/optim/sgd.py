@@ -5,6 +5,7 @@ from typing import Any, Callable, Iterable, Optional
 
 import numpy as np
 
+from ..autograd import _array
 from .optimizer import Optimizer, _bump_version, _effective_grad, _new_state_tensor
 
 __all__ = ["SGD"]
@@ -76,15 +77,12 @@ class SGD(Optimizer):
     def step(self, closure: Optional[Callable[[], Any]] = None):
         """Perform one SGD step (see the class docstring); return the closure's loss if given."""
         loss = self._eval_closure(closure)
-        self._check_step_inputs()
-        for group in self.param_groups:
+        live_groups = self._check_step_inputs()
+        for group, live in zip(self.param_groups, live_groups):
             lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
             nesterov = group["nesterov"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                w = p._data
-                d, fresh = _effective_grad(p.grad._data, w, group["weight_decay"], group["maximize"])
+            for p, w, grad in live:
+                d, fresh = _effective_grad(grad, w, group["weight_decay"], group["maximize"])
                 if momentum != 0:
                     state = self.state[p]
                     buf = state.get("momentum_buffer")
@@ -92,7 +90,7 @@ class SGD(Optimizer):
                         b = np.array(d, copy=True)
                         state["momentum_buffer"] = _new_state_tensor(b)
                     else:
-                        b = buf._data
+                        b = _array(buf)
                         b *= momentum
                         if dampening != 0:
                             b += np.multiply(d, 1 - dampening)

@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
+from ..autograd import _array
 from ..autograd.tensor import Tensor
 from ..autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck
 
@@ -15,7 +16,7 @@ def describe_inputs(inputs) -> str:
     lines = []
     for i, x in enumerate(inputs):
         if isinstance(x, Tensor):
-            a = x._data
+            a = _array(x)
             vals = np.array2string(a, separator=", ", threshold=10_000, max_line_width=100,
                                    formatter={"float_kind": lambda v: repr(float(v))} if a.dtype.kind == "f" else None)
             vals = vals.replace("\n", "\n" + " " * 12)

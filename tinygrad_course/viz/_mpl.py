@@ -31,23 +31,14 @@ def have_matplotlib() -> bool:
 def save(fig, path, dpi: int = 90) -> str:
     """Save ``fig`` to ``path`` (atomically, folders created) and close it; return the path."""
     import os
-    import tempfile
+
+    from ..utils.atomic import atomic_write
 
     path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
     ext = os.path.splitext(path)[1] or ".png"
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".plot-", suffix=ext)
-    os.close(fd)
     try:
-        fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format=ext[1:])
-        from .render import default_file_mode
-
-        os.chmod(tmp, default_file_mode())
-        os.replace(tmp, path)
+        atomic_write(path, lambda f: fig.savefig(f, dpi=dpi, bbox_inches="tight", format=ext[1:]), makedirs=True)
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
         import matplotlib.pyplot as plt
 
         plt.close(fig)

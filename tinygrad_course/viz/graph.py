@@ -11,6 +11,7 @@ from typing import Dict, List, Optional, Sequence, Union
 
 import numpy as np
 
+from ..autograd import _array
 from ..autograd.tensor import Tensor
 
 __all__ = ["draw_graph"]
@@ -52,14 +53,14 @@ def _grad_line(t: Tensor) -> str:
     g = t.grad
     if g is None:
         return "grad: none"
-    return f"|grad| = {float(np.linalg.norm(np.asarray(g._data, dtype=np.float64))):.4g}"
+    return f"|grad| = {float(np.linalg.norm(np.asarray(_array(g), dtype=np.float64))):.4g}"
 
 
 def _tensor_label(t: Tensor, title: Optional[str], show_grads: bool, value: bool = False) -> str:
     lines = [title] if title else []
     lines.append(f"{_shape_str(t)} {_dtype_name(t)}")
-    if value and t._data.size == 1:
-        lines.append(f"= {float(t._data.reshape(-1)[0]):.4g}")
+    if value and _array(t).size == 1:
+        lines.append(f"= {float(_array(t).reshape(-1)[0]):.4g}")
     if show_grads and t.requires_grad:
         lines.append(_grad_line(t))
     return "\n".join(lines)

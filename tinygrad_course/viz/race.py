@@ -13,6 +13,7 @@ from typing import Dict, Iterable, Optional
 
 import numpy as np
 
+from ..autograd import _array
 from ._mpl import MPL_MISSING, have_matplotlib
 from .surfaces import get_surface
 
@@ -63,7 +64,7 @@ def _run_one(surf, name: str, lr: float, steps: int, target: float) -> dict:
         loss.backward(create_graph=second_order)
         return loss
 
-    path = [p._data.copy()]
+    path = [_array(p).copy()]
     losses = []
     reached = None
     status = "max steps"
@@ -78,13 +79,13 @@ def _run_one(surf, name: str, lr: float, steps: int, target: float) -> dict:
         if f <= target:
             reached, status = t, "reached"
             break
-        if surf.bounds is not None and not _inside(p._data, surf.bounds):
+        if surf.bounds is not None and not _inside(_array(p), surf.bounds):
             status = "left the domain"
             break
         if t == steps:
             break
         opt.step(closure)
-        path.append(p._data.copy())
+        path.append(_array(p).copy())
     return {"lr": lr, "path": np.array(path), "losses": np.array(losses), "final_loss": losses[-1],
             "steps_to_tol": reached, "steps": len(path) - 1, "status": status,
             "seconds": time.perf_counter() - t0}

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import os
-import tempfile
+
+from ..utils.atomic import atomic_write
 
 __all__ = ["render", "DOT_MISSING"]
 
@@ -14,18 +15,12 @@ DOT_MISSING = (
 )
 
 
-def default_file_mode() -> int:
-    """The mode ``open()`` would give a new file (0o666 minus the umask); mkstemp's is 0o600."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
 def render(graph, path, format: str = "svg") -> str:
     """Render ``graph`` (a ``graphviz.Digraph``, e.g. from ``draw_graph``) to ``path``; return the path.
 
     ``format`` is any Graphviz output format ("svg", "png", "pdf"); ``.{format}`` is appended to
-    ``path`` unless it already ends with it. The file is written atomically (no partial file).
+    ``path`` unless it already ends with it. The file is written atomically (no partial file; folders
+    are created; the mode is the one ``open()`` gives).
     Raises ``RuntimeError`` with install instructions when ``dot`` is missing.
 
     Example
@@ -50,16 +45,5 @@ def render(graph, path, format: str = "svg") -> str:
         raise RuntimeError(f"render: dot failed to write {format!r}: {e}") from e
     except ValueError as e:  # unknown format, raised by the graphviz package before running dot
         raise ValueError(f"render: {e}") from None
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".render-", suffix="." + format)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, default_file_mode())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    atomic_write(path, data, makedirs=True)
     return path

@@ -9,6 +9,7 @@ from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from ...autograd import _array, _bump_version
 from ...autograd.tensor import Tensor
 from ...nn.module import Module
 from ..naming import to_snake_case, unique_name
@@ -33,6 +34,13 @@ def _as_shape(shape, who: str) -> Tuple[int, ...]:
     if any(d is not None and d <= 0 for d in shape):
         raise ValueError(f"{who}: input_shape must hold positive sizes, got {shape!r}")
     return shape
+
+
+def _is_symbolic(x) -> bool:
+    """True for a functional-API placeholder (a ``KerasTensor``) or a list holding one."""
+    if isinstance(x, (list, tuple)):
+        return any(getattr(v, "_is_keras_tensor", False) for v in x)
+    return getattr(x, "_is_keras_tensor", False)
 
 
 class Layer(Module):
@@ -132,7 +140,7 @@ class Layer(Module):
 
     def get_weights(self) -> List[np.ndarray]:
         """Copies of the weights as NumPy arrays, in Keras' order and layout."""
-        return [np.array(t._data.transpose(p) if p else t._data) for t, p, _ in self._keras_weights()]
+        return [np.array(_array(t).transpose(p) if p else _array(t)) for t, p, _ in self._keras_weights()]
 
     def set_weights(self, weights: Sequence) -> None:
         """Load NumPy arrays in Keras' order and layout; everything is checked before anything is copied."""
@@ -153,10 +161,10 @@ class Layer(Module):
                 )
             if p:
                 w = w.transpose(np.argsort(p))
-            staged.append((t, w.astype(t._data.dtype)))
+            staged.append((t, w.astype(_array(t).dtype)))
         for t, w in staged:
-            t._data[...] = w
-            t._vc[0] += 1  # in-place change, as load_state_dict does
+            _array(t)[...] = w
+            _bump_version(t)  # in-place change, as load_state_dict does
 
     def count_params(self) -> int:
         """Number of scalars in the layer's weights (trainable or not)."""
@@ -165,7 +173,30 @@ class Layer(Module):
         return sum(int(np.prod(t.shape)) for t, _, _ in self._keras_weights())
 
     def get_config(self) -> dict:
-        return {"name": self.name, "trainable": self._trainable}
+        """The constructor arguments that recreate this layer (without weights), JSON-ready.
+
+        Read from the attributes named like the ``__init__`` parameters (Keras' convention), with
+        activations and initializers by their Keras names.
+
+        >>> Dense(3, activation="relu").get_config()["activation"]
+        'relu'
+        """
+        from ..saving import layer_config  # saving imports the layers: imported on use
+
+        return layer_config(self)
+
+    @classmethod
+    def from_config(cls, config: dict) -> "Layer":
+        """A new layer from ``get_config()``'s dict: ``cls(**config)``."""
+        return cls(**config)
+
+    def __call__(self, *args, **kwargs):
+        # a symbolic input (from keras.Input) records a node of a functional model instead of computing
+        if args and _is_symbolic(args[0]):
+            from ..functional import call_symbolic
+
+            return call_symbolic(self, *args, **kwargs)
+        return super().__call__(*args, **kwargs)
 
     def extra_repr(self) -> str:
         return f"name={self.name!r}"

@@ -3,6 +3,7 @@ import math
 
 import numpy as np
 
+from ...autograd import _array, _bump_version
 from ...autograd.tensor import Tensor
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_", "parameters_to_vector", "vector_to_parameters"]
@@ -17,8 +18,9 @@ def _params(parameters):
 def _own(p):
     """p.grad's array, made writable and owned first if the engine handed out a read-only view."""
     g = p.grad
-    if not g._data.flags.writeable:
-        p.grad = Tensor(np.array(g._data))
+    arr = _array(g)
+    if not arr.flags.writeable:
+        p.grad = Tensor(np.array(arr))
     return p.grad
 
 
@@ -32,12 +34,13 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     norm_type = float(norm_type)
     if not grads:
         return Tensor(np.zeros((), np.float32))
-    dt = grads[0]._data.dtype
+    dt = _array(grads[0]).dtype
     if norm_type == math.inf:
-        norms = [np.abs(g._data).max() if g._data.size else 0.0 for g in grads]
+        arrays = [_array(g) for g in grads]
+        norms = [np.abs(a).max() if a.size else 0.0 for a in arrays]
         total = max(norms)
     else:
-        norms = [np.linalg.norm(g._data.reshape(-1).astype(np.float64), norm_type) for g in grads]
+        norms = [np.linalg.norm(_array(g).reshape(-1).astype(np.float64), norm_type) for g in grads]
         total = np.linalg.norm(np.asarray(norms, np.float64), norm_type)
     total = np.asarray(total, dtype=dt)
     if error_if_nonfinite and not np.isfinite(total):
@@ -48,8 +51,9 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
         )
     coef = min(max_norm / (float(total) + 1e-6), 1.0)
     for g in grads:
-        g._data *= g._data.dtype.type(coef)
-        g._vc[0] += 1
+        arr = _array(g)
+        arr *= arr.dtype.type(coef)
+        _bump_version(g)
     return Tensor(total)
 
 
@@ -59,8 +63,9 @@ def clip_grad_value_(parameters, clip_value, foreach=None):
     for p in _params(parameters):
         if p.grad is not None:
             g = _own(p)
-            np.clip(g._data, -clip_value, clip_value, out=g._data)
-            g._vc[0] += 1
+            arr = _array(g)
+            np.clip(arr, -clip_value, clip_value, out=arr)
+            _bump_version(g)
 
 
 def parameters_to_vector(parameters):
@@ -83,10 +88,11 @@ def vector_to_parameters(vec, parameters):
             f"vector_to_parameters(): vec must be 1-D with {total} elements (the parameters' total), "
             f"got shape {tuple(vec.shape)}"
         )
-    src = vec._data
+    src = _array(vec)
     pointer = 0
     for p in params:
         n = p.numel()
-        p._data[...] = src[pointer:pointer + n].reshape(p._data.shape).astype(p._data.dtype, copy=False)
-        p._vc[0] += 1
+        dst = _array(p)
+        dst[...] = src[pointer:pointer + n].reshape(dst.shape).astype(dst.dtype, copy=False)
+        _bump_version(p)
         pointer += n

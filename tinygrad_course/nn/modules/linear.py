@@ -1,0 +1,5 @@
+"""``tinygrad_course.nn.modules.linear``: PyTorch's import path of the linear layers."""
+from ..lazy import LazyLinear
+from ..linear import Identity, Linear
+
+__all__ = ["Identity", "Linear", "LazyLinear"]
