@@ -158,7 +158,7 @@ def test_misc_functional_errors():
         F.pad(tc.randn(2, 2), (1,))
     with pytest.raises(RuntimeError, match="Padding size should be less than the corresponding input dimension"):
         F.pad(tc.randn(1, 1, 3), (3, 3), mode="reflect")
-    with pytest.raises(NotImplementedError, match="Unrecognised padding mode")  # as torch 2.13:
+    with pytest.raises(NotImplementedError, match="Unrecognised padding mode"):  # as torch 2.13
         F.pad(tc.randn(1, 1, 3), (1, 1), mode="mirror")
     with pytest.raises(RuntimeError, match=r"Given normalized_shape=\[4\], expected input with shape \[\*, 4\], "
                                            r"but got input of size\[2, 3\]"):

@@ -5,7 +5,7 @@ Used in the functional API: ``Concatenate()([a, b])`` or the function forms ``co
 from functools import reduce
 from typing import List, Sequence
 
-from ...autograd.functions import cat
+from ...autograd.ops.join import cat
 from ...autograd.tensor import Tensor
 from .base import Layer, _as_shape, shape_str
 

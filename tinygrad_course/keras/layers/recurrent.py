@@ -22,7 +22,7 @@ Every step is made of differentiable tc ops, so the layers differentiate twice.
 from typing import List, Optional
 
 from ...autograd.factories import empty, rand, zeros
-from ...autograd.functions import cat, stack
+from ...autograd.ops.join import cat, stack
 from ...autograd.grad_mode import no_grad
 from ...autograd.tensor import Tensor
 from ...nn.parameter import Parameter
