@@ -140,3 +140,5 @@ def hvp(func, inputs, v=None, create_graph=False, strict=False):
 
 
 vhp = hvp
+
+from .hessian_eigen import hessian_eigenvalues  # noqa: E402,F401  (Lanczos on hvp; its own file)
