@@ -3,6 +3,24 @@
 Each node runs once all the nodes that consumed its outputs have run (dependency counts, as
 HIPS autograd does), so no recursion and no separate topological sort: a chain of a million
 ops differentiates. Intermediate gradients live in a dict local to one call.
+
+The backward contract, in one place (``run_backward``):
+
+- A built-in ``Function`` (``_raw = True``: its forward reads arrays) writes its backward
+  formula once, with operators and the helpers of ``ops/bw.py``, so that it runs on ndarrays
+  *and* on Tensors.
+- ``create_graph=False`` (an ordinary backward): grad mode is off and ``_Mode.arrays`` is on for
+  this thread while the walk runs. Built-ins then receive ndarray gradients and their
+  ``ctx.saved_tensors`` are ndarrays: plain NumPy, nothing recorded, fast.
+- ``create_graph=True``: grad mode is on and ``_Mode.arrays`` off. Every formula receives
+  Tensors and its ``saved_tensors`` are Tensors, so the backward itself is recorded on the tape
+  and can be differentiated again (Chainer's design).
+- A user's ``Function`` always receives Tensors (PyTorch's contract); under ``create_graph=False``
+  its results are unwrapped to arrays and checked (type, shape) before they travel on.
+
+Steps: ``_seed`` (root gradients into buffers), ``_collect`` (dependency counts), ``_targets``
+(for ``grad()``: which nodes lead to the inputs), ``_walk`` (the loop; ``_call_backward`` runs
+one node), then ``_accumulate_leaves`` (``.grad``) or ``_results`` (``grad()``'s answer).
 """
 import numpy as np
 
@@ -82,9 +100,31 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, all
     otherwise the gradients w.r.t. ``inputs`` are returned and no ``.grad`` changes
     (``autograd.grad``).
     """
-    buf = {}
-    leaf_buf = {}
-    root_nodes = []
+    buf, leaf_buf, root_nodes = _seed(roots, root_grads)
+    deps = _collect(root_nodes)
+    capture = need = tnodes = None
+    if inputs is not None:
+        capture = {}
+        tnodes, need = _targets(inputs, root_nodes, deps)
+    # the one place create_graph decides how backward runs: recording on (formulas on Tensors,
+    # differentiable) or off (built-ins' formulas on plain arrays, nothing recorded)
+    prev = _Mode.enabled, _Mode.arrays
+    _Mode.enabled, _Mode.arrays = create_graph, not create_graph
+    try:
+        _walk(root_nodes, buf, leaf_buf, deps, need, capture, tnodes, retain_graph, create_graph)
+        if inputs is None:
+            _Mode.arrays = False  # leaf hooks see Tensors
+            foreign = {id(_owner(g)) for g in root_grads if g.__class__ is _ARR}
+            _accumulate_leaves(leaf_buf, create_graph, foreign)
+            return None
+    finally:
+        _Mode.enabled, _Mode.arrays = prev
+    return _results(inputs, leaf_buf, capture, allow_unused, create_graph)
+
+
+def _seed(roots, root_grads):
+    """Buffers holding the roots' gradients, and the roots' nodes."""
+    buf, leaf_buf, root_nodes = {}, {}, []
     for t, g in zip(roots, root_grads):
         fn = t.grad_fn
         if fn is None:
@@ -100,112 +140,102 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, all
             lst[i] = g if lst[i] is None else _add(lst[i], g)
         if fn not in root_nodes:
             root_nodes.append(fn)
-    deps = _collect(root_nodes)
+    return buf, leaf_buf, root_nodes
 
-    capture = None
-    need = None
-    tnodes = None
-    if inputs is not None:
-        capture = {}
-        tnodes = {}
-        tleaves = set()
-        for t in inputs:
-            if t.grad_fn is None:
-                tleaves.add(id(t))
-            else:
-                tnodes.setdefault(t.grad_fn, set()).add(t._output_nr)
-        need = _needed(root_nodes, deps, tnodes, tleaves)
 
-    prev_mode = _Mode.enabled
-    _Mode.enabled = create_graph
-    anomaly = _Mode.anomaly
+def _targets(inputs, root_nodes, deps):
+    """For ``grad()``: the nodes whose gradients are asked for, and the nodes that lead to them."""
+    tnodes, tleaves = {}, set()
+    for t in inputs:
+        if t.grad_fn is None:
+            tleaves.add(id(t))
+        else:
+            tnodes.setdefault(t.grad_fn, set()).add(t._output_nr)
+    return tnodes, _needed(root_nodes, deps, tnodes, tleaves)
+
+
+def _walk(root_nodes, buf, leaf_buf, deps, need, capture, tnodes, retain_graph, create_graph):
+    """Run every node once all its consumers have run; route its input gradients onwards."""
     raw_mode = not create_graph
-    try:
-        ready = [n for n in root_nodes if n not in deps]
-        while ready:
-            node = ready.pop()
-            g = buf.pop(node, None)
-            if g is None or (need is not None and node not in need):
-                # nothing reached this node (or it leads to no input): just release its parents
-                for e in node._next:
-                    if e is not None and e[1] is not None:
-                        p = e[0]
-                        d = deps[p] - 1
-                        deps[p] = d
-                        if d == 0:
-                            ready.append(p)
-                if g is not None and capture is not None and node in tnodes:
-                    _capture(capture, node, g)
+    ready = [n for n in root_nodes if n not in deps]
+    while ready:
+        node = ready.pop()
+        g = buf.pop(node, None)
+        if g is None or (need is not None and node not in need):
+            # nothing reached this node (or it leads to no input): just release its parents
+            if g is not None and capture is not None and node in tnodes:
+                _capture(capture, node, g)
+            g, res = None, (None,) * len(node._next)
+        else:
+            res = _call_backward(node, g, raw_mode, capture, tnodes, retain_graph, create_graph)
+        fast = raw_mode and node._fn._raw
+        user = not node._fn._raw
+        for e, r in zip(node._next, res):
+            if e is None:
                 continue
-            fn = node._fn
-            fast = fn._raw and raw_mode  # a built-in on plain arrays: every buffer holds arrays
-            node._raw = fast
-            if node._special or capture is not None:
-                grads = _prepare(node, g, create_graph, capture, tnodes)
-                if not fast:
-                    grads = [None if x is None else _to_tensor(x) for x in grads]
-                res = fn.backward(node, *grads)
-            elif fast:
-                res = fn.backward(node, g)
-            else:
-                res = fn.backward(node, _to_tensor(g))
-            if res.__class__ is not tuple:
-                res = (res,)
-            nxt = node._next
-            if not fast and len(res) != len(nxt):
-                if not fn._raw and len(res) > len(nxt) and all(r is None for r in res[len(nxt):]):
-                    res = res[: len(nxt)]
+            p, idx = e
+            if r is not None:
+                if fast:
+                    if r.__class__ is not _ARR:
+                        r = np.asarray(r)  # NumPy turns 0-d results into scalars
+                elif user:
+                    r = _check_user_grad(node, r, create_graph)
+                if idx is None:
+                    _acc(leaf_buf, p, r)
+                    continue
+                if p._n_out == 1:
+                    old = buf.get(p)
+                    buf[p] = r if old is None else _add(old, r)
                 else:
-                    raise RuntimeError(
-                        f"function {node.name()} returned an incorrect number of gradients "
-                        f"(expected {len(nxt)}, got {len(res)})"
-                    )
-            if anomaly:
-                from .anomaly import check_backward
+                    lst = buf.get(p)
+                    if lst is None:
+                        lst = buf[p] = [None] * p._n_out
+                    lst[idx] = r if lst[idx] is None else _add(lst[idx], r)
+            elif idx is None:
+                continue
+            d = deps[p] - 1
+            deps[p] = d
+            if d == 0:
+                ready.append(p)
 
-                check_backward(node, res)
-            if not retain_graph:
-                node._saved = _FREED
-                if not fn._raw:
-                    node._free()
-            for e, r in zip(nxt, res):
-                if e is None:
-                    continue
-                p, idx = e
-                if r is not None:
-                    if fast:
-                        if r.__class__ is not _ARR:
-                            r = np.asarray(r)  # NumPy turns 0-d results into scalars
-                    elif not fn._raw:
-                        r = _check_user_grad(node, r, create_graph)
-                    if idx is None:
-                        _acc(leaf_buf, p, r)
-                        continue
-                    if p._n_out == 1:
-                        old = buf.get(p)
-                        buf[p] = r if old is None else _add(old, r)
-                    else:
-                        lst = buf.get(p)
-                        if lst is None:
-                            lst = buf[p] = [None] * p._n_out
-                        lst[idx] = r if lst[idx] is None else _add(lst[idx], r)
-                elif idx is None:
-                    continue
-                d = deps[p] - 1
-                deps[p] = d
-                if d == 0:
-                    ready.append(p)
-    finally:
-        _Mode.enabled = prev_mode
 
-    if inputs is None:
-        _Mode.enabled = create_graph
-        try:
-            foreign = {id(_owner(g)) for g in root_grads if g.__class__ is _ARR}
-            _accumulate_leaves(leaf_buf, create_graph, foreign)
-        finally:
-            _Mode.enabled = prev_mode
-        return None
+def _call_backward(node, g, raw_mode, capture, tnodes, retain_graph, create_graph):
+    """``node``'s backward on its output gradient(s): one gradient per input, checked."""
+    fn = node._fn
+    fast = fn._raw and raw_mode  # a built-in on plain arrays: every buffer holds arrays
+    if node._special or capture is not None:
+        grads = _prepare(node, g, create_graph, capture, tnodes)
+        if not fast:
+            grads = [None if x is None else _to_tensor(x) for x in grads]
+        res = fn.backward(node, *grads)
+    elif fast:
+        res = fn.backward(node, g)
+    else:
+        res = fn.backward(node, _to_tensor(g))
+    if res.__class__ is not tuple:
+        res = (res,)
+    nxt = node._next
+    if not fast and len(res) != len(nxt):
+        if not fn._raw and len(res) > len(nxt) and all(r is None for r in res[len(nxt):]):
+            res = res[: len(nxt)]
+        else:
+            raise RuntimeError(
+                f"function {node.name()} returned an incorrect number of gradients "
+                f"(expected {len(nxt)}, got {len(res)})"
+            )
+    if _Mode.anomaly:
+        from .anomaly import check_backward
+
+        check_backward(node, res)
+    if not retain_graph:
+        node._saved = _FREED
+        if not fn._raw:
+            node._free()
+    return res
+
+
+def _results(inputs, leaf_buf, capture, allow_unused, create_graph):
+    """``grad()``'s answer: the gradient w.r.t. each input (None if unused and allowed)."""
     out = []
     for i, t in enumerate(inputs):
         if t.grad_fn is None:

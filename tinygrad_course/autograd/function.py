@@ -40,7 +40,7 @@ class Node:
     """
 
     # hot fields are slots; rarely set ones are class-level defaults (instances write to __dict__)
-    __slots__ = ("_fn", "_next", "_saved", "_versions", "_raw", "_aux", "__dict__", "__weakref__")
+    __slots__ = ("_fn", "_next", "_saved", "_versions", "_aux", "__dict__", "__weakref__")
     _special = False  # hooks, retain_grad or several outputs: the engine's slow path
     _n_out = 1
     _out_meta = None
@@ -55,7 +55,7 @@ class Node:
         self._next = ()
         self._saved = None
         self._aux = None  # built-ins' non-array metadata (shapes, dims), kept after backward
-        # ``_versions`` is set with ``_saved``; ``_raw`` by the engine before backward
+        # ``_versions`` is set with ``_saved``
 
     # ---- ctx API (PyTorch's) -------------------------------------------------------------
     @property
@@ -80,10 +80,9 @@ class Node:
             # nothing but numbers and arrays were saved: no version to check, nothing to convert
             return saved
         out = []
-        try:
-            raw = self._raw
-        except AttributeError:  # read inside forward
-            raw = False
+        # arrays for a built-in's formula in a plain backward, Tensors otherwise (create_graph,
+        # user Functions, or read outside backward): see the engine's module docstring
+        raw = _Mode.arrays and self._fn._raw
         for i, (t, v) in enumerate(zip(saved, self._versions)):
             if v is None:
                 out.append(t)

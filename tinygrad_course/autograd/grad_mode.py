@@ -12,6 +12,9 @@ class _ModeState(threading.local):
     # class attributes are each new thread's defaults; assignments are per thread
     enabled = True  # record operations on the tape
     anomaly = False  # detect_anomaly: check every forward and backward for NaN
+    # inside a plain backward (no create_graph): built-ins' formulas run on ndarrays and their
+    # ``ctx.saved_tensors`` are arrays; the engine sets it, with ``enabled``, in one place
+    arrays = False
 
 
 _Mode = _ModeState()
