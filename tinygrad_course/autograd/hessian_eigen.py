@@ -133,13 +133,14 @@ def hessian_eigenvalues(f: Callable[..., Tensor], inputs: Tensors, k: int = 1, w
     if which not in ("largest", "smallest"):
         raise ValueError(f"hessian_eigenvalues: which must be 'largest' or 'smallest', got {which!r}")
     n = sum(x.numel() for x in ins)
-    k = _as_int(k)
+    k_given, k = k, _as_int(k)
     if k is None or not 1 <= k <= n:
         raise ValueError(f"hessian_eigenvalues: k must be an int with 1 <= k <= {n} (the inputs' total number of "
-                         f"elements, shapes {[tuple(x.shape) for x in ins]}), got {k!r}")
-    max_iter = _as_int(max_iter)
-    if max_iter is None or max_iter < 1:
+                         f"elements, shapes {[tuple(x.shape) for x in ins]}), got {k_given!r}")
+    iters = _as_int(max_iter)
+    if iters is None or iters < 1:
         raise ValueError(f"hessian_eigenvalues: max_iter must be a positive int, got {max_iter!r}")
+    max_iter = iters
     if not tol > 0:
         raise ValueError(f"hessian_eigenvalues: tol must be positive, got {tol!r}")
     # k Ritz pairs need at least k iterations
