@@ -1005,6 +1005,20 @@ def _one_hot_ref(index, num_classes):
 
 
 @st.composite
+def sum_to_size_case(draw):
+    """An input and a size it expands from (dropped leading dims, some dims 1)."""
+    shape = draw(small_shapes())
+    cut = draw(st.integers(0, len(shape)))
+    return Case((draw(arrays(shape)),), {"size": tuple(draw(st.sampled_from([1, s])) for s in shape[cut:])})
+
+
+def _sum_to_size_ref(x, size):
+    lead = x.ndim - len(size)
+    summed = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(size) if s == 1)
+    return x.sum(axis=summed, keepdims=True).reshape(size)
+
+
+@st.composite
 def lerp_case(draw):
     shps = draw(hnp.mutually_broadcastable_shapes(num_shapes=3, max_dims=3, max_side=3)).input_shapes
     return Case(tuple(draw(arrays(s, d)) for s, d in zip(shps, [ANY, ANY, (0.0, 1.0)])))
@@ -1178,6 +1192,8 @@ MORE_OPS = [
     Op("broadcast_to", lambda L, x, shape: L.broadcast_to(x, shape), lambda x, shape: np.broadcast_to(x, shape).copy(),
        broadcast_to_case(),
        aliases=(lambda L, x, shape: x.broadcast_to(shape), lambda L, x, shape: x.expand_as(L.zeros(shape, dtype=x.dtype)))),
+    Op("sum_to_size", lambda L, x, size: x.sum_to_size(size), _sum_to_size_ref, sum_to_size_case(),
+       aliases=(lambda L, x, size: x.sum_to_size(*size) if size else x.sum_to_size(size),)),
     Op("mT", lambda L, x: x.mT, lambda x: np.swapaxes(x, -1, -2), elementwise(1, min_dims=2)),
     Op("unbind", lambda L, x, dim: x.unbind(dim),
        lambda x, dim: tuple(np.take(x, i, axis=dim) for i in range(x.shape[dim])), unbind_case(),
