@@ -199,7 +199,14 @@ _NOREC._aux = None
 
 
 class FunctionMeta(type):
-    """Gives every Function subclass a readable name for graph drawings and errors."""
+    """Gives every Function its own node class, named as PyTorch names backward nodes
+    (``MulBackward0`` for a built-in, ``MyFnBackward`` for a user's Function), so graph-walking
+    code that prints ``type(t.grad_fn).__name__`` reads as in the tutorials."""
+
+    def __init__(cls, name, bases, namespace):
+        super().__init__(name, bases, namespace)
+        suffix = "Backward0" if cls._raw else "Backward"
+        cls._node_cls = type(name + suffix, (Node,), {"__slots__": (), "__module__": cls.__module__})
 
 
 class Function(metaclass=FunctionMeta):
@@ -277,13 +284,13 @@ class Function(metaclass=FunctionMeta):
                 t.grad_fn = None
                 t._vc = [0]
                 return t
-            ctx = _new_node(Node)
+            ctx = _new_node(cls._node_cls)
             ctx._fn = cls
             ctx._next = ()
             ctx._saved = None
             ctx._aux = None
             return _finish(cls, ctx, out, None, args)
-        ctx = _new_node(Node)
+        ctx = _new_node(cls._node_cls)
         ctx._fn = cls
         ctx._saved = None
         ctx._aux = None

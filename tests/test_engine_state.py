@@ -134,3 +134,23 @@ def test_new_thread_starts_with_grad_on_and_anomaly_off():
     with tc.no_grad(), tc.autograd.detect_anomaly():
         _run_threads(run)
     assert seen == {"grad": True, "anomaly": False}
+
+
+def test_backward_node_types_are_named_as_pytorch():
+    x = tc.ones(2, requires_grad=True)
+    y = (x + 1) * x
+
+    class MyFn(tc.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            return a * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
+    z = MyFn.apply(x)
+    assert type(y.grad_fn).__name__ == "MulBackward0"
+    assert type(y.grad_fn.next_functions[0][0]).__name__ == "AddBackward0"
+    assert type(z.grad_fn).__name__ == "MyFnBackward"
+    assert isinstance(z.grad_fn, tc.autograd.Node)
