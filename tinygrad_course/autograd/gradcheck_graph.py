@@ -111,14 +111,14 @@ class _Recorder:
 class NodeCheck:
     """One row of a ``GraphCheckReport``: one node of the graph checked on its own.
 
-    ``name`` (e.g. ``"MmBackward0"``), ``created_at`` (the user's line that created the node),
+    ``name`` (e.g. ``"MmBackward0"``), ``node`` (the ``grad_fn`` object itself), ``created_at`` (the user's line that created the node),
     ``input_shapes``, ``max_error`` (largest |analytical - numerical| over its Jacobian, NaN when
     skipped), ``ok``, and ``detail`` (why it failed or was skipped, else "")."""
 
-    __slots__ = ("index", "name", "created_at", "input_shapes", "max_error", "ok", "detail")
+    __slots__ = ("index", "name", "node", "created_at", "input_shapes", "max_error", "ok", "detail")
 
-    def __init__(self, index, name, created_at, input_shapes, max_error, ok, detail=""):
-        self.index, self.name, self.created_at = index, name, created_at
+    def __init__(self, index, name, node, created_at, input_shapes, max_error, ok, detail=""):
+        self.index, self.name, self.node, self.created_at = index, name, node, created_at
         self.input_shapes, self.max_error, self.ok, self.detail = input_shapes, max_error, ok, detail
 
     def __repr__(self):
@@ -306,9 +306,9 @@ def gradcheck_graph(fn: Callable, inputs: Union[Tensor, Sequence[Any]], eps: flo
         shapes = [tuple(a.value.shape) for a in call.args if a.is_tensor]
         max_err, fail = _check_call(call, eps, atol, rtol)
         if fail == "skipped":
-            rows.append(NodeCheck(i, name, call.where, shapes, max_err, True, "skipped: output is not float64"))
+            rows.append(NodeCheck(i, name, call.node, call.where, shapes, max_err, True, "skipped: output is not float64"))
             continue
-        rows.append(NodeCheck(i, name, call.where, shapes, max_err, fail is None))
+        rows.append(NodeCheck(i, name, call.node, call.where, shapes, max_err, fail is None))
         if fail is not None:
             k, in_el, o, out_el, n, a, tol = fail
             msg = (f"gradcheck_graph: the backward of node {i} ({name}) disagrees with central differences of its "
