@@ -1,5 +1,8 @@
 """``tc.save`` / ``tc.load``: state dicts (and nested dicts/lists of tensors and numbers) as ``.npz``.
 
+Other formats by extension (``.pt``/``.pth``: PyTorch's checkpoint, ``.safetensors``) live in
+``tc.interchange``; ``load`` recognises them (and plain ``.npz`` archives of arrays) by content.
+
 The archive holds one ``.npy`` entry per tensor (for a flat state dict the entry names are the
 state-dict keys, so ``numpy.load(path)["fc.weight"]`` works too) plus ``__tinygrad_course__``, a
 JSON description of the nesting. No pickle is used in either direction (``allow_pickle=False``),
@@ -16,6 +19,7 @@ from collections import OrderedDict
 import numpy as np
 
 from .autograd import _array
+from .autograd.dtypes import _BY_NP
 from .autograd.tensor import Tensor
 from .utils.atomic import atomic_write
 
@@ -82,14 +86,73 @@ class _Encoder:
         )
 
 
-def save(obj, f, _use_new_zipfile_serialization=True):
-    """Save a state dict (or nested dicts/lists of tensors and numbers) to ``f`` as ``.npz``.
+_EXTENSIONS = {".pt": "pt", ".pth": "pt", ".safetensors": "safetensors"}
 
-    ``f`` is a path (written atomically, the name is used as given) or a writable binary file.
+
+def _format_of(f):
+    """The file format a path asks for by its extension (``.pt``/``.pth``, ``.safetensors``; else ours)."""
+    if not isinstance(f, (str, bytes, os.PathLike)):
+        return None
+    return _EXTENSIONS.get(os.path.splitext(os.fsdecode(os.fspath(f)))[1].lower())
+
+
+def _checked_path(f):
+    path = os.fsdecode(os.fspath(f))
+    if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+        raise FileNotFoundError(f"tc.save(): the folder of {path!r} does not exist")
+    return path
+
+
+def _sniff(f):
+    """'pt', 'safetensors' or None (ours / a plain .npz / foreign), from the file's first bytes and zip listing."""
+    from .interchange.safetensors_format import looks_like_safetensors
+
+    if isinstance(f, (str, bytes, os.PathLike)):
+        with open(f, "rb") as fh:
+            head = fh.read(16)
+    else:
+        pos = f.tell()
+        head = f.read(16)
+        f.seek(pos)
+    if looks_like_safetensors(head):
+        return "safetensors"
+    if head[:2] == b"PK":
+        from .interchange.pt_format import is_pt_archive
+
+        try:
+            with zipfile.ZipFile(f) as zf:
+                found = is_pt_archive(zf)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+            found = False
+        finally:
+            if not isinstance(f, (str, bytes, os.PathLike)):
+                f.seek(pos)
+        return "pt" if found else None
+    if head[:2] == b"\x80\x02":
+        return "legacy-pt"
+    return None
+
+
+def save(obj, f, _use_new_zipfile_serialization=True):
+    """Save a state dict (or nested dicts/lists of tensors and numbers) to ``f``; the format follows the extension.
+
+    ``f`` is a path (written atomically, the name is used as given) or a writable binary file
+    (always ``.npz``). By extension: ``.pt``/``.pth`` write PyTorch's zip checkpoint (read it with
+    ``torch.load(f, weights_only=True)``), ``.safetensors`` a flat ``{name: tensor}`` dict through
+    the ``safetensors`` package; anything else our ``.npz`` format.
 
     >>> tc.save(model.state_dict(), "model.npz")
     >>> model.load_state_dict(tc.load("model.npz"))
     """
+    fmt = _format_of(f)
+    if fmt == "pt":
+        from .interchange.pt_format import save_pt
+
+        return save_pt(obj, _checked_path(f))
+    if fmt == "safetensors":
+        from .interchange.safetensors_format import save_safetensors
+
+        return save_safetensors(obj, _checked_path(f))
     flat = isinstance(obj, dict) and all(isinstance(k, str) for k in obj) and \
         all(isinstance(v, (Tensor, np.ndarray)) for v in obj.values())
     enc = _Encoder(flat_names=flat)
@@ -142,11 +205,32 @@ def _decode(node, npz, path, parameters):
     return node
 
 
+def _plain_npz(npz, path):
+    """A plain ``.npz`` of arrays (``np.savez(path, **state_dict)``) as a dict of tensors, in the file's order."""
+    out = OrderedDict()
+    for name in npz.files:
+        try:
+            arr = npz[name]
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError) as e:
+            raise RuntimeError(f"tc.load(): {path} is truncated or corrupted (reading {name!r}: {e})") from None
+        if arr.dtype not in _BY_NP:
+            raise RuntimeError(f"tc.load(): {path}: array {name!r} has dtype {arr.dtype}, which tinygrad_course does not support")
+        out[name] = Tensor(arr)
+    return out
+
+
 def load(f, map_location=None, weights_only=True, **kwargs):
     """Load what ``tc.save`` wrote: Tensors come back as Tensors, dicts/lists as saved.
 
+    Also reads, by content: PyTorch zip checkpoints (``torch.save``; only tensors, containers and
+    plain values, as ``torch.load(weights_only=True)``: any other pickled global is refused by
+    name, never run), ``.safetensors`` files, and plain ``.npz`` archives of arrays
+    (``np.savez(path, **arrays)``, as an ordered ``{name: tensor}`` dict).
+
     Raises FileNotFoundError for a missing file, RuntimeError naming the file for a truncated,
-    corrupted or foreign one (only archives written by ``tc.save`` are accepted).
+    corrupted, lying or foreign one.
+
+    >>> model.load_state_dict(tc.load("model.pt"))
     """
     if map_location not in (None, "cpu") and str(map_location) != "cpu":
         raise RuntimeError(f"tc.load(): only map_location='cpu' is supported, got {map_location!r}")
@@ -157,6 +241,20 @@ def load(f, map_location=None, weights_only=True, **kwargs):
             raise FileNotFoundError(2, f"tc.load(): no such file: {path}", os.fsdecode(p) if isinstance(p, bytes) else p)
         if os.path.isdir(p):
             raise IsADirectoryError(21, f"tc.load(): {path} is a directory", p)
+    fmt = _format_of(f) if _format_of(f) == "safetensors" else _sniff(f)
+    if fmt == "safetensors":
+        from .interchange.safetensors_format import load_safetensors
+
+        return load_safetensors(f, path)
+    if fmt == "pt":
+        from .interchange.pt_format import load_pt
+
+        return load_pt(f, path)
+    if fmt == "legacy-pt":
+        raise RuntimeError(
+            f"tc.load(): {path} is a PyTorch checkpoint in the legacy (pre-1.6, non-zip) format, which tc.load does "
+            "not read: re-save it with a recent torch.save"
+        )
     try:
         npz = np.load(f, allow_pickle=False)
     except (ValueError, OSError, EOFError, zipfile.BadZipFile) as e:
@@ -170,13 +268,7 @@ def load(f, map_location=None, weights_only=True, **kwargs):
     with npz:
         names = set(npz.files)
         if _META not in names:
-            hint = ""
-            if any(n.endswith("data.pkl") or "/data/" in n for n in names):
-                hint = " It looks like a PyTorch checkpoint: load it with torch.load and convert with .numpy()."
-            raise RuntimeError(
-                f"tc.load(): {path} is not a tinygrad_course save file (no {_META!r} entry; entries: "
-                f"{sorted(names)[:5]}).{hint}"
-            )
+            return _plain_npz(npz, path)
         try:
             meta = json.loads(str(npz[_META]))
         except (zipfile.BadZipFile, ValueError, OSError, EOFError) as e:
