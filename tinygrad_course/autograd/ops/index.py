@@ -4,7 +4,7 @@ import numpy as np
 from ..dims import norm_dim
 from ..function import Function
 from ..grad_mode import _Mode
-from .arith import _arr
+from .arith import _arr, _t
 from .select import where
 
 _A = np.ndarray
@@ -291,6 +291,112 @@ def index_select(input, dim, index):
 
 def masked_select(input, mask):
     return input.masked_select(mask)
+
+
+# ---- gather/scatter kernels of the nn ops (pooling, embedding) ----
+
+
+def _scatter_flat(g, idx, size, unique):
+    """zeros(size) with g.ravel() added at flat positions idx (repeats accumulate)."""
+    if unique:
+        z = np.zeros(size, g.dtype)
+        z[idx] = g.ravel()
+        return z
+    return np.bincount(idx, weights=g.ravel(), minlength=size).astype(g.dtype, copy=False)
+
+
+class GatherFlat(Function):
+    """out = x.ravel()[idx].reshape(shape);  backward scatters (adds) the gradient back (``ScatterFlat``)."""
+
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, a, idx, shape, unique, precomputed=None):
+        x = a._data
+        if ctx.needs_input_grad:
+            ctx._aux = (x.shape, idx, unique)
+        if precomputed is not None:
+            return precomputed
+        return x.reshape(-1)[idx].reshape(shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        xshape, idx, unique = ctx._aux
+        if g.__class__ is _A:
+            return _scatter_flat(g, idx, int(np.prod(xshape)), unique).reshape(xshape), None, None, None, None
+        return ScatterFlat.apply(g, idx, xshape, unique), None, None, None, None
+
+
+class ScatterFlat(Function):
+    """zeros(shape) with g added at flat positions idx;  backward gathers (``GatherFlat``)."""
+
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, g, idx, shape, unique):
+        if ctx.needs_input_grad:
+            ctx._aux = (g._data.shape, idx, unique)
+        return _scatter_flat(g._data, idx, int(np.prod(shape)), unique).reshape(shape)
+
+    @staticmethod
+    def backward(ctx, gg):
+        gshape, idx, unique = ctx._aux
+        if gg.__class__ is _A:
+            return gg.reshape(-1)[idx].reshape(gshape), None, None, None
+        return GatherFlat.apply(gg, idx, gshape, unique, None), None, None, None
+
+
+class RowGather(Function):
+    """out[...] = weight[idx[...]] (embedding lookup);  backward adds rows back (``RowScatter``)."""
+
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, w, idx, padding_idx):
+        if ctx.needs_input_grad:
+            ctx._aux = (w._data.shape[0], idx, padding_idx)
+        return w._data[idx]
+
+    @staticmethod
+    def backward(ctx, g):
+        n, idx, padding_idx = ctx._aux
+        if g.__class__ is _A:
+            return _row_scatter(g, idx, n, padding_idx), None, None
+        return RowScatter.apply(g, idx, n, padding_idx), None, None
+
+
+def _row_scatter(g, idx, n, padding_idx):
+    flat = idx.reshape(-1)
+    rows = g.reshape(flat.shape[0], -1)
+    z = np.zeros((n, rows.shape[1]), g.dtype)
+    np.add.at(z, flat, rows)
+    if padding_idx is not None:
+        z[padding_idx] = 0  # the padding row never receives gradient
+    return z.reshape((n,) + g.shape[idx.ndim:])
+
+
+class RowScatter(Function):
+    """zeros(n, ...) with rows of g added at idx (padding row excluded);  backward gathers rows."""
+
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, g, idx, n, padding_idx):
+        if ctx.needs_input_grad:
+            ctx._aux = (idx, padding_idx)
+        return _row_scatter(g._data, idx, n, padding_idx)
+
+    @staticmethod
+    def backward(ctx, gg):
+        idx, padding_idx = ctx._aux
+        if padding_idx is not None:
+            keep = (idx != padding_idx).astype(gg.dtype if gg.__class__ is _A else gg._data.dtype)
+            keep = keep.reshape(keep.shape + (1,) * (gg.ndim - 1))
+        if gg.__class__ is _A:
+            out = gg[idx]
+            return (out * keep if padding_idx is not None else out), None, None, None
+        out = RowGather.apply(gg, idx, None)
+        return (out * _t(keep) if padding_idx is not None else out), None, None, None
 
 
 Tensor = None  # the Tensor class: tensor.py sets it once the class (built from the mixins) exists

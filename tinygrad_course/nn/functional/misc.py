@@ -1,7 +1,7 @@
 """linear, dropout, embedding, pad, one_hot."""
 import numpy as np
 
-from ...autograd.function import Function
+from ...autograd.ops.index import RowGather, RowScatter, _row_scatter  # noqa: F401
 from ...autograd.grad_mode import no_grad
 from ...autograd.ops.linalg import Linear as _FusedLinear
 from ...autograd.ops.join import pad  # noqa: F401  (F.pad is tc.pad: one implementation)
@@ -46,59 +46,6 @@ def dropout(input, p=0.5, training=True, inplace=False):
         keep = default_generator().random(x.shape) >= p
         mask = keep.astype(dt) * dt.type(1.0 / (1.0 - p))
     return input * const(mask)
-
-
-class RowGather(Function):
-    """out[...] = weight[idx[...]] (embedding lookup);  backward adds rows back (``RowScatter``)."""
-
-    _raw = True
-
-    @staticmethod
-    def forward(ctx, w, idx, padding_idx):
-        if ctx.needs_input_grad:
-            ctx._aux = (w._data.shape[0], idx, padding_idx)
-        return w._data[idx]
-
-    @staticmethod
-    def backward(ctx, g):
-        n, idx, padding_idx = ctx._aux
-        if g.__class__ is _A:
-            return _row_scatter(g, idx, n, padding_idx), None, None
-        return RowScatter.apply(g, idx, n, padding_idx), None, None
-
-
-def _row_scatter(g, idx, n, padding_idx):
-    flat = idx.reshape(-1)
-    rows = g.reshape(flat.shape[0], -1)
-    z = np.zeros((n, rows.shape[1]), g.dtype)
-    np.add.at(z, flat, rows)
-    if padding_idx is not None:
-        z[padding_idx] = 0  # the padding row never receives gradient
-    return z.reshape((n,) + g.shape[idx.ndim:])
-
-
-class RowScatter(Function):
-    """zeros(n, ...) with rows of g added at idx (padding row excluded);  backward gathers rows."""
-
-    _raw = True
-
-    @staticmethod
-    def forward(ctx, g, idx, n, padding_idx):
-        if ctx.needs_input_grad:
-            ctx._aux = (idx, padding_idx)
-        return _row_scatter(g._data, idx, n, padding_idx)
-
-    @staticmethod
-    def backward(ctx, gg):
-        idx, padding_idx = ctx._aux
-        if padding_idx is not None:
-            keep = (idx != padding_idx).astype(gg.dtype if gg.__class__ is _A else gg._data.dtype)
-            keep = keep.reshape(keep.shape + (1,) * (gg.ndim - 1))
-        if gg.__class__ is _A:
-            out = gg[idx]
-            return (out * keep if padding_idx is not None else out), None, None, None
-        out = RowGather.apply(gg, idx, None)
-        return (out * const(keep) if padding_idx is not None else out), None, None, None
 
 
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False, sparse=False):

@@ -4,7 +4,7 @@ from functools import lru_cache
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from ...autograd.function import Function
+from ...autograd.ops.index import GatherFlat, ScatterFlat, _scatter_flat  # noqa: F401
 from .conv import Unfold
 from ._utils import const, ntuple, shape_str
 
@@ -20,56 +20,6 @@ def _pool_out(size, k, s, p, d, ceil_mode):
     if ceil_mode and (out - 1) * s >= size + p:
         out -= 1
     return out
-
-
-def _scatter_flat(g, idx, size, unique):
-    """zeros(size) with g.ravel() added at flat positions idx (repeats accumulate)."""
-    if unique:
-        z = np.zeros(size, g.dtype)
-        z[idx] = g.ravel()
-        return z
-    return np.bincount(idx, weights=g.ravel(), minlength=size).astype(g.dtype, copy=False)
-
-
-class GatherFlat(Function):
-    """out = x.ravel()[idx].reshape(shape);  backward scatters (adds) the gradient back (``ScatterFlat``)."""
-
-    _raw = True
-
-    @staticmethod
-    def forward(ctx, a, idx, shape, unique, precomputed=None):
-        x = a._data
-        if ctx.needs_input_grad:
-            ctx._aux = (x.shape, idx, unique)
-        if precomputed is not None:
-            return precomputed
-        return x.reshape(-1)[idx].reshape(shape)
-
-    @staticmethod
-    def backward(ctx, g):
-        xshape, idx, unique = ctx._aux
-        if g.__class__ is _A:
-            return _scatter_flat(g, idx, int(np.prod(xshape)), unique).reshape(xshape), None, None, None, None
-        return ScatterFlat.apply(g, idx, xshape, unique), None, None, None, None
-
-
-class ScatterFlat(Function):
-    """zeros(shape) with g added at flat positions idx;  backward gathers (``GatherFlat``)."""
-
-    _raw = True
-
-    @staticmethod
-    def forward(ctx, g, idx, shape, unique):
-        if ctx.needs_input_grad:
-            ctx._aux = (g._data.shape, idx, unique)
-        return _scatter_flat(g._data, idx, int(np.prod(shape)), unique).reshape(shape)
-
-    @staticmethod
-    def backward(ctx, gg):
-        gshape, idx, unique = ctx._aux
-        if gg.__class__ is _A:
-            return gg.reshape(-1)[idx].reshape(gshape), None, None, None
-        return GatherFlat.apply(gg, idx, gshape, unique, None), None, None, None
 
 
 def _pool_args(kernel_size, stride, padding, dilation, n, op):
