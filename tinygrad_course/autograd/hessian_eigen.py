@@ -158,7 +158,7 @@ def hessian_eigenvalues(f: Callable[..., Tensor], inputs: Tensors, k: int = 1, w
     offsets = np.cumsum([0] + sizes)
 
     def hvp(v: np.ndarray) -> np.ndarray:
-        vs = [_wrap(np.ascontiguousarray(v[offsets[i]:offsets[i + 1]].reshape(xs[i].shape)).astype(_array(gs[i]).dtype))
+        vs = [_wrap(v[offsets[i]:offsets[i + 1]].reshape(tuple(xs[i].shape)).astype(_array(gs[i]).dtype))
               for i in used]
         with enable_grad():
             hv = _grad([gs[i] for i in used], xs, vs, retain_graph=True, allow_unused=True)
