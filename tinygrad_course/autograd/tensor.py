@@ -20,6 +20,9 @@ from .ops.reduce import ReduceOps
 from .ops.select import SelectOps
 from .ops.shape import ShapeOps
 from .ops.unary import UnaryOps
+from .ops import elementwise, special
+from .ops.elementwise import ElementwiseOps
+from .ops.special import SpecialOps
 from .views import InplaceOps
 
 _A = np.ndarray
@@ -44,7 +47,7 @@ def _wrap(arr, requires_grad=False):
 
 
 class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, ShapeOps, IndexOps, LinalgOps,
-             ConvertOps, FactoryOps, InplaceOps):
+             ConvertOps, FactoryOps, InplaceOps, ElementwiseOps, SpecialOps):
     """A multi-dimensional array that records the operations done on it (PyTorch's Tensor)."""
 
     __slots__ = ("_data", "_rg", "grad_fn", "_vc", "__dict__", "__weakref__")
@@ -409,5 +412,5 @@ def _repr(t):
 # existed (``Tensor`` is built from the families' mixins), so none of them imports this
 # module: each gets the class here, once. No import circle is left.
 for _module in (engine, engine_api, function, views, factories, arith, compare, convert, index, join, linalg,
-                reduce, select, shape, unary):
+                reduce, select, shape, unary, elementwise, special):
     _module.Tensor = Tensor

@@ -1,0 +1,436 @@
+"""More elementwise math: hyperbolic and inverse trigonometric functions, atan2, hypot,
+logaddexp, logit, frac, fmod, remainder, nan_to_num (and their in-place forms).
+
+Each primitive is a ``Function`` whose forward is NumPy's exact routine and whose backward is
+written with tensor ops, so every op here differentiates twice (and more)."""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import tensor as _tensor_module  # partially imported here: only used at call time
+from ..dtypes import get_default_dtype, result_type
+from ..function import Function
+
+__all__ = [  # the function forms, exported as tc.<name>
+    "sinh", "cosh", "asin", "acos", "atan", "asinh", "acosh", "atanh",
+    "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh",
+    "sinh_", "cosh_", "asin_", "acos_", "atan_", "arcsin_", "arccos_", "arctan_",
+    "atan2", "arctan2", "hypot", "logaddexp", "logaddexp2", "logit", "frac", "frac_",
+    "fmod", "remainder", "nan_to_num", "nan_to_num_", "square_",
+]
+
+
+def _arr(t):
+    """The ndarray behind tensor ``t`` (``tc.autograd._array``; tensor.py imports this file)."""
+    return _tensor_module._array(t)
+
+
+def _float(x: np.ndarray) -> np.ndarray:
+    """Integers and bools compute in the default float dtype, as in PyTorch."""
+    return x if x.dtype.kind == "f" else x.astype(get_default_dtype().np)
+
+
+def _reduce_grad(g, x):
+    """A broadcast gradient summed back to input ``x``'s shape and dtype."""
+    if tuple(g.shape) != tuple(x.shape):
+        g = g.sum_to_size(x.shape)
+    return g if g.dtype == x.dtype else g.to(x.dtype)
+
+
+def _operands(a, b, op: str, need_tensors: bool = True, need_float: bool = False):
+    """Both operands as arrays promoted to PyTorch's result dtype; checks argument kinds."""
+    for name, v in (("input", a), ("other", b)):
+        if not isinstance(v, Tensor) and (need_tensors or not isinstance(v, (int, float, bool))):
+            raise TypeError(f"{op}(): argument '{name}' must be Tensor, not {type(v).__name__}")
+    x = _arr(a) if isinstance(a, Tensor) else a
+    y = _arr(b) if isinstance(b, Tensor) else b
+    if not isinstance(x, np.ndarray) and not isinstance(y, np.ndarray):
+        raise TypeError(f"{op}(): at least one of input and other must be a Tensor")
+    dt = result_type(x, y)
+    if need_float and dt.kind != "f":
+        raise NotImplementedError(f'"{op}_cpu" not implemented for \'{"Bool" if dt.kind == "b" else "Long"}\'')
+    try:
+        np.broadcast_shapes(np.shape(x), np.shape(y))
+    except ValueError:
+        raise RuntimeError(f"{op}(): the shapes of input {tuple(np.shape(x))} and other {tuple(np.shape(y))} "
+                           "are not broadcastable") from None
+    return np.asarray(x, dt), np.asarray(y, dt)
+
+
+# ---------------------------------------------------------------------------- one input
+class _Unary(Function):
+    """y = f(x) by NumPy; dy/dx = df(x) by tensor ops (subclasses give ``f`` and ``df``)."""
+
+    @classmethod
+    def forward(cls, ctx, a):
+        ctx.save_for_backward(a)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return cls.f(_float(_arr(a)))
+
+    @classmethod
+    def backward(cls, ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * cls.df(x)
+
+
+class Sinh(_Unary):
+    """sinh x;  d/dx = cosh x."""
+
+    f = staticmethod(np.sinh)
+
+    @staticmethod
+    def df(x):
+        return Cosh.apply(x)
+
+
+class Cosh(_Unary):
+    """cosh x;  d/dx = sinh x."""
+
+    f = staticmethod(np.cosh)
+
+    @staticmethod
+    def df(x):
+        return Sinh.apply(x)
+
+
+class Asin(_Unary):
+    """asin x;  d/dx = 1/sqrt(1 - x^2)."""
+
+    f = staticmethod(np.arcsin)
+
+    @staticmethod
+    def df(x):
+        return (1.0 - x * x).rsqrt()
+
+
+class Acos(_Unary):
+    """acos x;  d/dx = -1/sqrt(1 - x^2)."""
+
+    f = staticmethod(np.arccos)
+
+    @staticmethod
+    def df(x):
+        return -(1.0 - x * x).rsqrt()
+
+
+class Atan(_Unary):
+    """atan x;  d/dx = 1/(1 + x^2)."""
+
+    f = staticmethod(np.arctan)
+
+    @staticmethod
+    def df(x):
+        return (x * x + 1.0).reciprocal()
+
+
+class Asinh(_Unary):
+    """asinh x;  d/dx = 1/sqrt(x^2 + 1)."""
+
+    f = staticmethod(np.arcsinh)
+
+    @staticmethod
+    def df(x):
+        return (x * x + 1.0).rsqrt()
+
+
+class Acosh(_Unary):
+    """acosh x;  d/dx = 1/sqrt(x^2 - 1)."""
+
+    f = staticmethod(np.arccosh)
+
+    @staticmethod
+    def df(x):
+        return (x * x - 1.0).rsqrt()
+
+
+class Atanh(_Unary):
+    """atanh x;  d/dx = 1/(1 - x^2)."""
+
+    f = staticmethod(np.arctanh)
+
+    @staticmethod
+    def df(x):
+        return (1.0 - x * x).reciprocal()
+
+
+# ---------------------------------------------------------------------------- two inputs
+class _Binary(Function):
+    """out = f(a, b) by NumPy on promoted operands; the gradients come from ``grads`` (tensor
+    ops on a, b, out), summed back to each input's shape. ``b`` may be a Python number."""
+
+    need_float = False  # integer operands raise NotImplementedError (PyTorch has no kernel)
+    need_tensors = True  # False: ``other`` may be a Python number
+    float_result = False  # True: integer operands give the default float dtype
+
+    @classmethod
+    def forward(cls, ctx, a, b):
+        x, y = _operands(a, b, cls.op, cls.need_tensors, cls.need_float)
+        if cls.float_result and x.dtype.kind != "f":
+            x, y = _float(x), _float(y)
+        if x.dtype.kind in "iub" and cls.int_zero_check and np.any(y == 0):
+            raise RuntimeError("ZeroDivisionError")
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            out = np.asarray(cls.f(x, y))
+        if out.dtype.kind == "f":
+            ctx.save_for_backward(a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None, out)
+            ctx.b_number = None if isinstance(b, Tensor) else b
+        return out
+
+    int_zero_check = False
+
+    @classmethod
+    def backward(cls, ctx, g):
+        a, b, out = ctx.saved_tensors
+        bv = b if b is not None else ctx.b_number
+        ga, gb = cls.grads(a, bv, out, g)
+        return (_reduce_grad(ga, a) if ctx.needs_input_grad[0] else None,
+                _reduce_grad(gb, b) if ctx.needs_input_grad[1] else None)
+
+
+class Atan2(_Binary):
+    """atan2(a, b), the angle of the point (b, a);  d/da = b/(a^2+b^2), d/db = -a/(a^2+b^2)."""
+
+    op, f, float_result = "atan2", staticmethod(np.arctan2), True
+
+    @staticmethod
+    def grads(a, b, out, g):
+        r2 = a * a + b * b
+        return g * b / r2, -g * a / r2
+
+
+class Hypot(_Binary):
+    """sqrt(a^2 + b^2) without overflow;  d/da = a/out, d/db = b/out."""
+
+    op, f, need_float = "hypot", staticmethod(np.hypot), True
+
+    @staticmethod
+    def grads(a, b, out, g):
+        return g * a / out, g * b / out
+
+
+class LogAddExp(_Binary):
+    """log(e^a + e^b);  d/da = e^(a-out), d/db = e^(b-out)."""
+
+    op, f, need_float = "logaddexp", staticmethod(np.logaddexp), True
+
+    @staticmethod
+    def grads(a, b, out, g):
+        return g * (a - out).exp(), g * (b - out).exp()
+
+
+class LogAddExp2(_Binary):
+    """log2(2^a + 2^b);  d/da = 2^(a-out), d/db = 2^(b-out)."""
+
+    op, f, need_float = "logaddexp2", staticmethod(np.logaddexp2), True
+
+    @staticmethod
+    def grads(a, b, out, g):
+        return g * (a - out).exp2(), g * (b - out).exp2()
+
+
+class Fmod(_Binary):
+    """a - b trunc(a/b) (the sign of a, C's fmod);  d/da = 1, d/db = -trunc(a/b)."""
+
+    op, f, need_tensors, int_zero_check = "fmod", staticmethod(np.fmod), False, True
+
+    @staticmethod
+    def grads(a, b, out, g):
+        return g, -g * (a / b).detach().trunc()
+
+
+class Remainder(_Binary):
+    """a - b floor(a/b) (the sign of b, Python's %);  d/da = 1, d/db = -floor(a/b)."""
+
+    op, f, need_tensors, int_zero_check = "remainder", staticmethod(np.mod), False, True
+
+    @staticmethod
+    def grads(a, b, out, g):
+        return g, -g * (a / b).detach().floor()
+
+
+class _ElementwiseOps:
+    """Hyperbolic and inverse trigonometric functions and friends. ``Tensor`` inherits these."""
+
+    __slots__ = ()
+
+    def sinh(self) -> Tensor:
+        """sinh x = (e^x - e^-x)/2, elementwise. ``tc.tensor([0.]).sinh()`` -> tensor([0.])."""
+        return Sinh.apply(self)
+
+    def cosh(self) -> Tensor:
+        """cosh x = (e^x + e^-x)/2, elementwise. ``tc.tensor([0.]).cosh()`` -> tensor([1.])."""
+        return Cosh.apply(self)
+
+    def asin(self) -> Tensor:
+        """Inverse sine (nan outside [-1, 1]). ``tc.tensor([1.]).asin()`` -> tensor([1.5708])."""
+        return Asin.apply(self)
+
+    def acos(self) -> Tensor:
+        """Inverse cosine (nan outside [-1, 1]). ``tc.tensor([1.]).acos()`` -> tensor([0.])."""
+        return Acos.apply(self)
+
+    def atan(self) -> Tensor:
+        """Inverse tangent. ``tc.tensor([1.]).atan()`` -> tensor([0.7854])."""
+        return Atan.apply(self)
+
+    def asinh(self) -> Tensor:
+        """Inverse hyperbolic sine log(x + sqrt(x^2 + 1)). ``tc.tensor([0.]).asinh()`` -> tensor([0.])."""
+        return Asinh.apply(self)
+
+    def acosh(self) -> Tensor:
+        """Inverse hyperbolic cosine (nan below 1). ``tc.tensor([1.]).acosh()`` -> tensor([0.])."""
+        return Acosh.apply(self)
+
+    def atanh(self) -> Tensor:
+        """Inverse hyperbolic tangent (nan outside [-1, 1]). ``tc.tensor([0.]).atanh()`` -> tensor([0.])."""
+        return Atanh.apply(self)
+
+    def atan2(self, other: Tensor) -> Tensor:
+        """The angle of the point (other, self) in (-pi, pi]. ``tc.tensor([1.]).atan2(tc.tensor([0.]))`` -> [1.5708]."""
+        return Atan2.apply(self, other)
+
+    def hypot(self, other: Tensor) -> Tensor:
+        """sqrt(self^2 + other^2) (float tensors). ``tc.tensor([3.]).hypot(tc.tensor([4.]))`` -> tensor([5.])."""
+        return Hypot.apply(self, other)
+
+    def logaddexp(self, other: Tensor) -> Tensor:
+        """log(e^self + e^other) without overflow. ``tc.tensor([0.]).logaddexp(tc.tensor([0.]))`` -> [0.6931]."""
+        return LogAddExp.apply(self, other)
+
+    def logaddexp2(self, other: Tensor) -> Tensor:
+        """log2(2^self + 2^other). ``tc.tensor([1.]).logaddexp2(tc.tensor([1.]))`` -> tensor([2.])."""
+        return LogAddExp2.apply(self, other)
+
+    def fmod(self, other) -> Tensor:
+        """self - other * trunc(self/other): the remainder with the sign of self (C's fmod).
+        ``tc.tensor([-3.]).fmod(2)`` -> tensor([-1.])."""
+        return Fmod.apply(self, other)
+
+    def remainder(self, other) -> Tensor:
+        """self - other * floor(self/other): the remainder with the sign of other (Python's %).
+        ``tc.tensor([-3.]).remainder(2)`` -> tensor([1.])."""
+        return Remainder.apply(self, other)
+
+    def logit(self, eps: float | None = None) -> Tensor:
+        """log(z / (1 - z)) with z = clamp(self, eps, 1 - eps) when eps is given (gradient 0
+        outside [eps, 1 - eps]). ``tc.tensor([0.5]).logit()`` -> tensor([0.])."""
+        z = self if eps is None else self.clamp(eps, 1.0 - eps)
+        return z.log() - (1.0 - z).log()
+
+    def frac(self) -> Tensor:
+        """The fractional part self - trunc(self), sign kept; gradient 1.
+        ``tc.tensor([-1.25]).frac()`` -> tensor([-0.25])."""
+        if not self.is_floating_point():
+            raise NotImplementedError(f'"frac_cpu" not implemented for {self.dtype} (frac needs a float tensor)')
+        return self - self.trunc()
+
+    def nan_to_num(self, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> Tensor:
+        """NaN -> ``nan``, +inf -> ``posinf``, -inf -> ``neginf`` (default: the dtype's largest /
+        lowest finite value); the gradient passes where self is finite and is 0 elsewhere.
+        ``tc.tensor([float('nan'), 1.]).nan_to_num()`` -> tensor([0., 1.])."""
+        if not self.is_floating_point():
+            return self.clone()
+        x = _arr(self)
+        fill = _tensor_module._wrap(np.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf))
+        return self.where(self.isfinite(), fill) if self.requires_grad else fill
+
+    def sinh_(self) -> Tensor:
+        """In-place ``sinh``."""
+        return self._inplace("sinh_", Tensor.sinh)
+
+    def cosh_(self) -> Tensor:
+        """In-place ``cosh``."""
+        return self._inplace("cosh_", Tensor.cosh)
+
+    def asin_(self) -> Tensor:
+        """In-place ``asin``."""
+        return self._inplace("asin_", Tensor.asin)
+
+    def acos_(self) -> Tensor:
+        """In-place ``acos``."""
+        return self._inplace("acos_", Tensor.acos)
+
+    def atan_(self) -> Tensor:
+        """In-place ``atan``."""
+        return self._inplace("atan_", Tensor.atan)
+
+    def atan2_(self, other: Tensor) -> Tensor:
+        """In-place ``atan2``."""
+        return self._inplace("atan2_", Tensor.atan2, other)
+
+    def hypot_(self, other: Tensor) -> Tensor:
+        """In-place ``hypot``."""
+        return self._inplace("hypot_", Tensor.hypot, other)
+
+    def fmod_(self, other) -> Tensor:
+        """In-place ``fmod``."""
+        return self._inplace("fmod_", Tensor.fmod, other)
+
+    def remainder_(self, other) -> Tensor:
+        """In-place ``remainder``."""
+        return self._inplace("remainder_", Tensor.remainder, other)
+
+    def logit_(self, eps: float | None = None) -> Tensor:
+        """In-place ``logit``."""
+        return self._inplace("logit_", Tensor.logit, eps)
+
+    def frac_(self) -> Tensor:
+        """In-place ``frac``."""
+        return self._inplace("frac_", Tensor.frac)
+
+    def nan_to_num_(self, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> Tensor:
+        """In-place ``nan_to_num``."""
+        return self._inplace("nan_to_num_", Tensor.nan_to_num, nan, posinf, neginf)
+
+    def square_(self) -> Tensor:
+        """In-place ``square``."""
+        return self._inplace("square_", Tensor.square)
+
+    arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
+    arcsin_, arccos_, arctan_, arctan2, arctan2_ = asin_, acos_, atan_, atan2, atan2_
+
+
+ElementwiseOps = _ElementwiseOps
+
+
+# ---- function forms: ``tc.<name>(input, ...)`` ----
+def _function_form(name: str, doc_name: str | None = None):
+    method = getattr(_ElementwiseOps, name)
+
+    def fn(input: Tensor, *args, **kwargs) -> Tensor:
+        return method(input, *args, **kwargs)
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = method.__doc__
+    return fn
+
+
+sinh, cosh, asin, acos, atan = (_function_form(n) for n in ("sinh", "cosh", "asin", "acos", "atan"))
+asinh, acosh, atanh = (_function_form(n) for n in ("asinh", "acosh", "atanh"))
+arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
+sinh_, cosh_, asin_, acos_, atan_ = (_function_form(n) for n in ("sinh_", "cosh_", "asin_", "acos_", "atan_"))
+arcsin_, arccos_, arctan_ = asin_, acos_, atan_
+atan2, hypot, logaddexp, logaddexp2 = (_function_form(n) for n in ("atan2", "hypot", "logaddexp", "logaddexp2"))
+arctan2 = atan2
+logit, frac, frac_, square_ = (_function_form(n) for n in ("logit", "frac", "frac_", "square_"))
+nan_to_num, nan_to_num_ = _function_form("nan_to_num"), _function_form("nan_to_num_")
+
+
+def fmod(input: Tensor, other) -> Tensor:
+    """input - other * trunc(input/other), elementwise (C's fmod: the sign of input).
+    ``tc.fmod(tc.tensor([-3, 3]), 2)`` -> tensor([-1, 1])."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"fmod(): argument 'input' must be Tensor, not {type(input).__name__}")
+    return Fmod.apply(input, other)
+
+
+def remainder(input, other) -> Tensor:
+    """input - other * floor(input/other), elementwise (Python's %: the sign of other); either
+    may be a number. ``tc.remainder(tc.tensor([-3, 3]), 2)`` -> tensor([1, 1])."""
+    if not isinstance(input, Tensor):
+        # a number on the left: PyTorch promotes it as a wrapped scalar, as b % a does
+        return Remainder.apply(_tensor_module._wrap(np.asarray(input, result_type(_arr(other), input))), other)
+    return Remainder.apply(input, other)
+
+
+Tensor = None  # the Tensor class: tensor.py sets it once the class (built from the mixins) exists
