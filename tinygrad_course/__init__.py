@@ -29,12 +29,20 @@ from .autograd.ops.elementwise import *  # noqa: F401,F403
 from .autograd.ops.special import *  # noqa: F401,F403
 from .autograd.grad_mode import no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode
 from .autograd.random import manual_seed, seed, default_generator
-from .autograd.device import device, Size
+from .autograd.device import device, Size, set_default_device, get_default_device
+from .autograd.legacy import (  # noqa: F401  (PyTorch's legacy typed-tensor names)
+    FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor, CharTensor, ByteTensor, BoolTensor,
+)
 from . import autograd, return_types  # noqa: F401
+from .autograd.aliases import install_function_aliases as _install_function_aliases
+
+# ``axis``/``keepdims`` and ``out=`` on the function forms above (autograd/aliases.py)
+_install_function_aliases(globals())
 
 __version__ = "0.1.0"
 
-_LAZY = {"nn", "optim", "data", "datasets", "keras", "viz", "testing", "utils", "cuda", "distributions"}
+_LAZY = {"nn", "optim", "data", "datasets", "keras", "viz", "testing", "utils", "cuda", "distributions",
+         "accelerator", "backends"}
 
 
 def __getattr__(name):

@@ -7,10 +7,11 @@ from .anomaly import detect_anomaly, set_detect_anomaly, is_anomaly_enabled
 from . import functional  # noqa: F401
 from .gradcheck import gradcheck, gradgradcheck  # noqa: F401
 from .gradcheck_graph import gradcheck_graph, GradcheckError  # noqa: F401
+from .legacy import Variable  # noqa: F401  (legacy: every Tensor is a Variable)
 
 __all__ = [
     "Function", "Node", "backward", "grad", "no_grad", "enable_grad", "set_grad_enabled",
     "is_grad_enabled", "inference_mode", "detect_anomaly", "set_detect_anomaly",
     "is_anomaly_enabled", "functional", "gradcheck", "gradgradcheck",
-    "gradcheck_graph", "GradcheckError",
+    "gradcheck_graph", "GradcheckError", "Variable",
 ]

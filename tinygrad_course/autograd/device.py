@@ -73,3 +73,33 @@ class Size(tuple):
 
     def __repr__(self):
         return f"tinygrad_course.Size({list(self)})"
+
+
+_default_device = {"device": CPU}
+
+
+def set_default_device(device) -> None:
+    """Set the device factories use when given none: only the CPU (or ``None``, the CPU) exists.
+
+    >>> tc.set_default_device("cpu"); tc.get_default_device()
+    device(type='cpu')
+    """
+    if device is None:
+        _default_device["device"] = CPU
+        return
+    dv = device if isinstance(device, globals()["device"]) else globals()["device"](str(device)) if isinstance(device, str) else None
+    if dv is None:
+        raise TypeError(f"set_default_device(): expected a device or a string, got {type(device).__name__}")
+    if dv.type == "cuda":
+        # PyTorch accepts this and fails at the next factory call; failing here says why sooner
+        raise AssertionError("Torch not compiled with CUDA enabled: set_default_device('cuda'): "
+                             "tinygrad_course runs on the CPU only")
+    if dv.type != "cpu":
+        raise RuntimeError(f"set_default_device(): device {str(dv)!r} is not available: tinygrad_course runs on "
+                           "the CPU only")
+    _default_device["device"] = dv
+
+
+def get_default_device():
+    """The device factories use when given none: always ``device(type='cpu')`` here."""
+    return _default_device["device"]

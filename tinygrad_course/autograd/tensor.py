@@ -6,11 +6,12 @@ import numpy as np
 from .grad_mode import _Mode
 from . import dtypes as _dt
 from . import engine, engine_api, factories, function, views
-from .device import CPU as _CPU
+from .device import CPU as _CPU, Size as _Size, check_device as _check_device
+from . import aliases, legacy
 from .dims import norm_dim
 from .dims import shape_arg as _shape_arg  # noqa: F401  (re-exported for the floors above)
 from .factories import FactoryOps, _to_array, _check_rg
-from .ops import arith, compare, convert, index, join, linalg, reduce, select, shape, unary
+from .ops import arith, compare, conv, convert, index, join, linalg, loss, reduce, select, shape, unary
 from .ops.arith import ArithOps, _arr  # noqa: F401  (_arr: re-exported)
 from .ops.compare import CompareOps
 from .ops.convert import ConvertOps
@@ -59,18 +60,37 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, ShapeOps, Ind
     __array_ufunc__ = None
     __array_priority__ = 1000
 
-    def __init__(self, data=None, requires_grad=False, dtype=None):
-        if data is None:
-            data = np.zeros((0,), _dt.get_default_dtype().np)
-        if isinstance(data, Tensor) and dtype is None:
-            arr = data._data
+    def __init__(self, *args, device=None, requires_grad=False, dtype=None):
+        """PyTorch's legacy constructor: ``Tensor(2, 3)`` an uninitialised float 2x3 tensor,
+        ``Tensor([1, 2])`` a float copy of the data, ``Tensor(t)`` a tensor sharing ``t``'s
+        values, ``Tensor()`` empty. An ndarray keeps its dtype and memory (PyTorch copies it to
+        float32). ``requires_grad``/``dtype`` (keyword only) are ours, for ``Parameter`` and
+        subclasses; PyTorch's ``Tensor(...)`` refuses them.
+
+        >>> tc.Tensor(2, 3).shape, tc.Tensor([1, 2]).dtype
+        (tinygrad_course.Size([2, 3]), tinygrad_course.float32)
+        """
+        _check_device(device, "Tensor")
+        vc = [0]
+        if not args:
+            arr = np.zeros((0,), _dt.to_np(dtype) if dtype is not None else _dt.get_default_dtype().np)
+        elif len(args) == 1 and isinstance(args[0], Tensor) and dtype is None:
+            arr, vc = args[0]._data, args[0]._vc
         else:
-            arr = _to_array(data, dtype, default_float=not isinstance(data, (_A, Tensor)))
+            shape = legacy._sizes(args, "Tensor")
+            if shape is not None:
+                # "uninitialised" as in PyTorch; zeros, so nothing depends on leftover memory
+                arr = np.zeros(shape, _dt.to_np(dtype) if dtype is not None else _dt.get_default_dtype().np)
+            else:
+                data = args[0]
+                if not isinstance(data, (_A, Tensor, list, tuple)):
+                    raise TypeError(f"Tensor(): new(): data must be a sequence (got {type(data).__name__})")
+                arr = _to_array(data, dtype, default_float=not isinstance(data, (_A, Tensor)))
         _check_rg(arr, requires_grad, "Tensor")
         self._data = arr
         self._rg = bool(requires_grad)
         self.grad_fn = None
-        self._vc = [0]
+        self._vc = vc
 
     @classmethod
     def _make(cls, data, requires_grad=False, grad_fn=None, output_nr=0, vc=None):
@@ -143,7 +163,8 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, ShapeOps, Ind
 
     @property
     def shape(self):
-        return self._data.shape
+        """The sizes of the dimensions, a ``tc.Size`` (a tuple)."""
+        return _Size(self._data.shape)
 
     @property
     def ndim(self):
@@ -178,8 +199,9 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, ShapeOps, Ind
         return self.transpose(-2, -1)
 
     def size(self, dim=None):
+        """The shape as a ``tc.Size``, or the size of dimension ``dim``."""
         if dim is None:
-            return self._data.shape
+            return _Size(self._data.shape)
         return self._data.shape[norm_dim(dim, self.ndim, "size")]
 
     def numel(self):
@@ -201,8 +223,23 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, ShapeOps, Ind
     def is_contiguous(self):
         return self._data.flags.c_contiguous
 
-    def cpu(self):
+    def cpu(self, memory_format=None):
+        """This tensor (it is already on the CPU)."""
         return self
+
+    def cuda(self, device=None, non_blocking=False, memory_format=None):
+        """Refused as PyTorch refuses it on a machine without CUDA (``AssertionError``)."""
+        raise AssertionError("Torch not compiled with CUDA enabled: tinygrad_course runs on the CPU only "
+                             "(use tc.accelerator.is_available() / x.to(device) to stay device-agnostic)")
+
+    def pin_memory(self, device=None):
+        """Refused as PyTorch refuses it without an accelerator (``RuntimeError``)."""
+        raise RuntimeError("Cannot access accelerator device when none is available. (pin_memory(): "
+                           "tinygrad_course runs on the CPU only; pinning is only useful for GPU copies)")
+
+    def is_pinned(self, device=None):
+        """False: there is no pinned (page-locked) memory without an accelerator."""
+        return False
 
     def __hash__(self):
         return id(self)
@@ -270,7 +307,7 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, ShapeOps, Ind
         if self.grad_fn is not None:
             raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol at the moment")
         t = type(self).__new__(type(self))
-        Tensor.__init__(t, self._data.copy(), self._rg)
+        Tensor.__init__(t, self._data.copy(), requires_grad=self._rg)
         if self._grad is not None:
             t._grad = Tensor._make(self._grad._data.copy())
         memo[id(self)] = t
@@ -411,6 +448,9 @@ def _repr(t):
 # The op families, the tape (``function``) and the engine were imported before ``Tensor``
 # existed (``Tensor`` is built from the families' mixins), so none of them imports this
 # module: each gets the class here, once. No import circle is left.
-for _module in (engine, engine_api, function, views, factories, arith, compare, convert, index, join, linalg,
-                reduce, select, shape, unary, elementwise, special):
+for _module in (engine, engine_api, function, views, factories, arith, compare, conv, convert, index, join, linalg, loss,
+                reduce, select, shape, unary, aliases, legacy, elementwise, special):
     _module.Tensor = Tensor
+
+# ``axis``/``keepdims`` on every method that takes ``dim``/``keepdim`` (see aliases.py)
+aliases.install_method_aliases(Tensor)

@@ -147,7 +147,7 @@ class UninitializedBuffer(_UninitializedMixin, Tensor):
     def __init__(self, requires_grad: bool = False, device=None, dtype=None) -> None:
         if device is not None and str(device) != "cpu":
             raise RuntimeError(f"UninitializedBuffer: only the 'cpu' device exists, got device={device!r}")
-        Tensor.__init__(self, np.empty(0, float_dtype(dtype)), requires_grad)
+        Tensor.__init__(self, np.empty(0, float_dtype(dtype)), requires_grad=requires_grad)
 
 
 def is_lazy(t: Any) -> bool:

@@ -83,10 +83,14 @@ class ConvertOps:
             return Tensor._make(self._data.astype(npd))
         return Cast.apply(self, npd)
 
-    def type(self, dtype=None):
+    def type(self, dtype=None, non_blocking=False):
+        """PyTorch's legacy type string ('torch.FloatTensor', what PyTorch programs compare
+        with), or a copy converted to ``dtype`` (a dtype, ``tc.FloatTensor`` or such a string)."""
+        from ..legacy import dtype_of_type, type_name
+
         if dtype is None:
-            return "tinygrad_course." + {"f": "Float", "i": "Long", "b": "Bool", "u": "Byte"}[self._data.dtype.kind] + "Tensor"
-        return self.to(dtype)
+            return type_name(self.dtype)
+        return self.to(dtype_of_type(dtype))
 
     def type_as(self, other):
         return self.to(other.dtype)
