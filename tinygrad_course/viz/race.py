@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import os
 import time
-from typing import Dict, Iterable, Optional
+from typing import Callable, Dict, Iterable, Optional
 
 import numpy as np
 
@@ -105,14 +105,17 @@ def _table(surf, results: dict, target: float) -> str:
 
 def run_race(surface: str = "rosenbrock", out=".", steps: Optional[int] = None, tol: float = 1e-4,
              optimizers: Optional[Iterable[str]] = None, lrs: Optional[Dict[str, float]] = None,
-             plot: bool = True, verbose: bool = True) -> Dict[str, dict]:
+             plot: bool = True, verbose: bool = True,
+             on_result: Optional[Callable[[str, dict], None]] = None) -> Dict[str, dict]:
     """Race the optimizers on ``surface`` from one start; print a table, write ``race_<surface>.png``.
 
     Each optimizer runs until its loss is within ``tol`` of the minimum (for the saddle: until
     it escapes below f = -1), it diverges or leaves the domain, or ``steps`` steps (default
     per surface in ``DEFAULT_STEPS``). Returns ``{name: {"lr", "path" (T+1, 2), "losses",
     "final_loss", "steps_to_tol" (None if never), "steps", "status", "seconds"}}``. Without
-    matplotlib the table is printed with a hint and no PNG is written.
+    matplotlib the table is printed with a hint and no PNG is written. ``on_result(name, result)``
+    is called as each optimizer finishes (the CLI writes ``race_<surface>.csv`` there, so an
+    interrupted race keeps the optimizers done).
 
     Example
     -------
@@ -137,7 +140,11 @@ def run_race(surface: str = "rosenbrock", out=".", steps: Optional[int] = None, 
         raise ValueError(f"run_race: no learning rate for {', '.join(missing)} on {surf.name}; pass lrs={{...}}")
     target = surf.target(tol)
 
-    results = {n: _run_one(surf, n, rates[n], int(steps), target) for n in names}
+    results = {}
+    for n in names:
+        results[n] = _run_one(surf, n, rates[n], int(steps), target)
+        if on_result is not None:
+            on_result(n, results[n])
     if verbose:
         print(_table(surf, results, target))
     if plot:
