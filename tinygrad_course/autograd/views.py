@@ -46,14 +46,14 @@ def base_of(t):
 
 def _positions(base, chain):
     """For each element of the view, its flat (C-order) position in the base."""
-    from .function import Node
-
-    ctx = Node.__new__(Node)
-    ctx._next = ()  # forward without recording
-    pos = np.arange(base._data.size).reshape(base._data.shape)
-    for cls, extra in chain:
-        pos = np.asarray(cls.forward(ctx, Tensor._make(pos), *extra))
-    return pos
+    prev, _Mode.enabled = _Mode.enabled, False  # a throwaway replay: record nothing
+    try:
+        pos = Tensor._make(np.arange(base._data.size).reshape(base._data.shape))
+        for cls, extra in chain:
+            pos = cls.apply(pos, *extra)
+    finally:
+        _Mode.enabled = prev
+    return np.asarray(pos._data)
 
 
 def replay(base, chain):
@@ -67,17 +67,17 @@ def replay(base, chain):
 def write_through(view, new):
     """In-place op on a view: give its base the history of ``base with the view's elements
     replaced by new``, write the values, and refresh the histories of the base's views."""
-    from .ops.index import IndexAdd
-    from .ops.select import Where
-
     base, chain = view.__dict__["_view_of"]
     pos = _positions(base, chain).reshape(-1)
-    n = base._data.size
-    covered = np.zeros(n, bool)
+    shape = base._data.shape
+    covered = np.zeros(base._data.size, bool)
     covered[pos] = True
-    placed = IndexAdd.apply(new.reshape(-1), (n,), (pos,), False).reshape(base._data.shape)
-    old = base._snapshot()
-    new_base = Where.apply(Tensor._make(covered.reshape(base._data.shape)), placed, old)
+    # every covered base element takes the view element that sits on it (a gather, so the
+    # gradient flows back to ``new``); uncovered ones read element 0 and are masked out below
+    src = np.zeros(base._data.size, np.int64)
+    src[pos] = np.arange(pos.size)
+    placed = new.reshape(-1)[src].reshape(shape)
+    new_base = placed.where(Tensor._make(covered.reshape(shape)), base._snapshot())
     adopt(base, new_base)
 
 
