@@ -122,7 +122,7 @@ def _sniff(f):
         try:
             with zipfile.ZipFile(f) as zf:
                 found = is_pt_archive(zf)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        except Exception:  # a damaged zip: not recognisable as a checkpoint; np.load reports the damage
             found = False
         finally:
             if not isinstance(f, (str, bytes, os.PathLike)):

@@ -59,6 +59,9 @@ _FOREIGN_STORAGES = {
     "QUInt4x2Storage": "quint4x2", "QUInt2x4Storage": "quint2x4",
 }
 _TORCH_DTYPES = ("float16", "float32", "float64", "int8", "uint8", "int16", "int32", "int64", "bool")
+# what zipfile raises on a damaged archive (a flipped byte in a header can surface as any of these)
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, NotImplementedError,
+               RuntimeError, struct.error, UnicodeDecodeError, KeyError, IndexError, OverflowError, TypeError)
 _MAX_SMALL_RECORD = 64  # byteorder / version records are a few bytes
 
 
@@ -129,8 +132,7 @@ class _Reader:
             )
         try:
             data = self.zf.read(info)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
-                NotImplementedError, RuntimeError) as e:
+        except _ZIP_ERRORS as e:
             raise RuntimeError(f"tc.load(): {self.where} is truncated or corrupted (reading {info.filename!r}: {e})") from None
         if len(data) != info.file_size:
             raise RuntimeError(f"tc.load(): {self.where} is truncated: {info.filename!r} holds {len(data)} of {info.file_size} bytes")
@@ -408,17 +410,18 @@ def load_pt(f: Union[str, os.PathLike, BinaryIO], where: str = None) -> Any:
         f.seek(pos)
     try:
         zf = zipfile.ZipFile(f)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError) as e:
+    except _ZIP_ERRORS as e:
         raise RuntimeError(f"tc.load(): {where} is not a readable PyTorch checkpoint (truncated or corrupted zip: {e})") from None
     with zf:
         reader = _Reader(zf, _archive_prefix(zf, where), size, where)
         data = reader.pickle_bytes()
         try:
             return _Unpickler(data, reader).load()
-        except (UnpicklingError, RuntimeError, MemoryError):
+        except MemoryError:
             raise
-        except (pickle.UnpicklingError, EOFError, ValueError, TypeError, KeyError, IndexError, AttributeError,
-                struct.error, UnicodeDecodeError, OverflowError, RecursionError) as e:
+        except Exception as e:  # whatever a damaged pickle makes the unpickler raise: one kind, naming the file
+            if isinstance(e, RuntimeError) and where in str(e):
+                raise
             raise UnpicklingError(f"tc.load(): {where} is corrupted (its data.pkl does not unpickle: "
                                   f"{type(e).__name__}: {str(e)[:200]})") from None
 

@@ -52,7 +52,7 @@ def _flat_arrays(obj, where: str) -> Dict[str, np.ndarray]:
                 f"tc.save(): {where}: .safetensors holds only tensors, but {k!r} is a {type(v).__name__}; "
                 "save nested state (optimizer state, epochs, ...) to the default .npz format or to .pt"
             )
-        arrays[k] = np.ascontiguousarray(a)  # (ascontiguousarray keeps 0-d arrays 0-d)
+        arrays[k] = a if a.flags.c_contiguous else a.copy(order="C")  # (np.ascontiguousarray makes 0-d 1-d)
     return arrays
 
 
