@@ -148,6 +148,8 @@ def test_bad_arguments():
         hessian_eigenvalues(lambda x: x * 2, x)
     with pytest.raises(TypeError, match="input 0"):
         hessian_eigenvalues(f, np.zeros(3))
+    with pytest.raises(RuntimeError, match="not finite"):
+        hessian_eigenvalues(lambda x: (x ** 4).sum(), tc.tensor([1.0, float("nan"), 0.0], dtype=tc.float64))
     with pytest.raises(TypeError, match="floating point"):
         hessian_eigenvalues(lambda x: x.sum(), tc.zeros(3, dtype=tc.int64))
 

@@ -166,6 +166,9 @@ def hessian_eigenvalues(f: Callable[..., Tensor], inputs: Tensors, k: int = 1, w
         for i, h in enumerate(hv):
             if h is not None:
                 res[offsets[i]:offsets[i + 1]] = _array(h).reshape(-1)
+        if not np.isfinite(res).all():
+            raise RuntimeError("hessian_eigenvalues: a Hessian-vector product is not finite (nan or inf): "
+                               f"f(inputs) = {_array(out).item()!r}; are the inputs finite?")
         return res
 
     largest = which == "largest"
