@@ -17,6 +17,16 @@ def _size(op, size):
     return shape
 
 
+def _sizes(op, args, size):
+    """The shape of a ``*size`` factory: positional sizes (``zeros(2, 3)``, ``zeros((2, 3))``) or
+    PyTorch's ``size=`` keyword (``zeros(size=(2, 3))``), not both."""
+    if size is not None:
+        if args:
+            raise TypeError(f"{op}() got multiple values for argument 'size'")
+        args = (size,)
+    return _size(op, args)
+
+
 def _finish(arr, requires_grad, op):
     _check_rg(arr, requires_grad, op)
     t = Tensor._make(arr)
@@ -54,19 +64,22 @@ def from_numpy(ndarray):
     return Tensor._make(ndarray)
 
 
-def zeros(*size, dtype=None, device=None, requires_grad=False):
+def zeros(*args, size=None, dtype=None, device=None, requires_grad=False):
+    """A tensor of zeros: ``tc.zeros(2, 3)``, ``tc.zeros((2, 3))`` or ``tc.zeros(size=(2, 3))``."""
     _check_device(device, "zeros")
-    return _finish(np.zeros(_size("zeros", size), _float(dtype)), requires_grad, "zeros")
+    return _finish(np.zeros(_sizes("zeros", args, size), _float(dtype)), requires_grad, "zeros")
 
 
-def ones(*size, dtype=None, device=None, requires_grad=False):
+def ones(*args, size=None, dtype=None, device=None, requires_grad=False):
+    """A tensor of ones: ``tc.ones(2, 3)``, ``tc.ones((2, 3))`` or ``tc.ones(size=(2, 3))``."""
     _check_device(device, "ones")
-    return _finish(np.ones(_size("ones", size), _float(dtype)), requires_grad, "ones")
+    return _finish(np.ones(_sizes("ones", args, size), _float(dtype)), requires_grad, "ones")
 
 
-def empty(*size, dtype=None, device=None, requires_grad=False):
+def empty(*args, size=None, dtype=None, device=None, requires_grad=False):
+    """An uninitialised tensor (zero-filled here): ``tc.empty(2, 3)`` or ``tc.empty(size=(2, 3))``."""
     _check_device(device, "empty")
-    return zeros(*size, dtype=dtype, requires_grad=requires_grad)
+    return _finish(np.zeros(_sizes("empty", args, size), _float(dtype)), requires_grad, "empty")
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
@@ -81,20 +94,28 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False):
     return _finish(np.full(_size("full", (size,)), fill_value, _dt.to_np(dtype)), requires_grad, "full")
 
 
-def zeros_like(input, dtype=None, requires_grad=False):
+def zeros_like(input, dtype=None, device=None, requires_grad=False):
+    """Zeros of ``input``'s shape (and dtype unless given)."""
+    _check_device(device, "zeros_like")
     return _finish(np.zeros(input.shape, _dt.to_np(dtype or input.dtype)), requires_grad, "zeros_like")
 
 
-def ones_like(input, dtype=None, requires_grad=False):
+def ones_like(input, dtype=None, device=None, requires_grad=False):
+    """Ones of ``input``'s shape (and dtype unless given)."""
+    _check_device(device, "ones_like")
     return _finish(np.ones(input.shape, _dt.to_np(dtype or input.dtype)), requires_grad, "ones_like")
 
 
-def full_like(input, fill_value, dtype=None, requires_grad=False):
+def full_like(input, fill_value, dtype=None, device=None, requires_grad=False):
+    """``fill_value`` in ``input``'s shape (and dtype unless given)."""
+    _check_device(device, "full_like")
     return _finish(np.full(input.shape, fill_value, _dt.to_np(dtype or input.dtype)), requires_grad, "full_like")
 
 
-def empty_like(input, dtype=None, requires_grad=False):
-    return zeros_like(input, dtype, requires_grad)
+def empty_like(input, dtype=None, device=None, requires_grad=False):
+    """An uninitialised (zero-filled here) tensor of ``input``'s shape and dtype."""
+    _check_device(device, "empty_like")
+    return zeros_like(input, dtype, None, requires_grad)
 
 
 def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
@@ -120,7 +141,9 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
     return _finish(np.linspace(start, end, steps).astype(_float(dtype)), requires_grad, "linspace")
 
 
-def logspace(start, end, steps, base=10.0, dtype=None, requires_grad=False):
+def logspace(start, end, steps, base=10.0, dtype=None, device=None, requires_grad=False):
+    """``steps`` values ``base ** v`` for ``v`` evenly spaced from ``start`` to ``end``."""
+    _check_device(device, "logspace")
     return _finish(np.logspace(start, end, steps, base=base).astype(_float(dtype)), requires_grad, "logspace")
 
 
@@ -137,16 +160,18 @@ def _gen(generator):
     return generator if generator is not None else default_generator()
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
-    """Uniform samples on [0, 1)."""
+def rand(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False):
+    """Uniform samples on [0, 1): ``tc.rand(2, 3)`` or ``tc.rand(size=(2, 3))``."""
     _check_device(device, "rand")
-    return _finish(_gen(generator).random(_size("rand", size)).astype(_float(dtype)), requires_grad, "rand")
+    shape = _sizes("rand", args, size)
+    return _finish(_gen(generator).random(shape).astype(_float(dtype)), requires_grad, "rand")
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
-    """Standard normal samples."""
+def randn(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False):
+    """Standard normal samples: ``tc.randn(2, 3)`` or ``tc.randn(size=(2, 3))``."""
     _check_device(device, "randn")
-    return _finish(_gen(generator).standard_normal(_size("randn", size)).astype(_float(dtype)), requires_grad, "randn")
+    shape = _sizes("randn", args, size)
+    return _finish(_gen(generator).standard_normal(shape).astype(_float(dtype)), requires_grad, "randn")
 
 
 def randint(low=0, high=None, size=None, generator=None, dtype=None, device=None, requires_grad=False):
@@ -162,28 +187,48 @@ def randint(low=0, high=None, size=None, generator=None, dtype=None, device=None
     return _finish(arr, requires_grad, "randint")
 
 
-def randperm(n, generator=None, dtype=None, requires_grad=False):
+def randperm(n, generator=None, dtype=None, device=None, requires_grad=False):
+    """A random permutation of ``0..n-1`` (int64)."""
+    _check_device(device, "randperm")
     return _finish(_gen(generator).permutation(n).astype(_dt.to_np(dtype or _dt.int64)), requires_grad, "randperm")
 
 
-def rand_like(input, dtype=None, requires_grad=False):
-    return rand(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+def rand_like(input, dtype=None, device=None, requires_grad=False):
+    """Uniform [0, 1) samples of ``input``'s shape and dtype."""
+    return rand(*input.shape, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
 
 
-def randn_like(input, dtype=None, requires_grad=False):
-    return randn(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+def randn_like(input, dtype=None, device=None, requires_grad=False):
+    """Standard normal samples of ``input``'s shape and dtype."""
+    return randn(*input.shape, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
 
 
-def randint_like(input, low=0, high=None, dtype=None):
-    return randint(low, high, input.shape, dtype=dtype or input.dtype)
+def randint_like(input, low=0, high=None, dtype=None, device=None, requires_grad=False):
+    """Integers uniform on [low, high) of ``input``'s shape and dtype: ``randint_like(x, 10)``
+    (as PyTorch: one bound is ``high``) or ``randint_like(x, 3, 10)``."""
+    if high is None:
+        low, high = 0, low
+    return randint(low, high, input.shape, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
 
 
-def normal(mean, std, size=None, generator=None):
-    """Normal samples with the given mean and std (scalars with ``size``, or tensors)."""
+def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, device=None, requires_grad=False):
+    """Normal samples: scalar ``mean``/``std`` with ``size`` (``tc.normal(0., 1., size=(2, 3))``), or
+    tensor ``mean``/``std`` broadcast together (``tc.normal(tc.zeros(3), 1.)``); dtype/device/
+    requires_grad apply to the scalar form, as in PyTorch."""
+    _check_device(device, "normal")
+    tensors = isinstance(mean, Tensor) or isinstance(std, Tensor)
+    if tensors and (size is not None or dtype is not None or requires_grad):
+        raise TypeError("normal(): size, dtype and requires_grad are only accepted with a float mean and std "
+                        f"(got mean {type(mean).__name__}, std {type(std).__name__})")
     m = mean._data if isinstance(mean, Tensor) else mean
     s = std._data if isinstance(std, Tensor) else std
+    if np.any(np.asarray(s) < 0):
+        raise RuntimeError(f"normal(): expected all elements of std >= 0.0 (got std {std})")
+    if size is None and not tensors:
+        raise TypeError("normal(): with a float mean and std, size is required (e.g. tc.normal(0., 1., size=(2, 3)))")
     shape = _size("normal", (size,)) if size is not None else np.broadcast(np.asarray(m), np.asarray(s)).shape
-    return Tensor._make((_gen(generator).standard_normal(shape) * s + m).astype(_dt.get_default_dtype().np if size is not None else np.result_type(m, s)))
+    npd = _float(dtype) if not tensors else np.result_type(*(a.dtype for a in (m, s) if isinstance(a, np.ndarray)))
+    return _finish((_gen(generator).standard_normal(shape) * s + m).astype(npd), requires_grad, "normal")
 
 
 def bernoulli(input, generator=None):
@@ -238,6 +283,14 @@ def _check_rg(arr, requires_grad, op="tensor"):
         )
 
 
+def _new_size(op, args, size):
+    if size is not None:
+        if args:
+            raise TypeError(f"{op}() got multiple values for argument 'size'")
+        return (size,)
+    return args
+
+
 def _new(fn, size, dtype, requires_grad):
     if any(s < 0 for s in size):
         raise RuntimeError(f"new tensor: Trying to create tensor with negative dimension: {list(size)}")
@@ -266,23 +319,32 @@ class FactoryOps:
         g = generator if generator is not None else default_generator()
         return self._fill("exponential_", g.exponential(1.0 / lambd, self.shape))
 
-    def new_zeros(self, *size, dtype=None, requires_grad=False):
-        return _new(np.zeros, _shape_arg(size), dtype or self.dtype, requires_grad)
+    def new_zeros(self, *args, size=None, dtype=None, device=None, requires_grad=False):
+        """Zeros of the given size with this tensor's dtype (unless given)."""
+        _check_device(device, "new_zeros")
+        return _new(np.zeros, _shape_arg(_new_size("new_zeros", args, size)), dtype or self.dtype, requires_grad)
 
-    def new_ones(self, *size, dtype=None, requires_grad=False):
-        return _new(np.ones, _shape_arg(size), dtype or self.dtype, requires_grad)
+    def new_ones(self, *args, size=None, dtype=None, device=None, requires_grad=False):
+        """Ones of the given size with this tensor's dtype (unless given)."""
+        _check_device(device, "new_ones")
+        return _new(np.ones, _shape_arg(_new_size("new_ones", args, size)), dtype or self.dtype, requires_grad)
 
-    def new_full(self, size, fill_value, dtype=None, requires_grad=False):
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+        """``fill_value`` in the given size with this tensor's dtype (unless given)."""
+        _check_device(device, "new_full")
         t = _new(np.zeros, _shape_arg((size,)), dtype or self.dtype, False)
         t._data[...] = fill_value
         return t.requires_grad_(requires_grad)
 
-    def new_tensor(self, data, dtype=None, requires_grad=False):
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+        """A copy of ``data`` with this tensor's dtype (unless given)."""
+        _check_device(device, "new_tensor")
         t = Tensor._make(_to_array(data, dtype or self.dtype).copy())
         return t.requires_grad_(requires_grad)
 
-    def new_empty(self, *size, dtype=None, requires_grad=False):
-        return self.new_zeros(*size, dtype=dtype, requires_grad=requires_grad)
+    def new_empty(self, *args, size=None, dtype=None, device=None, requires_grad=False):
+        """An uninitialised (zero-filled here) tensor of the given size with this tensor's dtype."""
+        return self.new_zeros(*args, size=size, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 Tensor = None  # the Tensor class: tensor.py sets it once the class (built from the mixins) exists

@@ -461,6 +461,11 @@ class Module:
         """No-op (there is only the CPU)."""
         return self
 
+    def cuda(self, device=None):
+        """Refused as PyTorch refuses it on a machine without CUDA (``AssertionError``)."""
+        raise AssertionError(f"Torch not compiled with CUDA enabled: {self._get_name()}.cuda(): tinygrad_course "
+                             "runs on the CPU only (use tc.accelerator.is_available() to stay device-agnostic)")
+
     # --------------------------------------------------------------- state dict
     def state_dict(self, destination=None, prefix="", keep_vars=False):
         """OrderedDict of dotted name -> (detached) Tensor for every parameter and persistent buffer."""

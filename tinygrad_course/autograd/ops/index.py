@@ -124,10 +124,19 @@ class Gather(Function):
         return IndexAdd.apply(g, shape, idx, False), None, None
 
 
+def _sequence_as_tuple(idx):
+    """PyTorch's rule (``treatSequenceAsTuple``): a list or range shorter than 32 holding a
+    sequence, slice, ``...``, ``None`` or tensor indexes like a tuple (``x[[0, 1], [1, 0]]`` spelled
+    ``x[[[0, 1], [1, 0]]]``, ``x[[range(2)]]``); otherwise it is one integer/bool index."""
+    if not isinstance(idx, (list, range)) or len(idx) >= 32:
+        return False
+    return any(isinstance(i, (list, tuple, range, slice, Tensor, np.ndarray)) or i is None or i is Ellipsis for i in idx)
+
+
 def _norm_index(idx, t):
     """A NumPy index for ``t[idx]`` and whether it is basic (a view)."""
     if not isinstance(idx, tuple):
-        idx = (idx,)
+        idx = tuple(idx) if _sequence_as_tuple(idx) else (idx,)
     out = []
     basic = True
     for i in idx:
@@ -140,8 +149,13 @@ def _norm_index(idx, t):
             else:
                 raise IndexError(f"tensors used as indices must be long, int, byte or bool tensors (got {a.dtype})")
             basic = basic and a.ndim == 0 and a.dtype.kind != "b"
-        elif isinstance(i, (list, np.ndarray)):
-            a = np.asarray(i)
+        elif isinstance(i, (list, np.ndarray, range, tuple)):
+            try:
+                a = np.asarray(i)
+            except ValueError:
+                raise TypeError(f"index: the sequence {i!r} is ragged: it cannot be an integer index") from None
+            if a.dtype.kind == "O":
+                raise TypeError(f"index: the sequence {i!r} cannot be interpreted as an integer index")
             if a.size and a.dtype.kind not in "iub":
                 raise IndexError(f"tensors used as indices must be long, int, byte or bool tensors (got {a.dtype})")
             out.append(a if a.size else a.astype(np.int64))
