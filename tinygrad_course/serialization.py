@@ -13,6 +13,7 @@ the mode ``open()`` (and ``torch.save``) would give it.
 """
 import json
 import os
+import struct
 import zipfile
 from collections import OrderedDict
 
@@ -26,6 +27,10 @@ from .utils.atomic import atomic_write
 __all__ = ["save", "load"]
 
 _META = "__tinygrad_course__"
+# what numpy/zipfile raise on a damaged archive (a flipped header byte can give NotImplementedError
+# "zip file version ..." or a struct/decoding error, not only BadZipFile)
+_DAMAGED = (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError, struct.error, KeyError,
+            IndexError, OverflowError)
 _FORMAT = "tinygrad_course.save"
 _VERSION = 1
 
@@ -182,7 +187,7 @@ def _decode(node, npz, path, parameters):
                 arr = npz[key]
             except KeyError:
                 raise RuntimeError(f"tc.load(): {path} is corrupted: entry {key!r} is missing") from None
-            except (zipfile.BadZipFile, ValueError, OSError, EOFError) as e:
+            except _DAMAGED as e:
                 raise RuntimeError(f"tc.load(): {path} is truncated or corrupted (reading {key!r}: {e})") from None
             if "__ndarray__" in node:
                 return arr
@@ -211,7 +216,7 @@ def _plain_npz(npz, path):
     for name in npz.files:
         try:
             arr = npz[name]
-        except (zipfile.BadZipFile, ValueError, OSError, EOFError) as e:
+        except _DAMAGED as e:
             raise RuntimeError(f"tc.load(): {path} is truncated or corrupted (reading {name!r}: {e})") from None
         if arr.dtype not in _BY_NP:
             raise RuntimeError(f"tc.load(): {path}: array {name!r} has dtype {arr.dtype}, which tinygrad_course does not support")
@@ -257,8 +262,8 @@ def load(f, map_location=None, weights_only=True, **kwargs):
         )
     try:
         npz = np.load(f, allow_pickle=False)
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as e:
-        why = f": {e}" if isinstance(e, (zipfile.BadZipFile, EOFError)) else ""
+    except _DAMAGED as e:
+        why = f": {e}" if isinstance(e, (zipfile.BadZipFile, EOFError, NotImplementedError)) else ""
         raise RuntimeError(
             f"tc.load(): {path} is not a tinygrad_course save file (not a readable .npz archive: truncated, "
             f"corrupted or foreign){why}"
@@ -271,7 +276,7 @@ def load(f, map_location=None, weights_only=True, **kwargs):
             return _plain_npz(npz, path)
         try:
             meta = json.loads(str(npz[_META]))
-        except (zipfile.BadZipFile, ValueError, OSError, EOFError) as e:
+        except _DAMAGED as e:
             raise RuntimeError(f"tc.load(): {path} is truncated or corrupted: {e}") from None
         if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
             raise RuntimeError(f"tc.load(): {path} is not a tinygrad_course save file (unknown format marker)")
