@@ -25,6 +25,7 @@ from .autograd.ops.index import *  # noqa: F401,F403
 from .autograd.ops.join import *  # noqa: F401,F403
 from .autograd.ops.linalg import *  # noqa: F401,F403
 from .autograd.ops.convert import *  # noqa: F401,F403
+from .autograd.ops.scatter import *  # noqa: F401,F403
 from .autograd.ops.elementwise import *  # noqa: F401,F403
 from .autograd.ops.special import *  # noqa: F401,F403
 from .autograd.grad_mode import no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode

@@ -21,6 +21,8 @@ from .ops.reduce import ReduceOps
 from .ops.select import SelectOps
 from .ops.shape import ShapeOps
 from .ops.unary import UnaryOps
+from .ops import scatter
+from .ops.scatter import ScatterOps
 from .ops import elementwise, special
 from .ops.elementwise import ElementwiseOps
 from .ops.special import SpecialOps
@@ -48,7 +50,7 @@ def _wrap(arr, requires_grad=False):
 
 
 class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, ShapeOps, IndexOps, LinalgOps,
-             ConvertOps, FactoryOps, InplaceOps, ElementwiseOps, SpecialOps):
+             ConvertOps, FactoryOps, InplaceOps, ElementwiseOps, SpecialOps, ScatterOps):
     """A multi-dimensional array that records the operations done on it (PyTorch's Tensor)."""
 
     __slots__ = ("_data", "_rg", "grad_fn", "_vc", "__dict__", "__weakref__")
@@ -449,7 +451,7 @@ def _repr(t):
 # existed (``Tensor`` is built from the families' mixins), so none of them imports this
 # module: each gets the class here, once. No import circle is left.
 for _module in (engine, engine_api, function, views, factories, arith, compare, conv, convert, index, join, linalg, loss,
-                reduce, select, shape, unary, aliases, legacy, elementwise, special):
+                reduce, select, shape, unary, aliases, legacy, elementwise, special, scatter):
     _module.Tensor = Tensor
 
 # ``axis``/``keepdims`` on every method that takes ``dim``/``keepdim`` (see aliases.py)

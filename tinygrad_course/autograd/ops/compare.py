@@ -130,6 +130,9 @@ class CompareOps:
         return Tensor._make(np.asarray(np.count_nonzero(self._data, axis=_axes(dim, self)), dtype=np.int64))
 
     def nonzero(self, as_tuple=False):
+        if self.ndim == 0:  # PyTorch treats a 0-d tensor as one element: (n, 0) indices, or one (n,) tensor
+            n = int(bool(self.item()))
+            return (Tensor(np.zeros(n, np.int64)),) if as_tuple else Tensor(np.zeros((n, 0), np.int64))
         nz = np.nonzero(self._data)
         if as_tuple:
             return tuple(Tensor._make(i.astype(np.int64)) for i in nz)
