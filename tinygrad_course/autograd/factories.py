@@ -319,6 +319,31 @@ class FactoryOps:
         g = generator if generator is not None else default_generator()
         return self._fill("exponential_", g.exponential(1.0 / lambd, self.shape))
 
+    def random_(self, *bounds, generator=None):
+        """Fill in place with integers uniform on [from, to - 1]: ``random_(to)``, ``random_(from, to)``
+        or ``random_()`` (bounded by the dtype: [0, 2**mantissa] for floats, as PyTorch)."""
+        if len(bounds) > 2:
+            raise TypeError(f"random_() takes at most 2 positional arguments ({len(bounds)} given)")
+        npd = self._data.dtype
+        if len(bounds) == 2:
+            lo, hi = bounds
+        elif len(bounds) == 1:
+            lo, hi = 0, bounds[0]
+        else:
+            lo = 0
+            if npd.kind == "f":
+                hi = 2 ** (np.finfo(npd).nmant + 1) + 1
+            elif npd.kind == "b":
+                hi = 2
+            else:
+                hi = int(np.iinfo(npd).max) + 1 if npd.itemsize < 8 else int(np.iinfo(npd).max)
+        if hi is None:
+            hi = int(np.iinfo(npd).max) if npd.kind in "iu" else 2 ** (np.finfo(npd).nmant + 1) + 1
+        if lo >= hi:
+            raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={lo} >= to={hi}")
+        g = generator if generator is not None else default_generator()
+        return self._fill("random_", g.integers(lo, hi, self.shape))
+
     def new_zeros(self, *args, size=None, dtype=None, device=None, requires_grad=False):
         """Zeros of the given size with this tensor's dtype (unless given)."""
         _check_device(device, "new_zeros")

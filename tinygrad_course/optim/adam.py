@@ -133,7 +133,9 @@ class AdamW(Adam):
         amsgrad: bool = False,
         *,
         maximize: bool = False,
+        foreach: Optional[bool] = None,
     ) -> None:
+        # ``foreach`` picks PyTorch's multi-tensor kernel, same results; here there is one implementation
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad,
                          maximize=maximize, decoupled_weight_decay=True)
 

@@ -8,7 +8,7 @@ from ..function import Function
 from . import bw
 
 __all__ = [  # the function forms, exported as tc.<name>
-    "cat", "concat", "concatenate", "stack", "hstack", "vstack", "pad",
+    "cat", "concat", "concatenate", "stack", "hstack", "vstack", "pad", "meshgrid",
 ]
 
 
@@ -188,6 +188,48 @@ def pad(input, pad, mode="constant", value=None):
             )
         x = x[(slice(None),) * d + (_pad_index(n, lo, hi, mode),)]
     return x
+
+
+def meshgrid(*tensors, indexing=None):
+    """Coordinate grids from 1-D tensors: ``out[i]`` is ``tensors[i]`` broadcast along the other axes.
+
+    ``indexing='ij'`` (matrix, the default, with PyTorch's warning when not given) gives shape
+    ``(len(t0), len(t1), ...)``; ``'xy'`` (Cartesian) swaps the first two. Differentiable (a
+    reshape and an expand each).
+
+    >>> xs, ys = tc.meshgrid(tc.arange(3.), tc.arange(2.), indexing="ij"); xs.shape
+    tinygrad_course.Size([3, 2])
+    """
+    import warnings
+
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    if indexing is None:
+        warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument.",
+                      UserWarning, stacklevel=2)
+        indexing = "ij"
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError(f'meshgrid(): indexing must be one of "xy" or "ij", but received: {indexing}')
+    if not tensors:
+        raise RuntimeError("meshgrid expects a non-empty TensorList")
+    for t in tensors:
+        if not isinstance(t, Tensor):
+            raise TypeError(f"meshgrid(): expected Tensors, got {type(t).__name__}")
+        if t.ndim > 1:
+            raise RuntimeError(f"meshgrid(): Expected 0D or 1D tensor in the tensor list but got a tensor of shape "
+                               f"{tuple(t.shape)}")
+    if len({t.dtype for t in tensors}) > 1:
+        raise RuntimeError(f"meshgrid expects all tensors to have the same dtype (got {[t.dtype for t in tensors]})")
+    sizes = [t.numel() for t in tensors]
+    grids = []
+    for i, t in enumerate(tensors):
+        shape = [1] * len(tensors)
+        shape[i] = sizes[i]
+        grids.append(t.reshape(shape).expand(sizes))
+    if indexing == "xy" and len(grids) >= 2:
+        # Cartesian: the 'ij' grids with their first two axes swapped
+        grids = [g.transpose(0, 1) for g in grids]
+    return tuple(grids)
 
 
 Tensor = None  # the Tensor class: tensor.py sets it once the class exists

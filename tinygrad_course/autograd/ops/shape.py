@@ -148,6 +148,24 @@ class ShapeOps:
     def reshape_as(self, other):
         return self.reshape(other.shape)
 
+    def resize(self, *sizes):
+        """Deprecated non-in-place resize (PyTorch's ``Tensor.resize``): a reshape that must keep
+        the number of elements, with PyTorch's deprecation warning."""
+        import warnings
+
+        warnings.warn("non-inplace resize is deprecated", UserWarning, stacklevel=2)
+        shape = _shape_arg(sizes)
+        n = 1
+        for s in shape:
+            n *= s
+        if n != self._data.size:
+            raise RuntimeError(
+                f"requested resize to {'x'.join(map(str, shape))} ({n} elements in total), but the given tensor has a "
+                f"size of {'x'.join(map(str, self._data.shape))} ({self._data.size} elements). autograd's resize can "
+                "only change the shape of a given tensor, while preserving the number of elements."
+            )
+        return self.reshape(shape)
+
     def flatten(self, start_dim=0, end_dim=-1):
         if self.ndim == 0:
             return self.reshape(1)
