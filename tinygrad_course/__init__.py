@@ -42,6 +42,11 @@ _install_function_aliases(globals())
 
 __version__ = "0.1.0"
 
+import math as _math
+
+# PyTorch's constants (``torch.pi`` ...): plain Python floats, as there
+pi, e, inf, nan = _math.pi, _math.e, _math.inf, _math.nan
+
 _LAZY = {"nn", "optim", "data", "datasets", "keras", "viz", "testing", "utils", "cuda", "distributions",
          "accelerator", "backends"}
 
