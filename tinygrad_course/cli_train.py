@@ -535,19 +535,20 @@ def train(dataset: str = "digits", model: str = "mlp", optimizer: str = "rmsprop
                 loss_sum += value * n
                 correct += int((logits.argmax(1) == yb).sum().item())
                 seen += n
-                bar.set_postfix(loss=f"{loss_sum / seen:.4f}", accuracy=f"{correct / seen:.4f}", refresh=False)
-            if status != "finished" or (stop.requested and seen < len(x_tr)):
-                bar.close()
+                shown = {"loss": f"{loss_sum / seen:.4f}", "accuracy": f"{correct / seen:.4f}"}
+                if batch == len(loader):
+                    # the held-out score goes on the bar before tqdm closes it at the end of the pass
+                    val_loss, val_acc = _evaluate(net, x_val, y_val)
+                    shown.update(val_loss=f"{val_loss:.4f}", val_accuracy=f"{val_acc:.4f}")
+                bar.set_postfix(shown, refresh=batch == len(loader))
+            bar.close()
+            if status != "finished" or batch < len(loader):
                 if status == "finished":
                     status = "interrupted"
                     stop_note = f"during epoch {epoch + 1}/{epochs} after batch {batch}/{len(loader)}"
                 break
-            val_loss, val_acc = _evaluate(net, x_val, y_val)
             for k, v in zip(history, (loss_sum / seen, correct / seen, val_loss, val_acc)):
                 history[k].append(v)
-            bar.set_postfix(loss=f"{loss_sum / seen:.4f}", accuracy=f"{correct / seen:.4f}",
-                            val_loss=f"{val_loss:.4f}", val_accuracy=f"{val_acc:.4f}", refresh=True)
-            bar.close()
             done = epoch + 1
             write_epoch()
             if not np.isfinite(loss_sum):
