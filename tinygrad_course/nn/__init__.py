@@ -54,3 +54,4 @@ __all__ += [
     "DataParallel", "modules",
 ]
 from . import modules  # noqa: E402,F401  (last: it re-exports the classes above)
+from . import parallel  # noqa: E402,F401  (PyTorch's nn.parallel import path of DataParallel)

@@ -5,7 +5,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ..autograd import _array, _bump_version
+from ..autograd import _array, _bump_version, _wrap
 from ..autograd.tensor import Tensor
 from .parameter import Parameter
 
@@ -424,9 +424,9 @@ class Module:
                 if t is not None and hasattr(t, "_convert_placeholder"):
                     t._convert_placeholder(convert)  # a lazy placeholder (nn/lazy.py): keep the dtype for later
                 elif t is not None:
-                    t.data = convert(_array(t))
+                    t.data = _wrap(convert(_array(t)))
                     if t.grad is not None:
-                        t.grad.data = convert(_array(t.grad))
+                        t.grad.data = _wrap(convert(_array(t.grad)))
         return self
 
     def to(self, *args, **kwargs):
