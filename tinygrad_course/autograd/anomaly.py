@@ -6,17 +6,26 @@ from .grad_mode import _Mode
 
 class detect_anomaly:
     """Context manager (and decorator): raise ``RuntimeError`` at the first NaN/inf an op produces
-    in forward or backward, naming the op and the line that created it."""
+    in forward or backward, naming the op and the line that created it.
+
+    With ``check_nan=False`` (as PyTorch) nothing is checked, but every op recorded inside keeps
+    where it was created: ``tc.autograd.backward_steps`` then shows each node's line.
+
+    >>> with tc.autograd.detect_anomaly():
+    ...     y = (tc.tensor([0.0], requires_grad=True) / 0).sum()
+    Traceback (most recent call last):
+    RuntimeError: Function 'Div' produced nan values in its 0th output ...
+    """
 
     def __init__(self, check_nan=True):
         self.check_nan = check_nan
 
     def __enter__(self):
-        self._prev = _Mode.anomaly
-        _Mode.anomaly = self.check_nan
+        self._prev = _Mode.anomaly, _Mode.check_nan
+        _Mode.anomaly, _Mode.check_nan = True, self.check_nan
 
     def __exit__(self, *exc):
-        _Mode.anomaly = self._prev
+        _Mode.anomaly, _Mode.check_nan = self._prev
         return False
 
     def __call__(self, fn):
@@ -35,15 +44,21 @@ class set_detect_anomaly(detect_anomaly):
 
     def __init__(self, mode, check_nan=True):
         self.check_nan = bool(mode) and check_nan
-        self._prev = _Mode.anomaly
-        _Mode.anomaly = self.check_nan
+        self._prev = _Mode.anomaly, _Mode.check_nan
+        _Mode.anomaly, _Mode.check_nan = bool(mode), self.check_nan
 
     def __enter__(self):
         pass
 
 
 def is_anomaly_enabled():
+    """True inside ``detect_anomaly`` (in this thread)."""
     return _Mode.anomaly
+
+
+def is_anomaly_check_nan_enabled():
+    """True when anomaly mode also checks every result for NaN/inf."""
+    return _Mode.check_nan
 
 
 def _bad(a):

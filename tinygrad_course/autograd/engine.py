@@ -154,8 +154,11 @@ def _targets(inputs, root_nodes, deps):
     return tnodes, _needed(root_nodes, deps, tnodes, tleaves)
 
 
-def _walk(root_nodes, buf, leaf_buf, deps, need, capture, tnodes, retain_graph, create_graph):
-    """Run every node once all its consumers have run; route its input gradients onwards."""
+def _walk(root_nodes, buf, leaf_buf, deps, need, capture, tnodes, retain_graph, create_graph, steps=None):
+    """Run every node once all its consumers have run; route its input gradients onwards.
+
+    ``steps``, a list, receives ``(node, grad_outputs, grad_inputs)`` per node run
+    (``autograd.backward_steps``)."""
     raw_mode = not create_graph
     ready = [n for n in root_nodes if n not in deps]
     while ready:
@@ -168,6 +171,8 @@ def _walk(root_nodes, buf, leaf_buf, deps, need, capture, tnodes, retain_graph, 
             g, res = None, (None,) * len(node._next)
         else:
             res = _call_backward(node, g, raw_mode, capture, tnodes, retain_graph, create_graph)
+            if steps is not None:
+                steps.append((node, g, res))
         fast = raw_mode and node._fn._raw
         user = not node._fn._raw
         for e, r in zip(node._next, res):
@@ -223,7 +228,7 @@ def _call_backward(node, g, raw_mode, capture, tnodes, retain_graph, create_grap
                 f"function {node.name()} returned an incorrect number of gradients "
                 f"(expected {len(nxt)}, got {len(res)})"
             )
-    if _Mode.anomaly:
+    if _Mode.check_nan:
         from .anomaly import check_backward
 
         check_backward(node, res)

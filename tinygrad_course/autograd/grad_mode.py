@@ -11,7 +11,8 @@ import threading
 class _ModeState(threading.local):
     # class attributes are each new thread's defaults; assignments are per thread
     enabled = True  # record operations on the tape
-    anomaly = False  # detect_anomaly: check every forward and backward for NaN
+    anomaly = False  # anomaly mode: every recorded op keeps where it was created
+    check_nan = False  # ... and every forward and backward is checked for NaN/inf
     # inside a plain backward (no create_graph): built-ins' formulas run on ndarrays and their
     # ``ctx.saved_tensors`` are arrays; the engine sets it, with ``enabled``, in one place
     arrays = False
