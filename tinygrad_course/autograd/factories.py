@@ -311,6 +311,18 @@ class FactoryOps:
         g = generator if generator is not None else default_generator()
         return self._fill("normal_", g.normal(mean, std, self.shape))
 
+    def bernoulli(self, p=None, generator=None):
+        """0/1 draws in self's dtype, 1 with probability self (or with the number ``p``) per element.
+        ``tc.tensor([0., 1.]).bernoulli()`` -> tensor([0., 1.])."""
+        if p is None:
+            return bernoulli(self, generator=generator)
+        return empty_like(self).bernoulli_(p, generator=generator)
+
+    def multinomial(self, num_samples, replacement=False, generator=None):
+        """``num_samples`` category indices drawn per row with weights self (int64).
+        ``tc.tensor([0., 1.]).multinomial(1)`` -> tensor([1])."""
+        return multinomial(self, num_samples, replacement, generator=generator)
+
     def bernoulli_(self, p=0.5, generator=None):
         g = generator if generator is not None else default_generator()
         return self._fill("bernoulli_", g.random(self.shape) < p)

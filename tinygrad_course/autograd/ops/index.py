@@ -225,11 +225,32 @@ class IndexOps:
             return Tensor._make(res)
         return tuple(Tensor._make(np.asarray(r, np.int64) if i else r) for i, r in enumerate(res))
 
-    def take_along_dim(self, indices, dim):
-        return self.gather(dim, indices)
+    def take_along_dim(self, indices, dim=None):
+        """Values at ``indices`` along ``dim`` (gather, but self and indices broadcast in the
+        other dims); dim=None: both flattened. ``tc.tensor([[1., 2.]]).take_along_dim(tc.tensor([[1]]), 1)`` -> [[2.]]."""
+        idx = _arr(indices)
+        if idx.dtype.kind not in "iu":
+            raise RuntimeError(f"take_along_dim(): dtype of indices should be Long but got {idx.dtype}")
+        if dim is None:
+            return self.reshape(-1).gather(0, idx.reshape(-1))
+        d = norm_dim(dim, self.ndim, "take_along_dim")
+        if idx.ndim != self.ndim:
+            raise RuntimeError(f"take_along_dim(): input and indices should have the same number of dimensions, "
+                               f"but got {self.ndim} dimensions for input, and {idx.ndim} dimensions for indices")
+        try:
+            rest = np.broadcast_shapes(*[tuple(1 if k == d else n for k, n in enumerate(s)) for s in (self.shape, idx.shape)])
+        except ValueError:
+            raise RuntimeError(f"take_along_dim(): shapes {tuple(self.shape)} and {tuple(idx.shape)} are not "
+                               f"broadcastable apart from dim {d}") from None
+        x_shape = rest[:d] + (self.shape[d],) + rest[d + 1:]
+        i_shape = rest[:d] + (idx.shape[d],) + rest[d + 1:]
+        x = self if tuple(self.shape) == x_shape else self.expand(x_shape)
+        return x.gather(d, np.broadcast_to(idx, i_shape))
 
     def index_select(self, dim, index):
         d = norm_dim(dim, self.ndim, "index_select")
+        if _arr(index).dtype.kind not in "iu":
+            raise RuntimeError(f"index_select(): Expected dtype int32 or int64 for index, got {_arr(index).dtype}")
         return self[(slice(None),) * d + (_arr(index).astype(np.int64),)]
 
     def masked_select(self, mask):
@@ -295,8 +316,8 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     return input.unique(sorted, return_inverse, return_counts, dim)
 
 
-def take_along_dim(input, indices, dim):
-    return input.gather(dim, indices)
+def take_along_dim(input, indices, dim=None):
+    return input.take_along_dim(indices, dim)
 
 
 def index_select(input, dim, index):

@@ -159,6 +159,20 @@ class SelectOps:
         return where(condition, self, other)
 
     def masked_fill(self, mask, value):
+        """self with ``value`` (a number or a 0-d tensor) where the bool ``mask`` is True; the
+        result keeps self's dtype, as PyTorch's. ``tc.tensor([1, 2]).masked_fill(tc.tensor([True, False]), 9)``
+        -> tensor([9, 2])."""
+        if isinstance(mask, Tensor) and _arr(mask).dtype != np.bool_:
+            raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype}")
+        dt = _arr(self).dtype
+        if isinstance(value, Tensor):
+            if value.ndim:
+                raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                                   f"{value.ndim} dimension(s) (shape {tuple(value.shape)}).")
+            if _arr(value).dtype != dt:
+                value = value.to(self.dtype)
+        elif dt.kind != "f" or not isinstance(value, (int, float, bool)):
+            value = np.asarray(value).astype(dt)  # an integer tensor takes 2.5 as 2, as PyTorch's
         return where(mask, value, self)
 
     def lerp(self, end, weight):
