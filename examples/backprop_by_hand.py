@@ -11,6 +11,9 @@ Error signals, from the output back:
 The same gradients come out of ``loss.backward()``: the tape applies exactly this rule, op by
 op, to any program. Asserted equal with np.testing.assert_allclose, for one sample and for a
 batch (where the sum over samples turns the outer products into E^l X^{l-1,T}).
+``tc.autograd.backward_steps`` then walks the backward node by node and prints, layer by layer,
+the gradient the tape sends into h^l (out of each activation's backward) next to e^l by hand,
+and ``tc.viz.draw_backward`` draws the tape at one of those steps (done / current / pending).
 
     python examples/backprop_by_hand.py [--out docs] [--quick]
 """
@@ -42,23 +45,43 @@ def by_hand(Ws, x0, y):
     L = float(((y - p) ** 2 / 2).sum())
     e = dg[2](p) * (p - y)  # e^L = g'_L(h^L) (p - y)
     grads = [None] * 3
+    errors = [None] * 3
     for l in (2, 1, 0):  # layers L, L-1, L-2 (0-based)
+        errors[l] = e
         grads[l] = e @ xs[l].T  # dL/dW^l = e^l x^{l-1, T} (summed over the batch's columns)
         if l > 0:
             e = dg[l - 1](xs[l]) * (Ws[l].T @ e)  # e^l = g'(h^l) W^{l+1, T} e^{l+1}
+    by_hand.errors = errors  # e^1, e^2, e^3 of the last call, for the layer-by-layer printout
     return L, grads
 
 
-def by_tape(Ws, x0, y):
-    """The same network on tinygrad_course tensors; ``loss.backward()`` fills W.grad."""
+def forward(Ws, x0, y):
+    """The same network on tinygrad_course tensors: (loss, [W^1, W^2, W^3])."""
     W = [tc.tensor(w, requires_grad=True) for w in Ws]
     x = tc.from_numpy(x0)
     h1 = W[0] @ x
     h2 = W[1] @ h1.tanh()
     p = (W[2] @ h2.tanh()).sigmoid()
-    loss = ((tc.from_numpy(y) - p) ** 2 / 2).sum()
+    return ((tc.from_numpy(y) - p) ** 2 / 2).sum(), W
+
+
+def by_tape(Ws, x0, y):
+    """``loss.backward()`` fills W.grad."""
+    loss, W = forward(Ws, x0, y)
     loss.backward()
     return loss, W
+
+
+def tape_errors(Ws, x0, y):
+    """e^3, e^2, e^1 as the tape computes them: what each activation's backward sends into h^l,
+    read off ``backward_steps`` (which also fills W.grad, exactly as backward() would)."""
+    loss, W = forward(Ws, x0, y)
+    errors = []
+    for step in tc.autograd.backward_steps(loss):
+        print(f"   {step}")
+        if step.node in ("SigmoidBackward0", "TanhBackward0"):
+            errors.append(step.grad_inputs[0].numpy())
+    return errors[::-1], W
 
 
 def main(argv=None):
@@ -83,6 +106,18 @@ def main(argv=None):
             np.testing.assert_allclose(W[l].grad.numpy(), hand[l], rtol=1e-10, atol=1e-14)
         print(f"   all three gradients equal (max abs difference "
               f"{max(np.abs(W[l].grad.numpy() - hand[l]).max() for l in range(3)):.1e})")
+
+        if n == 1:
+            print("== the backward, node by node (tc.autograd.backward_steps), then e^l layer by layer")
+            tape_e, _ = tape_errors(Ws, x0, y)
+            for l in (2, 1, 0):
+                print(f"e^{l + 1} by hand: {by_hand.errors[l].ravel()}   tape (grad into h^{l + 1}): "
+                      f"{tape_e[l].ravel()}")
+                np.testing.assert_allclose(tape_e[l], by_hand.errors[l], rtol=1e-10, atol=1e-14)
+            # the tape in the middle of its backward: step 6, the last layer's tanh, is running
+            loss_k, W_k = forward(Ws, x0, y)
+            gk = tc.viz.draw_backward(loss_k, step=6, params={f"W{l + 1}": w for l, w in enumerate(W_k)})
+            save_graph(gk, args.out, "backprop_step")
 
     # the tape behind the last loss, with each weight's gradient norm
     g = draw_graph(loss, params={f"W{l + 1}": w for l, w in enumerate(W)}, show_grads=True)

@@ -78,3 +78,19 @@ def test_check_nan_false_records_without_checking():
     with pytest.raises(RuntimeError, match="nan"):
         with tc.autograd.detect_anomaly():
             (z / 0).sum()
+
+
+def test_draw_backward_marks_done_current_pending_and_changes_nothing():
+    pytest.importorskip("graphviz")
+    x, (W1, b1, W2) = _mlp()
+    y = (x @ W1.T).tanh().sum()
+    g = tc.viz.draw_backward(y, step=1, params={"W1": W1})
+    src = g.source
+    assert "0: Sum (done)" in src and "1: Tanh (running)" in src and "2: MatMul" in src
+    assert "grad in: 4x5, |g| = 4.472" in src  # the ones reaching the tanh: sqrt(20)
+    assert "W1" in src
+    assert W1.grad is None  # nothing accumulated
+    y.backward()  # the graph was retained
+    assert W1.grad is not None
+    with pytest.raises(IndexError, match="out of range"):
+        tc.viz.draw_backward((x @ W1.T).sum(), step=9)

@@ -44,7 +44,20 @@ def test_backprop_by_hand_asserts_equality_with_the_tape(tmp_path):
     out = run_example("backprop_by_hand.py", tmp_path)
     assert "OK: the hand-derived error signals give exactly the tape's gradients" in out
     assert "dL/dW^1 by hand" in out and "dL/dW^1 from the tape" in out
-    assert written(tmp_path) == (["backprop_by_hand.svg"] if HAVE_DOT else ["backprop_by_hand.gv"])
+    assert "e^2 by hand" in out and "tape (grad into h^2)" in out and "TanhBackward0" in out
+    ext = "svg" if HAVE_DOT else "gv"
+    assert written(tmp_path) == [f"backprop_by_hand.{ext}", f"backprop_step.{ext}"]
+
+
+def test_backprop_by_hand_error_signals_equal_the_tapes():
+    mod = load_example("backprop_by_hand")
+    rng = np.random.default_rng(7)
+    Ws = [rng.standard_normal((mod.SIZES[i + 1], mod.SIZES[i])) for i in range(3)]
+    x0, y = rng.standard_normal((3, 1)), np.ones((1, 1))
+    mod.by_hand(Ws, x0, y)
+    tape_e, _ = mod.tape_errors(Ws, x0, y)
+    for l in range(3):
+        np.testing.assert_allclose(tape_e[l], mod.by_hand.errors[l], rtol=1e-10, atol=1e-14)
 
 
 def test_backprop_by_hand_formulas_match_the_tape_on_other_inputs():

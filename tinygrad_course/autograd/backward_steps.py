@@ -107,6 +107,14 @@ def backward_steps(tensor, gradient=None, retain_graph=None) -> Iterator[Backwar
     SumBackward0 [(2,)]
     MulBackward0 [(2,), (2,)]
     """
+    steps, finish = run_steps(tensor, gradient, retain_graph)
+    yield from steps
+    finish()
+
+
+def run_steps(tensor, gradient=None, retain_graph=None):
+    """The records of every backward step, and a function that accumulates the leaves' ``.grad``
+    (not called: nothing is written; ``tc.viz.draw_backward`` draws from the records alone)."""
     if retain_graph is None:
         retain_graph = False
     roots = _root_grads((tensor,), (gradient,), False, "backward_steps")
@@ -119,19 +127,25 @@ def backward_steps(tensor, gradient=None, retain_graph=None) -> Iterator[Backwar
         _engine._walk(root_nodes, buf, leaf_buf, deps, None, None, None, retain_graph, False, steps=records)
     finally:
         _Mode.enabled, _Mode.arrays = prev
-    for i, (node, g, res) in enumerate(records):
-        outs = tuple(g) if isinstance(g, (list, tuple)) else (g,)
-        ins = tuple(_as_tensor(r) if e is not None else None for e, r in zip(node._next, res))
-        in_shapes = tuple(None if r is None else tuple(np.shape(r)) for r in res)
-        out_shape = tuple(outs[0].shape) if len(outs) == 1 and outs[0] is not None else None
-        summed = {}
-        if out_shape is not None:
-            for j, s in enumerate(in_shapes):
-                ax = _broadcast_axes(s, out_shape) if node._next[j] is not None else ()
-                if ax:
-                    summed[j] = ax
-        yield BackwardStep(i, node.name(), _created_at(node), tuple(_as_tensor(o) for o in outs), ins,
-                           in_shapes, summed, node)
-    foreign = {id(_engine._owner(g)) for g in roots if g.__class__ is np.ndarray}
-    _engine._accumulate_leaves(leaf_buf, False, foreign)
+    steps = [_record(i, node, g, res) for i, (node, g, res) in enumerate(records)]
 
+    def finish():
+        foreign = {id(_engine._owner(g)) for g in roots if g.__class__ is np.ndarray}
+        _engine._accumulate_leaves(leaf_buf, False, foreign)
+
+    return steps, finish
+
+
+def _record(i, node, g, res):
+    outs = tuple(g) if isinstance(g, (list, tuple)) else (g,)
+    ins = tuple(_as_tensor(r) if e is not None else None for e, r in zip(node._next, res))
+    in_shapes = tuple(None if r is None else tuple(np.shape(r)) for r in res)
+    out_shape = tuple(outs[0].shape) if len(outs) == 1 and outs[0] is not None else None
+    summed = {}
+    if out_shape is not None:
+        for j, s in enumerate(in_shapes):
+            ax = _broadcast_axes(s, out_shape) if node._next[j] is not None else ()
+            if ax:
+                summed[j] = ax
+    return BackwardStep(i, node.name(), _created_at(node), tuple(_as_tensor(o) for o in outs), ins,
+                        in_shapes, summed, node)

@@ -3,6 +3,7 @@ optimizer paths on 2D loss surfaces (``plot_trajectories``, ``run_race``).
 
 Graphviz's ``dot`` is needed only to render drawings to files; matplotlib only for plots.
 """
+from .backward import draw_backward
 from .graph import draw_graph
 from .plots import plot_history, plot_trajectories
 from .race import run_race
@@ -10,5 +11,5 @@ from .render import render
 from . import surfaces
 from .surfaces import SURFACES, Surface, beale, rosenbrock, saddle
 
-__all__ = ["draw_graph", "render", "plot_history", "plot_trajectories", "run_race", "surfaces",
+__all__ = ["draw_graph", "draw_backward", "render", "plot_history", "plot_trajectories", "run_race", "surfaces",
            "SURFACES", "Surface", "rosenbrock", "beale", "saddle"]
