@@ -261,3 +261,49 @@ def test_a_wrong_constant_in_a_backward_is_always_located(scale, seed):
     report = tc.autograd.gradcheck_graph(lambda x, w: (Scaled.apply(x @ w) ** 2).sum(), (x, w),
                                          raise_exception=False)
     assert [r.name for r in report.failures] == ["ScaledBackward"]
+
+
+def test_nested_and_threaded_checks_record_only_their_own_ops_and_restore_apply():
+    import threading
+
+    before = function_module.Function.__dict__["apply"]
+    errors, reports = [], {}
+    barrier = threading.Barrier(2)
+
+    def worker(name, cls):
+        try:
+            tc.manual_seed(0)
+            x = tc.randn(3, 2, dtype=tc.float64, requires_grad=True)
+
+            def f(x):
+                barrier.wait(timeout=10)  # both threads are recording at the same time
+                return (cls.apply(x.sin()) * 2).sum()
+
+            reports[name] = tc.autograd.gradcheck_graph(f, x, raise_exception=False)
+        except Exception as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=worker, args=("good", Square)),
+               threading.Thread(target=worker, args=("bad", BuggySquare))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert [r.name for r in reports["good"]] == ["SinBackward0", "SquareBackward", "MulBackward0", "SumBackward0"]
+    assert reports["good"].ok
+    assert [r.name for r in reports["bad"].failures] == ["BuggySquareBackward"]
+    assert function_module.Function.__dict__["apply"] is before
+
+    # a check inside a checked function: the inner one sees its own graph only
+    inner = {}
+
+    def outer(x):
+        inner["report"] = tc.autograd.gradcheck_graph(lambda z: z.exp().sum(), x.detach().requires_grad_())
+        return x.cos().sum()
+
+    x = tc.randn(2, dtype=tc.float64, requires_grad=True)
+    report = tc.autograd.gradcheck_graph(outer, x)
+    assert [r.name for r in inner["report"]] == ["ExpBackward0", "SumBackward0"]
+    assert [r.name for r in report] == ["CosBackward0", "SumBackward0"]
+    assert function_module.Function.__dict__["apply"] is before

@@ -5,15 +5,16 @@ the gradient is wrong. Here every node of the recorded graph is checked on its o
 ``backward`` against central differences of its own ``forward``, at the very values it saw
 during the run, in graph order from the inputs. The first node that fails is the culprit.
 
-How: while ``fn(*inputs)`` runs, ``Function.apply`` is temporarily wrapped (and restored in
-``finally``) to record, for every call that lands on the tape, the Function class, float64
-copies of its arguments and the user's source line that made the call. That wrapping is a
-class-level swap, so ``gradcheck_graph`` is not for concurrent use from several threads.
+How: while ``fn(*inputs)`` runs, ``Function.apply`` is temporarily wrapped (and restored when
+the last active check ends, also on error) to record, for every call of this thread that lands
+on the tape, the Function class, float64 copies of its arguments and the user's source line that
+made the call. Other threads pass through the wrapper unrecorded.
 """
 import linecache
 import math
 import os
 import sys
+import threading
 from typing import Any, Callable, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
@@ -73,46 +74,69 @@ class _Call:
         self.cls, self.args, self.kwargs, self.where, self.node = cls, args, kwargs, where, node
 
 
-class _Recorder:
-    """Context manager: while active, every recorded ``Function.apply`` call is kept in ``calls``.
+_lock = threading.Lock()
+_installed = {"count": 0, "saved": None}  # how many recorders are active, the apply they replaced
+_local = threading.local()  # each thread's stack of active recorders
 
-    Not thread-safe: it swaps ``Function.apply`` on the class for everyone while active."""
+
+def _recording_apply(original):
+    """``Function.apply`` that also reports each taped call to this thread's innermost recorder."""
+
+    def apply(cls, *args, **kwargs):
+        stack = getattr(_local, "stack", None)
+        if not stack or not is_grad_enabled() or not any(isinstance(a, Tensor) and a.requires_grad for a in args):
+            return original(cls, *args, **kwargs)
+        # copy before the call: an in-place forward may change its inputs
+        rec = [_Arg(a) for a in args]
+        where = _user_line(sys._getframe(1))
+        out = original(cls, *args, **kwargs)
+        outs = out if isinstance(out, tuple) else (out,)
+        node = next((o.grad_fn for o in outs if isinstance(o, Tensor) and o.grad_fn is not None), None)
+        if node is not None:
+            stack[-1].calls.append(_Call(cls, rec, dict(kwargs), where, node))
+        return out
+
+    return apply
+
+
+class _Recorder:
+    """Context manager: while active, every ``Function.apply`` call of this thread that lands on
+    the tape is kept in ``calls``.
+
+    ``Function.apply`` is swapped on the class while any recorder is active (the first one in
+    installs the wrapper, the last one out restores the original); other threads' calls pass
+    straight through it, so concurrent use is safe, only slower for everyone meanwhile."""
 
     def __init__(self):
         self.calls: List[_Call] = []
 
     def __enter__(self):
-        Function = _function.Function
-        self._saved = Function.__dict__["apply"]
-        original = self._saved.__func__
-        calls = self.calls
-
-        def apply(cls, *args, **kwargs):
-            if not is_grad_enabled() or not any(isinstance(a, Tensor) and a.requires_grad for a in args):
-                return original(cls, *args, **kwargs)
-            # copy before the call: an in-place forward may change its inputs
-            rec = [_Arg(a) for a in args]
-            where = _user_line(sys._getframe(1))
-            out = original(cls, *args, **kwargs)
-            outs = out if isinstance(out, tuple) else (out,)
-            node = next((o.grad_fn for o in outs if isinstance(o, Tensor) and o.grad_fn is not None), None)
-            if node is not None:
-                calls.append(_Call(cls, rec, dict(kwargs), where, node))
-            return out
-
-        Function.apply = classmethod(apply)
+        with _lock:
+            if _installed["count"] == 0:
+                Function = _function.Function
+                _installed["saved"] = Function.__dict__["apply"]
+                Function.apply = classmethod(_recording_apply(_installed["saved"].__func__))
+            _installed["count"] += 1
+        if not hasattr(_local, "stack"):
+            _local.stack = []
+        _local.stack.append(self)
         return self
 
     def __exit__(self, *exc):
-        _function.Function.apply = self._saved
+        _local.stack.remove(self)
+        with _lock:
+            _installed["count"] -= 1
+            if _installed["count"] == 0:
+                _function.Function.apply = _installed["saved"]
+                _installed["saved"] = None
         return False
 
 
 class NodeCheck:
     """One row of a ``GraphCheckReport``: one node of the graph checked on its own.
 
-    ``name`` (e.g. ``"MmBackward0"``), ``node`` (the ``grad_fn`` object itself), ``created_at`` (the user's line that created the node),
-    ``input_shapes``, ``max_error`` (largest |analytical - numerical| over its Jacobian, NaN when
+    ``name`` (e.g. ``"MmBackward0"``), ``node`` (the ``grad_fn`` object itself), ``created_at``
+    (the user's line that created the node), ``input_shapes`` (of every tensor argument), ``max_error`` (largest |analytical - numerical| over its Jacobian, NaN when
     skipped), ``ok``, and ``detail`` (why it failed or was skipped, else "")."""
 
     __slots__ = ("index", "name", "node", "created_at", "input_shapes", "max_error", "ok", "detail")
@@ -272,8 +296,10 @@ def gradcheck_graph(fn: Callable, inputs: Union[Tensor, Sequence[Any]], eps: flo
     passes when |analytical - numerical| <= atol + rtol |numerical|. Nodes whose outputs are not
     float64 even on float64 inputs (casts to a lower precision) are skipped (row ``ok``, detail
     "skipped"). Cost per node: two forwards per element of its inputs that need grad and one
-    backward per element of its outputs, so use it on small models and batches. Not for use
-    from several threads at once (it swaps ``Function.apply`` while ``fn`` runs).
+    backward per element of its outputs, so use it on small models and batches. Safe to
+    call from several threads (each records only its own ops), but every op in the process is a
+    little slower while ``fn`` runs (``Function.apply`` is wrapped meanwhile). A forward that draws random numbers is re-run with fresh draws, so
+    check such models in eval mode.
 
     Args:
         fn: the function (e.g. a model and its loss) to run on ``inputs``.
