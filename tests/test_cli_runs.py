@@ -137,6 +137,16 @@ def test_ctrl_c_before_the_first_epoch_ends_keeps_config_and_resume_starts_over(
     assert [int(r["epoch"]) for r in _rows(run)] == [1, 2]
 
 
+def test_overwrite_replaces_a_run_and_leaves_none_of_its_files(tmp_path, monkeypatch, capsys):
+    run = tmp_path / "run"
+    assert main(["train", "--epochs", "2", "--out", str(run)] + MOONS) == 0
+    assert "model.npz" in os.listdir(run)
+    _stepping(monkeypatch, lambda k: os.kill(os.getpid(), signal.SIGINT) if k == 3 else None)
+    assert main(["train", "--epochs", "1", "--seed", "5", "--out", str(run), "--overwrite"] + MOONS) == 130
+    assert sorted(os.listdir(run)) == ["config.json"]  # the old run's weights cannot pass for the new run's
+    assert json.loads((run / "config.json").read_text())["arguments"]["seed"] == 5
+
+
 # ---------------------------------------------------------------- resume, evaluate
 
 def test_resume_counts_epochs_on_and_records_each_session(tmp_path, capsys):
@@ -156,7 +166,7 @@ def test_resume_counts_epochs_on_and_records_each_session(tmp_path, capsys):
 
 @pytest.mark.parametrize("argv, needle", [
     (["--lr", "0.1"], "--lr"), (["--dataset", "digits"], "--dataset"), (["--seed", "1"], "--seed"),
-    (["--out", "elsewhere"], "--out"), (["--epochs", "1"], "already has 1 epochs done"),
+    (["--out", "elsewhere"], "--out"), (["--overwrite"], "--overwrite"), (["--epochs", "1"], "already has 1 epochs done"),
 ])
 def test_resume_refuses_changed_arguments(argv, needle, tmp_path, capsys, monkeypatch):
     run = str(tmp_path / "run")

@@ -105,6 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--resume", metavar="RUN_DIR", default=None,
                    help="continue the run in RUN_DIR from its last finished epoch (its config.json gives the other "
                         "arguments)")
+    t.add_argument("--overwrite", action="store_true",
+                   help="replace the run already in --out (default: refuse, and point to --resume)")
     t.add_argument("--allow-nan", action="store_true", help="go on when the loss is not finite (default: stop, exit 1)")
     t.add_argument("--data-dir", default=None, help="folder of the MNIST files (default: load_mnist's cache)")
     t.add_argument("--no-download", action="store_true", help="do not try to download MNIST")
@@ -137,12 +139,11 @@ def _train(args, argv: List[str]) -> int:
     p = args._parser
     if args.resume is not None:
         given = [k for k in TRAIN_DEFAULTS if k not in RESUME_OPTIONS and getattr(args, k) is not None]
-        if args.out is not None:
-            given.append("out")
+        given += [k for k in ("out", "overwrite") if getattr(args, k)]
         if given:
-            p.error(f"--resume takes its {', '.join('--' + k.replace('_', '-') for k in given)} from "
-                    f"{os.path.join(args.resume, 'config.json')}; only --epochs, --allow-nan, --quiet, --data-dir and "
-                    "--no-download can be given")
+            p.error(f"--resume continues a run with the arguments in {os.path.join(args.resume, 'config.json')}: "
+                    f"{', '.join('--' + k.replace('_', '-') for k in given)} cannot be given (only --epochs, "
+                    "--allow-nan, --quiet, --data-dir and --no-download)")
     else:
         for k, v in TRAIN_DEFAULTS.items():
             if getattr(args, k) is None:
@@ -159,7 +160,7 @@ def _train(args, argv: List[str]) -> int:
         summary = train(dataset=args.dataset, model=args.model, optimizer=args.optimizer, epochs=args.epochs,
                         batch_size=args.batch_size, lr=args.lr, out=out, seed=args.seed, data_dir=args.data_dir,
                         download=not args.no_download, progress=not args.quiet, allow_nan=args.allow_nan,
-                        resume=args.resume, argv=argv)
+                        resume=args.resume, argv=argv, overwrite=args.overwrite)
     except RunError as e:
         p.error(str(e))
     except DataUnavailable as e:

@@ -239,7 +239,7 @@ def check_out(out: str, *, create: bool = True, fresh: bool = True) -> List[str]
             raise RunError(f"--out {out!r}: the folder is not writable")
         if fresh and os.path.exists(os.path.join(path, CONFIG)):
             raise RunError(f"--out {out!r} already holds a run ({CONFIG}); continue it with "
-                           f"`train --resume {out}` or choose another --out")
+                           f"`train --resume {out}`, replace it with --overwrite, or choose another --out")
         return []
     parent = os.path.dirname(path)
     while not os.path.exists(parent):
@@ -393,7 +393,7 @@ def train(dataset: str = "digits", model: str = "mlp", optimizer: str = "rmsprop
           batch_size: int = 32, lr: Optional[float] = None, out: Optional[str] = None, seed: int = 0,
           data_dir: Optional[str] = None, download: bool = True, progress: bool = True,
           stdout=None, allow_nan: bool = False, resume: Optional[str] = None, argv: Optional[List[str]] = None,
-          stderr=None) -> Dict:
+          stderr=None, overwrite: bool = True) -> Dict:
     """Train into the run folder ``out`` (or continue the run ``resume``); print the val accuracy; return a summary.
 
     config.json is written before the first batch; checkpoint.npz, model.npz, history.csv and
@@ -401,7 +401,8 @@ def train(dataset: str = "digits", model: str = "mlp", optimizer: str = "rmsprop
     Ctrl-C (SIGINT) stops after the current batch and keeps the epochs done; a non-finite loss
     stops training unless ``allow_nan``. ``summary["status"]`` is ``"finished"``, ``"interrupted"``
     or ``"diverged"``. With ``resume``, the run's config.json gives every argument but ``epochs``
-    (the total to reach; default: the run's).
+    (the total to reach; default: the run's). A run already in ``out`` is replaced when
+    ``overwrite`` (its files removed once the new config.json is written), else ``RunError``.
 
     >>> train(epochs=3, out="runs/try1")["val_accuracy"]
     """
@@ -435,7 +436,7 @@ def train(dataset: str = "digits", model: str = "mlp", optimizer: str = "rmsprop
         if optimizer not in OPTIMIZERS:
             raise ValueError(f"unknown optimizer {optimizer!r}; choose from {', '.join(OPTIMIZERS)}")
         out = os.fspath(out)
-        made = check_out(out)  # before any data or training: a bad --out costs nothing
+        made = check_out(out, fresh=not overwrite)  # before any data or training: a bad --out costs nothing
         a = {"dataset": dataset, "model": model, "optimizer": optimizer, "epochs": epochs, "batch_size": batch_size,
              "lr": DEFAULT_LR[optimizer] if lr is None else lr, "seed": seed, "allow_nan": allow_nan}
         lr = a["lr"]
@@ -474,6 +475,12 @@ def train(dataset: str = "digits", model: str = "mlp", optimizer: str = "rmsprop
     except OSError as e:
         _remove_empty(made)
         raise RunError(f"cannot write {CONFIG} into --out {out!r}: {e}") from None
+    if resume is None:
+        # a replaced run's files must not pass for this run's (only once the new config.json is in place,
+        # so a failed start leaves the old run whole)
+        for name in RUN_FILES[1:] + ("graph.svg", "graph.gv"):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(os.path.join(out, name))
 
     files = [CONFIG]
     hints: List[str] = []
