@@ -475,6 +475,7 @@ def test_pickles_naming_other_globals_are_refused_not_run(payload, tmp_path):
     b"\x80\x02ctorch\nBFloat16Storage\n.",                              # a dtype we lack
     b"\x80\x02(Vstorage\nctorch\nFloatStorage\nV../x\nVcpu\nI1\ntQ.",   # path tricks in a storage key
     b"\x80\x02(Vother\ntQ.",                                           # unknown persistent id
+    b"\x80\x02c__builtin__\nbytearray\nI1000000000000\n\x85R.",          # bytearray(10**12): no allocation
     b"\x80\x02\xff.",                                                  # unknown opcode
     b"\x80\x02(((((((((",                                              # truncated
 ])

@@ -233,6 +233,13 @@ def _encode(text="", encoding="utf-8", errors="strict"):
     return text.encode(encoding, errors)
 
 
+def _bytearray(*args):
+    # bytearray(n) would allocate n bytes the file does not hold: only copies of bytes are allowed
+    if len(args) > 2 or (args and not isinstance(args[0], (bytes, bytearray, str))):
+        raise UnpicklingError("bytearray is only allowed on bytes or a str (not a size)")
+    return bytearray(*args)
+
+
 def _device(*args):
     from ..autograd.device import device
 
@@ -255,7 +262,7 @@ def _safe_globals(reader: _Reader) -> dict:
         ("torch", "device"): _device,
         ("_codecs", "encode"): _encode,
         ("builtins", "set"): set,
-        ("builtins", "bytearray"): bytearray,
+        ("builtins", "bytearray"): _bytearray,
         ("builtins", "complex"): complex,
     }
     for mod in ("torch", "torch.storage"):
@@ -283,6 +290,8 @@ class _Unpickler(pickle._Unpickler):
         self.allowed = _safe_globals(reader)
 
     def find_class(self, module, name):
+        if module == "__builtin__":  # protocol 2 names Python 3's builtins by their Python 2 module
+            module = "builtins"
         found = self.allowed.get((module, name))
         if found is None:
             if (module in ("torch", "torch.storage")) and name in _FOREIGN_STORAGES:
