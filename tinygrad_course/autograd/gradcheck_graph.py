@@ -136,8 +136,9 @@ class NodeCheck:
     """One row of a ``GraphCheckReport``: one node of the graph checked on its own.
 
     ``name`` (e.g. ``"MmBackward0"``), ``node`` (the ``grad_fn`` object itself), ``created_at``
-    (the user's line that created the node), ``input_shapes`` (of every tensor argument), ``max_error`` (largest |analytical - numerical| over its Jacobian, NaN when
-    skipped), ``ok``, and ``detail`` (why it failed or was skipped, else "")."""
+    (the user's line that created the node), ``input_shapes`` (of every tensor argument),
+    ``max_error`` (largest |analytical - numerical| over its Jacobian, NaN when skipped), ``ok``,
+    and ``detail`` (why it failed or was skipped, else "")."""
 
     __slots__ = ("index", "name", "node", "created_at", "input_shapes", "max_error", "ok", "detail")
 
@@ -298,8 +299,8 @@ def gradcheck_graph(fn: Callable, inputs: Union[Tensor, Sequence[Any]], eps: flo
     "skipped"). Cost per node: two forwards per element of its inputs that need grad and one
     backward per element of its outputs, so use it on small models and batches. Safe to
     call from several threads (each records only its own ops), but every op in the process is a
-    little slower while ``fn`` runs (``Function.apply`` is wrapped meanwhile). A forward that draws random numbers is re-run with fresh draws, so
-    check such models in eval mode.
+    little slower while ``fn`` runs (``Function.apply`` is wrapped meanwhile). A forward that
+    draws random numbers is re-run with fresh draws, so check such models in eval mode.
 
     Args:
         fn: the function (e.g. a model and its loss) to run on ``inputs``.
@@ -332,7 +333,8 @@ def gradcheck_graph(fn: Callable, inputs: Union[Tensor, Sequence[Any]], eps: flo
         shapes = [tuple(a.value.shape) for a in call.args if a.is_tensor]
         max_err, fail = _check_call(call, eps, atol, rtol)
         if fail == "skipped":
-            rows.append(NodeCheck(i, name, call.node, call.where, shapes, max_err, True, "skipped: output is not float64"))
+            rows.append(NodeCheck(i, name, call.node, call.where, shapes, max_err, True,
+                                  "skipped: output is not float64"))
             continue
         rows.append(NodeCheck(i, name, call.node, call.where, shapes, max_err, fail is None))
         if fail is not None:

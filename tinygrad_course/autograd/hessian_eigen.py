@@ -119,7 +119,8 @@ def hessian_eigenvalues(f: Callable[..., Tensor], inputs: Tensors, k: int = 1, w
 
     Example:
         >>> A = tc.tensor([[2.0, 1.0], [1.0, 3.0]], dtype=tc.float64)
-        >>> vals, vecs = tc.autograd.functional.hessian_eigenvalues(lambda x: 0.5 * x @ A @ x, tc.zeros(2, dtype=tc.float64))
+        >>> f = lambda x: 0.5 * x @ A @ x
+        >>> vals, vecs = tc.autograd.functional.hessian_eigenvalues(f, tc.zeros(2, dtype=tc.float64))
         >>> round(vals.item(), 6)  # (5 + sqrt 5) / 2
         3.618034
     """
@@ -129,7 +130,8 @@ def hessian_eigenvalues(f: Callable[..., Tensor], inputs: Tensors, k: int = 1, w
         if not isinstance(x, Tensor):
             raise TypeError(f"hessian_eigenvalues: the inputs must be Tensors, but input {i} is {type(x).__name__}")
         if not x.dtype.is_floating_point:
-            raise TypeError(f"hessian_eigenvalues: input {i} has dtype {x.dtype}; a Hessian needs floating point inputs")
+            raise TypeError(f"hessian_eigenvalues: input {i} has dtype {x.dtype}; "
+                            "a Hessian needs floating point inputs")
     if which not in ("largest", "smallest"):
         raise ValueError(f"hessian_eigenvalues: which must be 'largest' or 'smallest', got {which!r}")
     n = sum(x.numel() for x in ins)
@@ -182,6 +184,6 @@ def hessian_eigenvalues(f: Callable[..., Tensor], inputs: Tensors, k: int = 1, w
                       UserWarning, stacklevel=2)
     dtype = _array(ins[0]).dtype
     values = _wrap(np.ascontiguousarray(vals.astype(dtype)))
-    parts = tuple(_wrap(np.ascontiguousarray(vecs[offsets[i]:offsets[i + 1]].reshape(tuple(x.shape) + (k,)).astype(dtype)))
+    parts = tuple(_wrap(vecs[offsets[i]:offsets[i + 1]].reshape(tuple(x.shape) + (k,)).astype(dtype))
                   for i, x in enumerate(ins))
     return values, (parts[0] if single else parts)
