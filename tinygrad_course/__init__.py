@@ -40,7 +40,7 @@ from .autograd.aliases import install_function_aliases as _install_function_alia
 # ``axis``/``keepdims`` and ``out=`` on the function forms above (autograd/aliases.py)
 _install_function_aliases(globals())
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"  # the one place the version is written (setup.cfg reads it)
 
 import math as _math
 
