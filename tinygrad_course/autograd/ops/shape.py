@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from .. import dtypes as _dt
 from ..dims import norm_dim, norm_dims, shape_arg as _shape_arg
 from ..function import Function
 from . import bw
@@ -24,6 +25,7 @@ __all__ = [  # the function forms, exported as tc.<name>
     "moveaxis",
     "flip",
     "narrow",
+    "diff",
     "roll",
     "tril",
     "triu",
@@ -351,6 +353,33 @@ class ShapeOps:
             raise IndexError(f"narrow(): start {start} + length {length} exceeds dimension {d} of size {self.shape[d]}")
         return self[(slice(None),) * d + (slice(start, start + length),)]
 
+    def diff(self, n=1, dim=-1, prepend=None, append=None):
+        """The n-th forward difference along dim, out[i] = x[i+1] - x[i] applied n times (bool:
+        x[i+1] != x[i]), after joining ``prepend`` / ``append`` to x along dim.
+        ``tc.tensor([1, 3, 6]).diff()`` -> tensor([2, 3])."""
+        from .join import cat
+
+        if self.ndim == 0:
+            raise RuntimeError("diff expects input to be at least one-dimensional")
+        if n < 0:
+            raise RuntimeError(f"diff(): order must be non-negative but got {n}")
+        d = norm_dim(dim, self.ndim, "diff")
+        x = self
+        if prepend is not None or append is not None:
+            for t in (prepend, append):
+                if t is not None and t.ndim != self.ndim:
+                    raise RuntimeError(f"diff expects prepend or append to be the same dimension as input (input "
+                                       f"{tuple(self.shape)}, got {tuple(t.shape)})")
+            x = cat([t for t in (prepend, self, append) if t is not None], d)
+        is_bool = x.dtype == _dt.bool
+        for _ in range(n):
+            m = x.shape[d]
+            if m == 0:
+                break
+            hi, lo = x.narrow(d, 1, m - 1), x.narrow(d, 0, m - 1)
+            x = (hi != lo) if is_bool else hi - lo
+        return x
+
     def roll(self, shifts, dims=None):
         """Elements shifted cyclically along ``dims`` (flattened when None)."""
         if dims is None:
@@ -446,6 +475,11 @@ moveaxis = movedim
 
 def flip(input, dims):
     return input.flip(dims)
+
+
+def diff(input, n=1, dim=-1, prepend=None, append=None):
+    """The n-th forward difference along dim (see ``Tensor.diff``)."""
+    return input.diff(n, dim, prepend, append)
 
 
 def narrow(input, dim, start, length):
