@@ -306,3 +306,38 @@ def test_nested_and_threaded_checks_record_only_their_own_ops_and_restore_apply(
     assert [r.name for r in inner["report"]] == ["ExpBackward0", "SumBackward0"]
     assert [r.name for r in report] == ["CosBackward0", "SumBackward0"]
     assert function_module.Function.__dict__["apply"] is before
+
+
+class WrongShapeGrad(tc.autograd.Function):
+    """exp(x) whose backward returns a gradient of the wrong shape."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.exp()
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.sum(0)
+
+
+class NanGrad(tc.autograd.Function):
+    """exp(x) whose backward produces NaN."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.exp()
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * float("nan")
+
+
+@pytest.mark.parametrize("cls, text", [(WrongShapeGrad, "failed: its backward raised"), (NanGrad, "numerical")])
+def test_a_backward_that_raises_or_gives_nan_is_the_named_node(cls, text):
+    x = tc.randn(3, 2, dtype=tc.float64, requires_grad=True)
+    with pytest.raises(tc.autograd.GradcheckError) as info:
+        tc.autograd.gradcheck_graph(lambda x: (cls.apply(x * 2) + 1).sum(), x)
+    msg = str(info.value)
+    assert f"node 1 ({cls.__name__}Backward)" in msg and text in msg and THIS_FILE in msg
+    report = tc.autograd.gradcheck_graph(lambda x: (cls.apply(x * 2) + 1).sum(), x, raise_exception=False)
+    assert [r.name for r in report.failures] == [f"{cls.__name__}Backward"] and len(report) == 4

@@ -242,27 +242,34 @@ def _check_call(call: _Call, eps: float, atol: float, rtol: float):
         args, xs = _build(call, base, True)
         pairs = [(i, o) for i, o in _outputs(call.cls.apply(*args, **call.kwargs)) if o.requires_grad]
         pos, outs = [i for i, _ in pairs], [o for _, o in pairs]
+        if any(_array(o).dtype != np.float64 for o in outs):
+            # a cast to lower precision: central differences in float32 would be noise, not a check
+            return float("nan"), "skipped"
         analytical = []
-        for o in outs:
-            blocks = [np.zeros((o.numel(), x.numel())) for x in xs]
-            for r in range(o.numel()):
-                onehot = np.zeros(o.numel(), dtype=_array(o).dtype)
-                onehot[r] = 1
-                gs = _grad(o, xs, _wrap(onehot.reshape(o.shape)), retain_graph=True, allow_unused=True)
-                for b, g in zip(blocks, gs):
-                    if g is not None:
-                        b[r] = _array(g).astype(np.float64).reshape(-1)
-            analytical.append(blocks)
-    if any(_array(o).dtype != np.float64 for o in outs):
-        # a cast to lower precision: central differences in float32 would be noise, not a check
-        return float("nan"), "skipped"
+        try:
+            for o in outs:
+                blocks = [np.zeros((o.numel(), x.numel())) for x in xs]
+                for r in range(o.numel()):
+                    onehot = np.zeros(o.numel(), dtype=_array(o).dtype)
+                    onehot[r] = 1
+                    gs = _grad(o, xs, _wrap(onehot.reshape(o.shape)), retain_graph=True, allow_unused=True)
+                    for c, (b, g) in enumerate(zip(blocks, gs)):
+                        if g is not None:
+                            if tuple(g.shape) != tuple(xs[c].shape):
+                                raise RuntimeError(f"the gradient of input {diff_idx[c]} has shape {tuple(g.shape)}, "
+                                                   f"expected {tuple(xs[c].shape)}")
+                            b[r] = _array(g).astype(np.float64).reshape(-1)
+                analytical.append(blocks)
+        except Exception as e:  # a backward that raises is as wrong as one that miscomputes
+            return float("nan"), f"its backward raised {type(e).__name__}: {e}"
     numerical = [[np.zeros((o.numel(), x.numel())) for x in xs] for o in outs]
     with no_grad():
         for c in range(len(xs)):
             for j in range(base[c].size):
                 vals = []
                 for sign in (1.0, -1.0):
-                    pert = [v.copy() for v in base]
+                    pert = list(base)
+                    pert[c] = base[c].copy()
                     pert[c].reshape(-1)[j] += sign * eps
                     args, _ = _build(call, pert, False)
                     res = dict(_outputs(call.cls.apply(*args, **call.kwargs)))
@@ -276,8 +283,9 @@ def _check_call(call: _Call, eps: float, atol: float, rtol: float):
             if a.size == 0:
                 continue
             diff = np.abs(a - n)
-            max_err = max(max_err, float(diff.max()))
-            excess = diff - (atol + rtol * np.abs(n))
+            # a NaN on either side is a mismatch (as in gradcheck's allclose)
+            excess = np.where(np.isnan(diff), np.inf, diff - (atol + rtol * np.abs(n)))
+            max_err = max(max_err, float(np.nanmax(diff))) if not np.isnan(diff).all() else float("nan")
             r, j = np.unravel_index(int(np.argmax(excess)), excess.shape)
             if excess[r, j] > 0 and excess[r, j] > worst:
                 worst = excess[r, j]
@@ -338,11 +346,15 @@ def gradcheck_graph(fn: Callable, inputs: Union[Tensor, Sequence[Any]], eps: flo
             continue
         rows.append(NodeCheck(i, name, call.node, call.where, shapes, max_err, fail is None))
         if fail is not None:
-            k, in_el, o, out_el, n, a, tol = fail
-            msg = (f"gradcheck_graph: the backward of node {i} ({name}) disagrees with central differences of its "
-                   f"own forward.\n  created at {call.where}\n  inputs {shapes}: at input {k} element {in_el} "
-                   f"(output {o} element {out_el}): numerical {n:.10g}, analytical {a:.10g}, difference "
-                   f"{abs(a - n):.3g} (tolerance {tol:.3g}). The {i} node(s) before it in graph order passed.")
+            head = f"gradcheck_graph: the backward of node {i} ({name})"
+            passed = f"The {i} node(s) before it in graph order passed."
+            if isinstance(fail, str):  # its backward raised
+                msg = f"{head} failed: {fail}.\n  created at {call.where}\n  inputs {shapes}. {passed}"
+            else:
+                k, in_el, o, out_el, n, a, tol = fail
+                msg = (f"{head} disagrees with central differences of its own forward.\n  created at {call.where}\n"
+                       f"  inputs {shapes}: at input {k} element {in_el} (output {o} element {out_el}): numerical "
+                       f"{n:.10g}, analytical {a:.10g}, difference {abs(a - n):.3g} (tolerance {tol:.3g}). {passed}")
             rows[-1].detail = msg
             if raise_exception:
                 raise GradcheckError(msg)
