@@ -266,3 +266,13 @@ def test_cuda_and_pinning_refuse_like_cpu_only_torch():
 def test_constants_match_torch():
     torch = pytest.importorskip("torch")
     assert (tc.pi, tc.e, tc.inf) == (torch.pi, torch.e, torch.inf) and np.isnan(tc.nan)
+
+
+@pytest.mark.oracle
+def test_size_arithmetic_keeps_size_like_torch():
+    torch = pytest.importorskip("torch")
+    s, ts = tc.ones(2, 3).shape, torch.ones(2, 3).shape
+    for ours, theirs in ((s + (1,), ts + (1,)), ((1,) + s, (1,) + ts), (s * 2, ts * 2), (s + s, ts + ts)):
+        assert isinstance(ours, tc.Size) and ours == theirs
+    # deliberate difference: slicing gives a plain tuple (torch: a Size), equal all the same
+    assert s[1:] == ts[1:] == (3,)

@@ -74,6 +74,22 @@ class Size(tuple):
     def __repr__(self):
         return f"tinygrad_course.Size({list(self)})"
 
+    # concatenating and repeating give a Size, as torch.Size does. Slicing gives a plain tuple
+    # (torch: a Size): a Python __getitem__ would make every shape[0] five times slower.
+    def __add__(self, other):
+        return Size(tuple.__add__(self, tuple(other)))
+
+    def __radd__(self, other):
+        return Size(tuple(other) + tuple(self))
+
+    def __mul__(self, n):
+        return Size(tuple.__mul__(self, n))
+
+    __rmul__ = __mul__
+
+    def __reduce__(self):
+        return (Size, (tuple(self),))
+
 
 _default_device = {"device": CPU}
 
