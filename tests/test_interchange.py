@@ -19,6 +19,9 @@ from hypothesis import given, settings, strategies as st
 from hypothesis.extra import numpy as hnp
 
 import tinygrad_course as tc
+import tinygrad_course.interchange.pt_format  # noqa: F401  (imported here so the memory bounds below
+import tinygrad_course.interchange.safetensors_format  # noqa: F401  measure loading, not importing)
+import tinygrad_course.serialization  # noqa: F401
 from tinygrad_course.autograd import _array
 
 DTYPES = ["float32", "float64", "int64", "bool"]
@@ -160,6 +163,10 @@ def test_model_state_dicts_both_ways(pair, tmp_path):
     tm2, _, _ = pair(torch)
     tm2.load_state_dict(sd)
     np.testing.assert_allclose(_out(tm2(torch.from_numpy(x))), _out(m(tc.tensor(x))), rtol=1e-5, atol=1e-5)
+    # storages are 64-byte aligned in the file, as torch writes them, so torch can memory-map it
+    mapped = torch.load(tmp_path / "ours.pth", weights_only=True, mmap=True)
+    for k, v in sd.items():
+        assert torch.equal(mapped[k], v), k
     if "1.num_batches_tracked" in sd:
         assert sd["1.num_batches_tracked"].dtype == torch.int64 and sd["1.num_batches_tracked"].dim() == 0
 
@@ -400,6 +407,22 @@ def test_the_hand_built_archive_is_valid(tmp_path):
     np.testing.assert_array_equal(tc.load(p).numpy(), [[1, 4], [2, 5]])
 
 
+def test_big_endian_checkpoint(tmp_path):
+    values = np.arange(6, dtype=np.float64) - 2.5
+    p = _archive(tmp_path / "be.pt", _pkl_tensor(6, 0, (3, 2), (2, 1), storage="DoubleStorage"),
+                 {"0": values.astype(">f8").tobytes()})
+    with zipfile.ZipFile(p) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    members["archive/byteorder"] = b"big"
+    with zipfile.ZipFile(p, "w") as z:
+        for n, raw in members.items():
+            z.writestr(n, raw)
+    got = tc.load(p)
+    assert got.dtype == tc.float64
+    np.testing.assert_array_equal(got.numpy(), values.reshape(3, 2))
+    got.add_(1)  # writable, native order
+
+
 @pytest.mark.parametrize("numel,offset,size,stride", [
     (10 ** 12, 0, (10 ** 6, 10 ** 6), (10 ** 6, 1)),   # storage claims far more than its member holds
     (6, 0, (10 ** 6, 10 ** 6), (10 ** 6, 1)),          # tensor reaches far past its storage
@@ -415,6 +438,25 @@ def test_lying_sizes_are_refused_before_allocating(numel, offset, size, stride, 
     p = _archive(tmp_path / "lie.pt", _pkl_tensor(numel, offset, size, stride),
                  {"0": np.arange(6, dtype=np.float32).tobytes()})
     _refused(p, "lie.pt")
+
+
+@settings(max_examples=150, deadline=None)
+@given(numel=st.one_of(st.just(8), st.integers(0, 12), st.integers(-5, 2 ** 64)), offset=st.integers(-3, 14),
+       size=st.lists(st.one_of(st.integers(0, 5), st.integers(-2, 10 ** 9)), max_size=3),
+       stride=st.lists(st.one_of(st.integers(0, 4), st.integers(-2, 10 ** 9)), max_size=3))
+def test_drawn_tensor_geometry_loads_exactly_or_is_refused(numel, offset, size, stride, tmp_path_factory):
+    storage = np.arange(8, dtype=np.float32)
+    p = _archive(tmp_path_factory.mktemp("geo") / "geo.pt", _pkl_tensor(numel, offset, size, stride),
+                 {"0": storage.tobytes()})
+    valid = (numel == 8 and len(size) == len(stride) and offset >= 0 and min(size + stride + [0]) >= 0 and
+             (0 in size or offset + sum((n - 1) * s for n, s in zip(size, stride)) < 8))
+    if not valid:
+        _refused(p)
+        return
+    got = tc.load(p).numpy()
+    assert got.shape == tuple(size)
+    for idx in np.ndindex(*size):  # element by element from the definition of a strided view
+        assert got[idx] == storage[offset + sum(i * s for i, s in zip(idx, stride))]
 
 
 def test_lying_member_size_in_the_zip_directory(tmp_path):
