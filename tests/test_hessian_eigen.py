@@ -175,3 +175,16 @@ def test_mlp_parameters_match_torch_full_hessian():
     np.testing.assert_allclose(vals.numpy(), ref[-2:], atol=1e-8)
     np.testing.assert_allclose(vals_s.numpy(), ref[:2], atol=1e-8)
     assert [tuple(v.shape) for v in vecs] == [(4, 3, 2), (4, 2), (2, 4, 2)]
+
+
+def test_low_rank_hessian_stops_early_without_warning():
+    # H = u u^T + 0.5 v v^T on 500 parameters: Krylov spaces stop growing after 2 vectors
+    rng = np.random.default_rng(4)
+    u, v = rng.standard_normal(500), rng.standard_normal(500)
+    ut, vt = tc.tensor(u), tc.tensor(v)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        vals, vecs = hessian_eigenvalues(lambda x: 0.5 * (ut @ x) ** 2 + 0.25 * (vt @ x) ** 2,
+                                         tc.zeros(500, dtype=tc.float64), k=3, max_iter=50)
+    H = np.outer(u, u) + 0.5 * np.outer(v, v)
+    np.testing.assert_allclose(vals.numpy(), np.linalg.eigvalsh(H)[-3:], atol=1e-8 * np.abs(vals.numpy()).max())

@@ -38,6 +38,7 @@ def _lanczos(hvp: Callable[[np.ndarray], np.ndarray], n: int, k: int, largest: b
     beta = 0.0
     theta = S = None
     residual = np.inf
+    prev_wanted = None
     for j in range(Q.shape[0]):
         Q[j] = q
         w = hvp(q)
@@ -55,12 +56,20 @@ def _lanczos(hvp: Callable[[np.ndarray], np.ndarray], n: int, k: int, largest: b
             residual = 0.0  # the basis spans everything: T is H in that basis, exactly
             break
         breakdown = beta <= 1e-10 * scale
+        sel = slice(len(theta) - k, None) if largest else slice(0, k)
         if j + 1 >= k and not breakdown:
-            sel = slice(len(theta) - k, None) if largest else slice(0, k)
             # ||H y - theta y|| = beta |last component of the Ritz vector's coordinates|
             residual = float(np.max(beta * np.abs(S[-1, sel]))) / scale
             if residual <= tol:
                 break
+        if breakdown and j + 1 >= k:
+            # the basis spans an invariant subspace, so its Ritz values are exact; a restart may
+            # still find more (another copy of a repeated eigenvalue): stop once one found none
+            wanted = theta[sel]
+            if prev_wanted is not None and np.allclose(wanted, prev_wanted, rtol=0, atol=tol * scale):
+                residual = 0.0
+                break
+            prev_wanted = wanted
         if breakdown:
             q = rng.standard_normal(n)
             for _ in range(2):
