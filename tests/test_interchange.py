@@ -580,3 +580,13 @@ def test_random_pickles_never_escape(pkl, prefix, tmp_path_factory):
         tc.load(p)
     except RuntimeError as e:
         assert str(p) in str(e)
+
+
+@pytest.mark.oracle
+def test_legacy_torch_format_and_plain_pickles_are_refused(tmp_path):
+    torch = pytest.importorskip("torch")
+    torch.save({"a": torch.ones(2)}, tmp_path / "old.pt", _use_new_zipfile_serialization=False)
+    _refused(tmp_path / "old.pt", "legacy")
+    with open(tmp_path / "x.pkl", "wb") as f:
+        pickle.dump({"a": 1}, f, protocol=2)
+    _refused(tmp_path / "x.pkl", "not a tinygrad_course save file")

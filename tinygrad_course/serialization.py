@@ -91,6 +91,8 @@ class _Encoder:
         )
 
 
+# torch.save's pre-1.6 format starts with the pickled magic number 0x1950a86a20f9469cfc6c
+_LEGACY_MAGIC = b"\x80\x02\x8a\x0a" + (0x1950A86A20F9469CFC6C).to_bytes(10, "little")
 _EXTENSIONS = {".pt": "pt", ".pth": "pt", ".safetensors": "safetensors"}
 
 
@@ -133,7 +135,7 @@ def _sniff(f):
             if not isinstance(f, (str, bytes, os.PathLike)):
                 f.seek(pos)
         return "pt" if found else None
-    if head[:2] == b"\x80\x02":
+    if head.startswith(_LEGACY_MAGIC):
         return "legacy-pt"
     return None
 
@@ -233,7 +235,9 @@ def load(f, map_location=None, weights_only=True, **kwargs):
     (``np.savez(path, **arrays)``, as an ordered ``{name: tensor}`` dict).
 
     Raises FileNotFoundError for a missing file, RuntimeError naming the file for a truncated,
-    corrupted, lying or foreign one.
+    corrupted, lying or foreign one. ``weights_only`` is accepted for PyTorch compatibility, but
+    loading is always weights-only (``weights_only=False`` does not enable arbitrary pickles);
+    every tensor is loaded on the CPU, whatever device the file recorded.
 
     >>> model.load_state_dict(tc.load("model.pt"))
     """
