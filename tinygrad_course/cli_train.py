@@ -320,7 +320,7 @@ def evaluate(run_dir: str, data_dir: Optional[str] = None, download: bool = True
     val_loss, val_acc = _evaluate(model, x_val, y_val)
     epochs = _epochs_done(run_dir)
     print(f"val accuracy: {val_acc:.4f} (val loss {val_loss:.4f}; {a['dataset']}, {a['model']}, {a['optimizer']}, "
-          f"{epochs} epochs; {run_dir})", file=stdout, flush=True)
+          f"{epochs} epoch{'s' if epochs != 1 else ''}; {run_dir})", file=stdout, flush=True)
     return {"val_accuracy": val_acc, "val_loss": val_loss, "epochs": epochs, "config": config}
 
 
@@ -486,22 +486,24 @@ def train(dataset: str = "digits", model: str = "mlp", optimizer: str = "rmsprop
     hints: List[str] = []
     title = f"{model} on {dataset} ({optimizer})"
 
-    plotting = {"epochs": -1, "next": 0.0}
+    plotting = {"epochs": -1, "next": 0.0, "seconds": 0.0}
 
     def write_curves(force: bool) -> None:
-        # Drawing costs ~0.2 s, several digits epochs: skip a redraw unless the last one is 4 of its
-        # durations old (<= 20% overhead); the end of every session (finish, Ctrl-C, divergence) always draws.
+        # Drawing costs ~0.2 s, several digits epochs: skip a redraw unless the last one is 9 of its
+        # durations old (<= 10% overhead); the end of every session (finish, Ctrl-C, divergence) always draws.
         if plotting["epochs"] == done or not history["loss"] or (not force and time.perf_counter() < plotting["next"]):
             return
         t0 = time.perf_counter()
         curves, hint = _plot(history, out, title)
-        plotting.update(epochs=done, next=time.perf_counter() + 4 * (time.perf_counter() - t0))
+        t1 = time.perf_counter()
+        plotting.update(epochs=done, next=t1 + 9 * (t1 - t0), seconds=plotting["seconds"] + t1 - t0)
         if curves and CURVES not in files:
             files.append(CURVES)
         if hint and hint not in hints:
             hints.append(hint)
 
     def write_epoch() -> None:
+        t0 = time.perf_counter()
         # the checkpoint first: --resume reads only it, the other files are for people
         save({"epoch": done, "model": net.state_dict(), "optimizer": opt.state_dict(), "history": history,
               "rng": _rng_state(shuffle_gen)}, os.path.join(out, CHECKPOINT))
@@ -510,6 +512,7 @@ def train(dataset: str = "digits", model: str = "mlp", optimizer: str = "rmsprop
         for name in (CHECKPOINT, MODEL, HISTORY):
             if name not in files:
                 files.append(name)
+        plotting["seconds"] += time.perf_counter() - t0
         write_curves(force=done == epochs)
 
     from tqdm.auto import tqdm
@@ -563,8 +566,8 @@ def train(dataset: str = "digits", model: str = "mlp", optimizer: str = "rmsprop
             if stop.requested and done < epochs:
                 status, stop_note = "interrupted", f"after epoch {done}/{epochs}"
                 break
-    seconds = time.perf_counter() - start
     write_curves(force=True)  # the epochs done, drawn (a no-op when the last epoch's curves are on disk)
+    seconds = time.perf_counter() - start
 
     kept = f"epochs 1-{done}" if done > 1 else ("epoch 1" if done == 1 else "no epoch (only config.json)")
     summary = {"status": status, "epochs": done, "history": history, "seconds": seconds, "out": out,
@@ -582,7 +585,8 @@ def train(dataset: str = "digits", model: str = "mlp", optimizer: str = "rmsprop
 
     val_loss, val_acc = history["val_loss"][-1], history["val_accuracy"][-1]
     print(f"val accuracy: {val_acc:.4f} (val loss {val_loss:.4f}; {dataset}, {model}, {optimizer}, "
-          f"{done} epochs, {seconds:.1f}s)", file=stdout, flush=True)
+          f"{done} epoch{'s' if done != 1 else ''}, {seconds:.1f}s of which {plotting['seconds']:.1f}s writing "
+          "the run folder)", file=stdout, flush=True)
     graph_path, hint = _draw_graph(net, x_tr[:32], y_tr[:32], out)
     files.append(os.path.basename(graph_path))
     hints += [hint] if hint else []
