@@ -89,13 +89,14 @@ def set_values(torch: Any, tensors: Iterable[Any], arrays: Iterable[np.ndarray])
 
 
 def classification_data(seed: int, n: int, shape: tuple, classes: int) -> tuple:
-    """NumPy inputs ``(n, *shape)`` float32 and int64 labels that depend on the inputs (learnable).
+    """NumPy inputs ``(n, *shape)`` float32 and int64 labels that a small model can learn.
 
-    The label is the argmax of a fixed random linear map of the input, so a model can fit it.
+    Each class has a random prototype; an input is its class's prototype plus as much
+    Gaussian noise, so the classes overlap a little and held-out accuracy means something.
     Example: ``x, y = classification_data(0, 32, (1, 12, 12), 10)``.
     """
     gen = np.random.default_rng(seed)
-    x = gen.standard_normal((n,) + tuple(shape)).astype(np.float32)
-    proj = gen.standard_normal((int(np.prod(shape)), classes))
-    y = np.argmax(x.reshape(n, -1) @ proj, axis=1).astype(np.int64)
+    protos = gen.standard_normal((classes,) + tuple(shape))
+    y = gen.integers(0, classes, n).astype(np.int64)
+    x = (protos[y] + gen.standard_normal((n,) + tuple(shape))).astype(np.float32)
     return x, y

@@ -9,7 +9,7 @@ with ``reduction='sum'`` and counts ``pred.eq(target.view_as(pred))``. Images ar
 from _common import classification_data, init_model
 
 
-def main(torch, steps: int = 2, dropout: tuple = (0.25, 0.5), batch_size: int = 8) -> list:
+def main(torch, steps: int = 2, dropout: tuple = (0.25, 0.5), batch_size: int = 16) -> list:
     """Train for ``steps`` epochs; return each batch's loss then the test loss per epoch.
 
     ``dropout`` gives the two dropout probabilities (zeros make the run deterministic).
@@ -44,12 +44,12 @@ def main(torch, steps: int = 2, dropout: tuple = (0.25, 0.5), batch_size: int = 
             output = F.log_softmax(x, dim=1)
             return output
 
-    x, y = classification_data(3, 48, (1, 12, 12), 10)
+    x, y = classification_data(3, 288, (1, 12, 12), 10)
     # the example normalises with MNIST's mean and std
     x = (x * 0.3081 + 0.1307 - 0.1307) / 0.3081
     train_kwargs = {"batch_size": batch_size}
-    dataset1 = torch.utils.data.TensorDataset(torch.tensor(x[:32]), torch.tensor(y[:32]))
-    dataset2 = torch.utils.data.TensorDataset(torch.tensor(x[32:]), torch.tensor(y[32:]))
+    dataset1 = torch.utils.data.TensorDataset(torch.tensor(x[:256]), torch.tensor(y[:256]))
+    dataset2 = torch.utils.data.TensorDataset(torch.tensor(x[256:]), torch.tensor(y[256:]))
     train_loader = torch.utils.data.DataLoader(dataset1, **train_kwargs)
     test_loader = torch.utils.data.DataLoader(dataset2, batch_size=16)
 
