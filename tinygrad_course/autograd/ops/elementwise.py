@@ -10,6 +10,7 @@ import numpy as np
 from .. import tensor as _tensor_module  # partially imported here: only used at call time
 from ..dtypes import get_default_dtype, result_type
 from ..function import Function
+from ..grad_mode import is_grad_enabled
 
 __all__ = [  # the function forms, exported as tc.<name>
     "sinh", "cosh", "asin", "acos", "atan", "asinh", "acosh", "atanh",
@@ -23,6 +24,24 @@ __all__ = [  # the function forms, exported as tc.<name>
 def _arr(t):
     """The ndarray behind tensor ``t`` (``tc.autograd._array``; tensor.py imports this file)."""
     return _tensor_module._array(t)
+
+
+class _Inert:
+    """The ctx a forward runs with when nothing is recorded (it keeps what forward stores)."""
+
+    needs_input_grad = ()
+
+    def save_for_backward(self, *tensors):
+        pass
+
+
+def _run(fn, *args):
+    """``fn.apply(*args)``, or, when no input needs a gradient (or grad mode is off), fn's forward
+    alone: ``Function.apply`` marks every float output of a non-built-in Function as requiring
+    grad even then, which would put constants on the tape."""
+    if is_grad_enabled() and any(isinstance(a, Tensor) and a.requires_grad for a in args):
+        return fn.apply(*args)
+    return _tensor_module._wrap(np.asarray(fn.forward(_Inert(), *args)))
 
 
 def _float(x: np.ndarray) -> np.ndarray:
@@ -80,7 +99,7 @@ class Sinh(_Unary):
 
     @staticmethod
     def df(x):
-        return Cosh.apply(x)
+        return _run(Cosh, x)
 
 
 class Cosh(_Unary):
@@ -90,7 +109,7 @@ class Cosh(_Unary):
 
     @staticmethod
     def df(x):
-        return Sinh.apply(x)
+        return _run(Sinh, x)
 
 
 class Asin(_Unary):
@@ -255,61 +274,61 @@ class _ElementwiseOps:
 
     def sinh(self) -> Tensor:
         """sinh x = (e^x - e^-x)/2, elementwise. ``tc.tensor([0.]).sinh()`` -> tensor([0.])."""
-        return Sinh.apply(self)
+        return _run(Sinh, self)
 
     def cosh(self) -> Tensor:
         """cosh x = (e^x + e^-x)/2, elementwise. ``tc.tensor([0.]).cosh()`` -> tensor([1.])."""
-        return Cosh.apply(self)
+        return _run(Cosh, self)
 
     def asin(self) -> Tensor:
         """Inverse sine (nan outside [-1, 1]). ``tc.tensor([1.]).asin()`` -> tensor([1.5708])."""
-        return Asin.apply(self)
+        return _run(Asin, self)
 
     def acos(self) -> Tensor:
         """Inverse cosine (nan outside [-1, 1]). ``tc.tensor([1.]).acos()`` -> tensor([0.])."""
-        return Acos.apply(self)
+        return _run(Acos, self)
 
     def atan(self) -> Tensor:
         """Inverse tangent. ``tc.tensor([1.]).atan()`` -> tensor([0.7854])."""
-        return Atan.apply(self)
+        return _run(Atan, self)
 
     def asinh(self) -> Tensor:
         """Inverse hyperbolic sine log(x + sqrt(x^2 + 1)). ``tc.tensor([0.]).asinh()`` -> tensor([0.])."""
-        return Asinh.apply(self)
+        return _run(Asinh, self)
 
     def acosh(self) -> Tensor:
         """Inverse hyperbolic cosine (nan below 1). ``tc.tensor([1.]).acosh()`` -> tensor([0.])."""
-        return Acosh.apply(self)
+        return _run(Acosh, self)
 
     def atanh(self) -> Tensor:
         """Inverse hyperbolic tangent (nan outside [-1, 1]). ``tc.tensor([0.]).atanh()`` -> tensor([0.])."""
-        return Atanh.apply(self)
+        return _run(Atanh, self)
 
     def atan2(self, other: Tensor) -> Tensor:
         """The angle of the point (other, self) in (-pi, pi]. ``tc.tensor([1.]).atan2(tc.tensor([0.]))`` -> [1.5708]."""
-        return Atan2.apply(self, other)
+        return _run(Atan2, self, other)
 
     def hypot(self, other: Tensor) -> Tensor:
         """sqrt(self^2 + other^2) (float tensors). ``tc.tensor([3.]).hypot(tc.tensor([4.]))`` -> tensor([5.])."""
-        return Hypot.apply(self, other)
+        return _run(Hypot, self, other)
 
     def logaddexp(self, other: Tensor) -> Tensor:
         """log(e^self + e^other) without overflow. ``tc.tensor([0.]).logaddexp(tc.tensor([0.]))`` -> [0.6931]."""
-        return LogAddExp.apply(self, other)
+        return _run(LogAddExp, self, other)
 
     def logaddexp2(self, other: Tensor) -> Tensor:
         """log2(2^self + 2^other). ``tc.tensor([1.]).logaddexp2(tc.tensor([1.]))`` -> tensor([2.])."""
-        return LogAddExp2.apply(self, other)
+        return _run(LogAddExp2, self, other)
 
     def fmod(self, other) -> Tensor:
         """self - other * trunc(self/other): the remainder with the sign of self (C's fmod).
         ``tc.tensor([-3.]).fmod(2)`` -> tensor([-1.])."""
-        return Fmod.apply(self, other)
+        return _run(Fmod, self, other)
 
     def remainder(self, other) -> Tensor:
         """self - other * floor(self/other): the remainder with the sign of other (Python's %).
         ``tc.tensor([-3.]).remainder(2)`` -> tensor([1.])."""
-        return Remainder.apply(self, other)
+        return _run(Remainder, self, other)
 
     def logit(self, eps: float | None = None) -> Tensor:
         """log(z / (1 - z)) with z = clamp(self, eps, 1 - eps) when eps is given (gradient 0
@@ -421,7 +440,7 @@ def fmod(input: Tensor, other) -> Tensor:
     ``tc.fmod(tc.tensor([-3, 3]), 2)`` -> tensor([-1, 1])."""
     if not isinstance(input, Tensor):
         raise TypeError(f"fmod(): argument 'input' must be Tensor, not {type(input).__name__}")
-    return Fmod.apply(input, other)
+    return _run(Fmod, input, other)
 
 
 def remainder(input, other) -> Tensor:
@@ -429,8 +448,8 @@ def remainder(input, other) -> Tensor:
     may be a number. ``tc.remainder(tc.tensor([-3, 3]), 2)`` -> tensor([1, 1])."""
     if not isinstance(input, Tensor):
         # a number on the left: PyTorch promotes it as a wrapped scalar, as b % a does
-        return Remainder.apply(_tensor_module._wrap(np.asarray(input, result_type(_arr(other), input))), other)
-    return Remainder.apply(input, other)
+        return _run(Remainder, _tensor_module._wrap(np.asarray(input, result_type(_arr(other), input))), other)
+    return _run(Remainder, input, other)
 
 
 Tensor = None  # the Tensor class: tensor.py sets it once the class (built from the mixins) exists

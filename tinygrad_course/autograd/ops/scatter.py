@@ -11,6 +11,7 @@ import numpy as np
 from .. import tensor as _tensor_module  # partially imported here: only used at call time
 from ..dims import norm_dim
 from ..function import Function
+from .elementwise import _run
 
 __all__ = ["scatter", "scatter_add", "index_add", "repeat_interleave", "argwhere", "bincount", "histc", "bucketize",
            "searchsorted"]
@@ -158,7 +159,7 @@ class ScatterOps:
             out = np.array(_arr(self), copy=True).reshape(tuple(self.shape) or (1,))
             (np.add if reduce == "add" else np.multiply).at(out, where, _arr(part))
             return _wrap(out.reshape(self.shape))
-        return Scatter.apply(self, part, d, idx, where)
+        return _run(Scatter, self, part, d, idx, where)
 
     def scatter_add(self, dim: int, index: Tensor, src: Tensor) -> Tensor:
         """self plus src[i][j] added at [i][index[i][j]] (dim = 1; repeated indices accumulate).
@@ -166,7 +167,7 @@ class ScatterOps:
         if not isinstance(src, Tensor):
             raise TypeError(f"scatter_add(): argument 'src' must be Tensor, not {type(src).__name__}")
         d, idx, where = _scatter_checks(self, dim, index, src, "scatter_add")
-        added = ScatterAdd.apply(_src_part(src, idx), tuple(self.shape) or (1,), d, idx, where)
+        added = _run(ScatterAdd, _src_part(src, idx), tuple(self.shape) or (1,), d, idx, where)
         return self + added.reshape(self.shape)
 
     def index_add(self, dim: int, index: Tensor, source: Tensor, alpha=1) -> Tensor:
@@ -194,7 +195,7 @@ class ScatterOps:
         if source.dtype != self.dtype:
             raise RuntimeError(f"{op}(): self ({self.dtype}) and source ({source.dtype}) must have the same scalar type")
         _check_bounds(idx, shape[d], d, op)
-        added = IndexAdd.apply(source.reshape(sshape), shape, d, idx).reshape(self.shape)
+        added = _run(IndexAdd, source.reshape(sshape), shape, d, idx).reshape(self.shape)
         return self + (added * alpha if alpha != 1 else added)
 
     def scatter_(self, dim: int, index: Tensor, src=None, value=None, reduce: str | None = None) -> Tensor:

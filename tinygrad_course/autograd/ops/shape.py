@@ -365,6 +365,8 @@ class ShapeOps:
             raise RuntimeError(f"diff(): order must be non-negative but got {n}")
         d = norm_dim(dim, self.ndim, "diff")
         x = self
+        if n == 0:  # PyTorch (and NumPy) return the input as is, prepend/append not joined
+            return x
         if prepend is not None or append is not None:
             for t in (prepend, append):
                 if t is not None and t.ndim != self.ndim:

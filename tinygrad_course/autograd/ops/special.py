@@ -13,6 +13,7 @@ from numpy.polynomial import chebyshev as _cheb
 from .. import tensor as _tensor_module  # partially imported here: only used at call time
 from ..dtypes import get_default_dtype
 from ..function import Function
+from .elementwise import _run
 
 __all__ = ["erf", "erfc", "erfinv", "lgamma", "digamma", "polygamma", "mvlgamma", "erf_", "erfc_", "erfinv_",
            "lgamma_", "digamma_"]
@@ -278,7 +279,7 @@ class Lgamma(Function):
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        return g * Polygamma.apply(x, 0)
+        return g * _run(Polygamma, x, 0)
 
 
 class Polygamma(Function):
@@ -295,7 +296,7 @@ class Polygamma(Function):
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        return g * Polygamma.apply(x, ctx.n + 1), None
+        return g * _run(Polygamma, x, ctx.n + 1), None
 
 
 def _check_n(n, op: str) -> int:
@@ -313,28 +314,28 @@ class SpecialOps:
 
     def erf(self) -> Tensor:
         """The error function 2/sqrt(pi) int_0^x e^(-t^2) dt. ``tc.tensor([0.5]).erf()`` -> tensor([0.5205])."""
-        return Erf.apply(self)
+        return _run(Erf, self)
 
     def erfc(self) -> Tensor:
         """1 - erf(x), accurate where it is tiny. ``tc.tensor([3.]).erfc()`` -> tensor([2.2090e-05])."""
-        return Erfc.apply(self)
+        return _run(Erfc, self)
 
     def erfinv(self) -> Tensor:
         """The inverse error function on (-1, 1) (+-inf at +-1, nan beyond).
         ``tc.tensor([0.5]).erfinv()`` -> tensor([0.4769])."""
-        return Erfinv.apply(self)
+        return _run(Erfinv, self)
 
     def lgamma(self) -> Tensor:
         """log|Gamma(x)| (+inf at 0, -1, -2, ...). ``tc.tensor([5.]).lgamma()`` -> tensor([3.1781]) (= log 24)."""
-        return Lgamma.apply(self)
+        return _run(Lgamma, self)
 
     def digamma(self) -> Tensor:
         """psi(x) = d/dx log Gamma(x). ``tc.tensor([1.]).digamma()`` -> tensor([-0.5772]) (minus Euler's gamma)."""
-        return Polygamma.apply(self, 0)
+        return _run(Polygamma, self, 0)
 
     def polygamma(self, n: int) -> Tensor:
         """psi^(n)(x), the n-th derivative of digamma. ``tc.tensor([1.]).polygamma(1)`` -> tensor([1.6449]) (pi^2/6)."""
-        return Polygamma.apply(self, _check_n(n, "polygamma"))
+        return _run(Polygamma, self, _check_n(n, "polygamma"))
 
     def mvlgamma(self, p: int) -> Tensor:
         """The multivariate log-gamma sum_{i<p} lgamma(x - i/2) + p(p-1)/4 log(pi) (defined for
