@@ -32,11 +32,11 @@ def _val_accuracy(text: str) -> float:
     return float(m.group(1))
 
 
-def _accuracy_of_saved_mlp(run, dataset: str, seed: int = 0, n_in: int = 64) -> float:
-    """The README's way: a plain Sequential built by hand, model.npz loaded, scored on the val split."""
-    model = tc.nn.Sequential(tc.nn.Linear(n_in, 512), tc.nn.ReLU(), tc.nn.Linear(512, 10 if dataset != "moons" else 2))
+def _accuracy_of_saved_mlp(run) -> float:
+    """The README's way: a plain Sequential built by hand, model.npz loaded, scored on the digits val split."""
+    model = tc.nn.Sequential(tc.nn.Linear(64, 512), tc.nn.ReLU(), tc.nn.Linear(512, 10))
     model.load_state_dict(tc.load(os.path.join(run, "model.npz")))
-    _, _, x_val, y_val = cli_train.load_data(dataset, seed=seed)
+    _, _, x_val, y_val = cli_train.load_data("digits", seed=0)
     model.eval()
     with tc.no_grad():
         return float((model(tc.from_numpy(x_val.reshape(len(x_val), -1))).argmax(1).numpy() == y_val).mean())
@@ -96,7 +96,7 @@ def test_real_sigint_stops_cleanly_and_keeps_the_epochs_done(tmp_path):
     assert 1 <= done < 500 and [int(r["epoch"]) for r in rows] == list(range(1, done + 1))
     assert f"epoch{'s 1-' if done > 1 else ' '}{done}" in lines[0]
     # model.npz is the last finished epoch's: it reproduces that epoch's val accuracy
-    assert _accuracy_of_saved_mlp(run, "digits") == pytest.approx(float(rows[-1]["val_accuracy"]), abs=1e-5)
+    assert _accuracy_of_saved_mlp(run) == pytest.approx(float(rows[-1]["val_accuracy"]), abs=1e-5)
     _no_leftovers(run)
 
 
@@ -191,7 +191,7 @@ def test_evaluate_prints_the_runs_last_val_accuracy(tmp_path, capsys):
     assert config["model_code"] == "nn.Sequential(nn.Linear(64, 512), nn.ReLU(), nn.Linear(512, 10))"
     model, _ = cli_train.load_run(run)
     assert [type(m).__name__ for m in model] == ["Linear", "ReLU", "Linear"]
-    assert _accuracy_of_saved_mlp(run, "digits") == pytest.approx(trained, abs=1e-4)
+    assert _accuracy_of_saved_mlp(run) == pytest.approx(trained, abs=1e-4)
 
 
 @pytest.mark.parametrize("make", ["missing", "empty", "bad_json"])
@@ -205,6 +205,17 @@ def test_evaluate_refuses_what_is_not_a_run(make, tmp_path, capsys):
         main(["evaluate", str(run)])
     err = capsys.readouterr().err
     assert e.value.code == 2 and "usage:" in err and str(run) in err
+
+
+@pytest.mark.parametrize("broken", ["model.npz", "checkpoint.npz"])
+def test_a_corrupt_file_is_a_usage_error_naming_it(broken, tmp_path, capsys):
+    run = tmp_path / "run"
+    assert main(["train", "--epochs", "1", "--out", str(run)] + MOONS) == 0
+    (run / broken).write_bytes(b"PK\x03\x04 truncated")
+    with pytest.raises(SystemExit) as e:
+        main(["evaluate", str(run)] if broken == "model.npz" else ["train", "--resume", str(run), "--epochs", "2"])
+    err = capsys.readouterr().err
+    assert e.value.code == 2 and broken in err and "Traceback" not in err
 
 
 # ---------------------------------------------------------------- what is written when

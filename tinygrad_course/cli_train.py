@@ -297,7 +297,10 @@ def load_run(run_dir: str) -> Tuple[nn.Module, Dict]:
     if not os.path.exists(path):
         raise RunError(f"{run_dir!r} has no {MODEL} yet: no epoch of it finished")
     model = eval(config["model_code"], {"__builtins__": {}, "nn": nn})
-    model.load_state_dict(load(path))
+    try:
+        model.load_state_dict(load(path))
+    except (RuntimeError, KeyError) as e:
+        raise RunError(f"{path!r} does not load into the run's model {config['model_code']}: {e}") from None
     return model, config
 
 
@@ -328,7 +331,12 @@ def _epochs_done(run_dir: str) -> int:
     from .serialization import load
 
     path = os.path.join(os.fspath(run_dir), CHECKPOINT)
-    return int(load(path)["epoch"]) if os.path.exists(path) else 0
+    if not os.path.exists(path):
+        return 0
+    try:
+        return int(load(path)["epoch"])
+    except (RuntimeError, KeyError, TypeError, ValueError) as e:
+        raise RunError(f"{run_dir!r}: its {CHECKPOINT} does not load ({e})") from None
 
 
 class _Stop:
@@ -365,8 +373,8 @@ def _set_rng_state(text: str, shuffle: np.random.Generator) -> None:
     default_generator().bit_generator.state = state["tc"]
 
 
-def _new_run_config(a: Dict, argv: Optional[List[str]], input_shape, n_classes: int, n_train: int, n_val: int,
-                    out: str) -> Dict:
+def _new_run_config(a: Dict, argv: Optional[List[str]], input_shape, n_classes: int, n_train: int,
+                    n_val: int) -> Dict:
     return {
         "command": "train",
         "arguments": a,
@@ -435,6 +443,12 @@ def train(dataset: str = "digits", model: str = "mlp", optimizer: str = "rmsprop
             raise ValueError(f"train: seed must be an int in [0, 2**64 - 1], got {seed!r}")
         if optimizer not in OPTIMIZERS:
             raise ValueError(f"unknown optimizer {optimizer!r}; choose from {', '.join(OPTIMIZERS)}")
+        if dataset not in DATASETS:
+            raise ValueError(f"unknown dataset {dataset!r}; choose from {', '.join(DATASETS)}")
+        if model not in MODELS:
+            raise ValueError(f"unknown model {model!r}; choose from {', '.join(MODELS)}")
+        if model == "cnn" and dataset == "moons":
+            raise ValueError("--model cnn needs images: use --dataset digits or mnist (or --model mlp for moons)")
         out = os.fspath(out)
         made = check_out(out, fresh=not overwrite)  # before any data or training: a bad --out costs nothing
         a = {"dataset": dataset, "model": model, "optimizer": optimizer, "epochs": epochs, "batch_size": batch_size,
@@ -457,16 +471,20 @@ def train(dataset: str = "digits", model: str = "mlp", optimizer: str = "rmsprop
     history: Dict[str, List[float]] = {"loss": [], "accuracy": [], "val_loss": [], "val_accuracy": []}
     done = 0
     if resume is None:
-        config = _new_run_config(a, argv, tuple(x_tr.shape[1:]), n_classes, len(x_tr), len(x_val), out)
+        config = _new_run_config(a, argv, tuple(x_tr.shape[1:]), n_classes, len(x_tr), len(x_val))
     else:
         ck_path = os.path.join(out, CHECKPOINT)
         if os.path.exists(ck_path):
-            ck = load(ck_path)
-            net.load_state_dict(ck["model"])
-            opt.load_state_dict(ck["optimizer"])
-            history = {k: [float(v) for v in ck["history"][k]] for k in history}
-            done = int(ck["epoch"])
-            _set_rng_state(ck["rng"], shuffle_gen)
+            try:
+                ck = load(ck_path)
+                net.load_state_dict(ck["model"])
+                opt.load_state_dict(ck["optimizer"])
+                history = {k: [float(v) for v in ck["history"][k]] for k in history}
+                done = int(ck["epoch"])
+                _set_rng_state(ck["rng"], shuffle_gen)
+            except (RuntimeError, ValueError, KeyError, TypeError) as e:
+                raise RunError(f"cannot resume {out!r}: its {CHECKPOINT} does not load ({e})") from None
+        a["allow_nan"] = allow_nan
         config["arguments"] = a
     config["sessions"].append({"started": time.strftime("%Y-%m-%d %H:%M:%S"), "from_epoch": done, "to_epoch": epochs,
                                "argv": list(argv) if argv is not None else None, "versions": versions()})
