@@ -48,7 +48,7 @@ def test_torch_checkpoint_loads_with_views_shared(dtype, tmp_path):
     base = torch.from_numpy(_values(dtype, 24)).reshape(4, 6)
     obj = {"base": base, "t": base.t(), "row": base[2], "cols": base[:, 1::2], "scalar": base[1, 1].clone(),
            "empty": torch.zeros(0, 3, dtype=base.dtype), "epoch": 3, "lr": 0.5, "name": "m",
-           "nested": [(1, None, True), {"k": base[0]}]}
+           "nested": [(1, None, True), {"k": base[0]}], "size": base.shape}
     path = tmp_path / "ck.pt"
     torch.save(obj, path)
     got = tc.load(path)
@@ -57,6 +57,7 @@ def test_torch_checkpoint_loads_with_views_shared(dtype, tmp_path):
         assert str(got[k].dtype).split(".")[-1] == dtype, k
         np.testing.assert_array_equal(got[k].numpy(), obj[k].numpy(), err_msg=k)
     assert got["epoch"] == 3 and got["lr"] == 0.5 and got["name"] == "m"
+    assert isinstance(got["size"], tc.Size) and got["size"] == (4, 6)
     assert got["nested"][0] == (1, None, True)
     np.testing.assert_array_equal(got["nested"][1]["k"].numpy(), base[0].numpy())
     # one storage in the file -> one buffer here: views stay views of each other

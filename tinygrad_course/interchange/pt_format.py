@@ -221,9 +221,11 @@ class _Reader:
 
 
 def _torch_size(*args):
-    if len(args) > 1:
-        raise UnpicklingError("torch.Size takes one sequence")
-    return tuple(args[0]) if args else ()
+    from ..autograd.device import Size
+
+    if len(args) > 1 or (args and not isinstance(args[0], (tuple, list))):
+        raise UnpicklingError("torch.Size takes one tuple of ints")
+    return Size(args[0] if args else ())
 
 
 def _encode(text="", encoding="utf-8", errors="strict"):
