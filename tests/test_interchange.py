@@ -89,7 +89,7 @@ def test_tc_checkpoint_loads_in_torch_weights_only(dtype, tmp_path):
     base = tc.tensor(_values(dtype, 24, seed=1)).reshape(4, 6)
     obj = {"base": base, "t": base.t(), "row": base[2], "cols": base[:, 1::2], "flip": base.flip(0),
            "scalar": tc.tensor(_values(dtype, 1)[0]), "empty": tc.zeros(0, 2), "epoch": 3, "big": 2 ** 70,
-           "lst": [1.5, float("inf"), (2, "a", b"\x00\xff")], "od": OrderedDict(a=base[0], b=None)}
+           "lst": [1.5, float("inf"), (2, "a", b"\x00\xff")], "od": OrderedDict(a=base[0], b=None), "size": base.shape}
     path = tmp_path / "ours.pt"
     tc.save(obj, path)
     got = torch.load(path, weights_only=True)
@@ -99,6 +99,7 @@ def test_tc_checkpoint_loads_in_torch_weights_only(dtype, tmp_path):
         assert got[k].dtype == getattr(torch, str(obj[k].dtype).split(".")[-1]), k
     assert got["epoch"] == 3 and got["big"] == 2 ** 70 and got["lst"] == [1.5, float("inf"), (2, "a", b"\x00\xff")]
     assert isinstance(got["od"], OrderedDict) and got["od"]["b"] is None
+    assert isinstance(got["size"], torch.Size) and got["size"] == (4, 6)
     # views of one tensor share one storage in PyTorch too, with PyTorch's strides
     ptr = got["base"].untyped_storage().data_ptr()
     for k in ("t", "row", "cols"):

@@ -463,6 +463,12 @@ def _int_op(n: int) -> bytes:
     return _P.LONG4 + struct.pack("<i", len(b)) + b
 
 
+def _size_type():
+    from ..autograd.device import Size
+
+    return Size
+
+
 class _Writer:
     """Emits protocol-2 pickle opcodes for the objects torch.save writes, the way torch writes them.
 
@@ -498,6 +504,11 @@ class _Writer:
             out += _global("_codecs", "encode") + _str(obj.decode("latin1")) + _str("latin1") + _P.TUPLE2 + _P.REDUCE
         elif isinstance(obj, Tensor):
             self.save_tensor(obj, path)
+        elif isinstance(obj, _size_type()):
+            # as torch pickles torch.Size: torch.Size((d0, d1, ...))
+            out += _global("torch", "Size")
+            self.save_tuple(tuple(int(d) for d in obj), path)
+            out += _P.TUPLE1 + _P.REDUCE
         elif isinstance(obj, (dict, list, tuple)):
             if id(obj) in self.active:
                 raise ValueError(f"tc.save(): {path} contains itself (a circular reference)")
