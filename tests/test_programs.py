@@ -16,7 +16,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple, Union
 
 import numpy as np
 import pytest
@@ -25,11 +25,15 @@ import tinygrad_course as tc
 
 PROGRAMS = Path(__file__).resolve().parent / "programs"
 
-# name -> how to run it: kwargs for the run compared with PyTorch (engine randomness off),
-# the tolerance, and how many independently trained parts the loss list concatenates.
+# name -> how to run it: "oracle" kwargs for the run compared with PyTorch (engine
+# randomness off), "rtol", "parts" (how many equally long, independently trained runs the
+# loss list concatenates, or their lengths), "trains": False for a walk-through that
+# returns values rather than losses, "needs": a name still missing here (strict xfail).
 TORCH_PROGRAMS: Dict[str, Dict[str, Any]] = {
+    "tut_tensors": {"trains": False},
     "tut_autograd_polynomial": {},
-    "tut_custom_function": {},
+    "tut_custom_function": {"parts": (200, 20)},
+    "tut_function_setup_context": {"needs": "autograd.Function.setup_context (PyTorch 2 style forward without ctx)"},
     "tut_module_optim_data": {},
     "ex_mnist_cnn": {"oracle": {"dropout": (0.0, 0.0)}},
     "ex_vae": {"oracle": {"fixed_noise": True}},
@@ -49,6 +53,16 @@ KERAS_PROGRAMS = ["keras_mnist_mlp", "keras_mnist_cnn"]
 TORCH_SCALAR_WARNING = "ignore:Converting a tensor with requires_grad=True to a scalar"
 
 
+def cases(names):
+    """pytest params, a strict xfail on programs that need a name this engine does not have yet."""
+    out = []
+    for n in names:
+        needs = TORCH_PROGRAMS.get(n, {}).get("needs")
+        marks = [pytest.mark.xfail(strict=True, reason=f"needs {needs}")] if needs else []
+        out.append(pytest.param(n, marks=marks))
+    return out
+
+
 def load(name: str):
     """Import tests/programs/<name>.py as a fresh module (not as __main__, so it prints nothing)."""
     if str(PROGRAMS) not in sys.path:
@@ -59,14 +73,17 @@ def load(name: str):
     return module
 
 
-def assert_trains(losses: List[float], parts: int = 1, name: str = "") -> None:
+def assert_trains(losses: List[float], parts: Union[int, Tuple[int, ...]] = 1, name: str = "") -> None:
     """Finite losses, and in each part the last quarter's mean is below the first quarter's."""
     assert losses, f"{name}: no losses returned"
     assert all(math.isfinite(v) for v in losses), f"{name}: non-finite loss in {losses}"
-    assert len(losses) % parts == 0, f"{name}: {len(losses)} losses do not split into {parts} parts"
-    size = len(losses) // parts
-    for p in range(parts):
-        part = losses[p * size:(p + 1) * size]
+    if isinstance(parts, int):
+        assert len(losses) % parts == 0, f"{name}: {len(losses)} losses do not split into {parts} parts"
+        parts = (len(losses) // parts,) * parts
+    assert sum(parts) == len(losses), f"{name}: {len(losses)} losses, expected parts of {parts}"
+    bounds = np.cumsum((0,) + tuple(parts))
+    for p in range(len(parts)):
+        part = losses[bounds[p]:bounds[p + 1]]
         k = max(1, len(part) // 4)
         first, last = float(np.mean(part[:k])), float(np.mean(part[-k:]))
         assert last < first, f"{name} part {p}: loss did not go down ({first:.4g} -> {last:.4g}): {part}"
@@ -87,12 +104,15 @@ def test_program_gets_its_engine_as_a_parameter(name):
     assert re.search(r"^def main\((torch|keras)\b", source, re.M), f"{name} has no main(torch/keras, ...)"
 
 
-@pytest.mark.parametrize("name", sorted(TORCH_PROGRAMS))
+@pytest.mark.parametrize("name", cases(sorted(TORCH_PROGRAMS)))
 def test_program_trains_on_tinygrad_course(name):
     """Default run (dropout and engine noise on, as the program is written): it trains."""
     tc.manual_seed(0)
     losses = load(name).main(tc)
-    assert_trains(losses, TORCH_PROGRAMS[name].get("parts", 1), name)
+    if TORCH_PROGRAMS[name].get("trains", True):
+        assert_trains(losses, TORCH_PROGRAMS[name].get("parts", 1), name)
+    else:
+        assert losses and all(math.isfinite(v) for v in losses), name
 
 
 @pytest.mark.parametrize("name", [n for n in sorted(TORCH_PROGRAMS) if "oracle" in TORCH_PROGRAMS[n]])
@@ -122,7 +142,7 @@ def torch_one_thread():
 
 @pytest.mark.oracle
 @pytest.mark.filterwarnings(TORCH_SCALAR_WARNING)
-@pytest.mark.parametrize("name", sorted(TORCH_PROGRAMS))
+@pytest.mark.parametrize("name", cases(sorted(TORCH_PROGRAMS)))
 def test_program_matches_pytorch(name, torch_one_thread):
     torch = torch_one_thread
     spec = TORCH_PROGRAMS[name]
@@ -156,7 +176,7 @@ def test_common_weights_are_the_same_for_both_engines():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", sorted(TORCH_PROGRAMS) + KERAS_PROGRAMS)
+@pytest.mark.parametrize("name", cases(sorted(TORCH_PROGRAMS) + KERAS_PROGRAMS))
 def test_program_runs_as_a_script(name):
     """``python tests/programs/<name>.py`` runs it with ``import tinygrad_course as torch``."""
     env = dict(os.environ, PYTHONWARNINGS="ignore")

@@ -4,8 +4,13 @@ Two 3x3 convolutions, max pooling, ``Dropout`` then ``Dropout`` again after the 
 fully connected layer, ``log_softmax`` with ``F.nll_loss``, ``Adadelta(lr=1.0)`` and
 ``StepLR(step_size=1, gamma=0.7)`` stepped once per epoch; evaluation sums the loss
 with ``reduction='sum'`` and counts ``pred.eq(target.view_as(pred))``. Images are 12x12
-(not 28x28) so it runs in a second.
+(not 28x28) so it runs in a second. The device is picked as the example does
+(``torch.accelerator``), the log line is the example's, and the weights are saved with
+``torch.save(model.state_dict(), "mnist_cnn.pt")`` (in a temporary folder) and reloaded.
 """
+import os
+import tempfile
+
 from _common import classification_data, init_model
 
 
@@ -53,7 +58,14 @@ def main(torch, steps: int = 2, dropout: tuple = (0.25, 0.5), batch_size: int = 
     train_loader = torch.utils.data.DataLoader(dataset1, **train_kwargs)
     test_loader = torch.utils.data.DataLoader(dataset2, batch_size=16)
 
-    device = torch.device("cpu")
+    torch.manual_seed(1)
+    use_accel = torch.accelerator.is_available()
+    if use_accel:
+        device = torch.accelerator.current_accelerator()
+    else:
+        device = torch.device("cpu")
+    if use_accel:
+        train_kwargs.update({"num_workers": 1, "persistent_workers": True, "pin_memory": True, "shuffle": True})
     model = init_model(torch, Net().to(device), seed=3)
     optimizer = optim.Adadelta(model.parameters(), lr=1.0)
     scheduler = StepLR(optimizer, step_size=1, gamma=0.7)
@@ -69,6 +81,10 @@ def main(torch, steps: int = 2, dropout: tuple = (0.25, 0.5), batch_size: int = 
             loss.backward()
             optimizer.step()
             losses.append(loss.item())
+            if batch_idx % 8 == 0 and __name__ == "__main__":
+                print("Train Epoch: {} [{}/{} ({:.0f}%)]\tLoss: {:.6f}".format(
+                    epoch, batch_idx * len(data), len(train_loader.dataset),
+                    100. * batch_idx / len(train_loader), loss.item()))
 
     def test(model, device, test_loader):
         model.eval()
@@ -90,6 +106,13 @@ def main(torch, steps: int = 2, dropout: tuple = (0.25, 0.5), batch_size: int = 
         train(model, device, train_loader, optimizer, epoch)
         losses.append(test(model, device, test_loader))
         scheduler.step()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        torch.save(model.state_dict(), os.path.join(tmp, "mnist_cnn.pt"))
+        reloaded = Net()
+        reloaded.load_state_dict(torch.load(os.path.join(tmp, "mnist_cnn.pt")))
+    if abs(test(reloaded, device, test_loader) - losses[-1]) > 1e-6 * losses[-1]:
+        raise AssertionError("the saved model does not reproduce the test loss")
     return losses
 
 

@@ -3,9 +3,16 @@
 ``PositionalEncoding`` (sin/cos table registered as a buffer), ``nn.TransformerEncoderLayer``
 stacked by ``nn.TransformerEncoder``, an ``Embedding`` scaled by ``sqrt(d_model)``, the
 causal mask from ``nn.Transformer.generate_square_subsequent_mask``, ``CrossEntropyLoss``
-on the flattened output, ``SGD`` with ``StepLR`` and ``clip_grad_norm_(0.5)``.
+on the flattened output, ``SGD`` with ``StepLR`` (``get_last_lr()`` in the log) and
+``clip_grad_norm_(0.5)``; the best model's parameters go to a file in a
+``TemporaryDirectory`` and are loaded back at the end, and a ``copy.deepcopy`` of the model
+is evaluated too.
 """
+import copy
 import math
+import os
+import time
+from tempfile import TemporaryDirectory
 
 import numpy as np
 
@@ -89,6 +96,8 @@ def main(torch, steps: int = 2, dropout: float = 0.1, lr: float = 1.0) -> list:
 
     def train(model: nn.Module) -> None:
         model.train()
+        total_loss = 0.0
+        start_time = time.time()
         for batch, i in enumerate(range(0, train_data.size(0) - 1, bptt)):
             data, targets = get_batch(train_data, i)
             output = model(data)
@@ -99,6 +108,16 @@ def main(torch, steps: int = 2, dropout: float = 0.1, lr: float = 1.0) -> list:
             torch.nn.utils.clip_grad_norm_(model.parameters(), 0.5)
             optimizer.step()
             losses.append(loss.item())
+            total_loss += loss.item()
+            log_interval = 4
+            if batch % log_interval == 0 and batch > 0 and __name__ == "__main__":
+                lr = scheduler.get_last_lr()[0]
+                ms_per_batch = (time.time() - start_time) * 1000 / log_interval
+                cur_loss = total_loss / log_interval
+                print(f"| epoch {epoch:3d} | {batch:5d} batches | lr {lr:02.2f} | ms/batch {ms_per_batch:5.2f} | "
+                      f"loss {cur_loss:5.2f} | ppl {math.exp(cur_loss):8.2f}")
+                total_loss = 0
+                start_time = time.time()
 
     def evaluate(model: nn.Module, eval_data: Tensor) -> float:
         model.eval()
@@ -112,13 +131,25 @@ def main(torch, steps: int = 2, dropout: float = 0.1, lr: float = 1.0) -> list:
                 total_loss += seq_len * criterion(output_flat, targets).item()
         return total_loss / (len(eval_data) - 1)
 
-    for epoch in range(1, steps + 1):
-        train(model)
-        val_loss = evaluate(model, val_data)
-        losses.append(val_loss)
-        if __name__ == "__main__":
-            print(f"| end of epoch {epoch:3d} | valid loss {val_loss:5.2f} | valid ppl {math.exp(val_loss):8.2f}")
-        scheduler.step()
+    best_val_loss = float("inf")
+    with TemporaryDirectory() as tempdir:
+        best_model_params_path = os.path.join(tempdir, "best_model_params.pt")
+        for epoch in range(1, steps + 1):
+            train(model)
+            val_loss = evaluate(model, val_data)
+            losses.append(val_loss)
+            if __name__ == "__main__":
+                print(f"| end of epoch {epoch:3d} | valid loss {val_loss:5.2f} | valid ppl {math.exp(val_loss):8.2f}")
+            if val_loss < best_val_loss:
+                best_val_loss = val_loss
+                torch.save(model.state_dict(), best_model_params_path)
+            scheduler.step()
+        model.load_state_dict(torch.load(best_model_params_path))
+    if abs(evaluate(model, val_data) - best_val_loss) > 1e-6 * best_val_loss:
+        raise AssertionError("the reloaded best model does not give the best validation loss")
+    twin = copy.deepcopy(model)
+    if abs(evaluate(twin, val_data) - best_val_loss) > 1e-6 * best_val_loss:
+        raise AssertionError("a deepcopy of the model evaluates differently")
     return losses
 
 

@@ -4,10 +4,15 @@ An ``Embedding`` encoder, a 2-layer ``nn.LSTM`` with dropout between layers, a `
 decoder initialised with ``uniform_(-0.1, 0.1)``; the corpus is batchified into columns,
 truncated back-propagation through time detaches (``repackage_hidden``) the hidden state
 between chunks, gradients are clipped with ``clip_grad_norm_`` and the parameters are
-updated by hand with ``p.data.add_(p.grad, alpha=-lr)``. The "corpus" is a small
+updated by hand with ``p.data.add_(p.grad, alpha=-lr)``; the learning rate is divided by
+4 when the validation loss stops improving, the best model is saved to a file object
+(``torch.save(model.state_dict(), f)``) and loaded back (``flatten_parameters()``), and
+a few tokens are generated with ``torch.multinomial``. The "corpus" is a small
 synthetic token stream with structure (a noisy cycle), so the model can learn it.
 """
 import math
+import os
+import tempfile
 
 import numpy as np
 
@@ -90,6 +95,9 @@ def main(torch, steps: int = 2, dropout: float = 0.2, lr: float = 5.0, clip: flo
                 total_loss += len(data) * criterion(output, targets).item()
         return total_loss / (len(data_source) - 1)
 
+    best_val_loss = None
+    tmp = tempfile.TemporaryDirectory()
+    save = os.path.join(tmp.name, "model.pt")
     for epoch in range(1, steps + 1):
         model.train()
         hidden = model.init_hidden(bsz)
@@ -108,6 +116,36 @@ def main(torch, steps: int = 2, dropout: float = 0.2, lr: float = 5.0, clip: flo
         losses.append(val_loss)
         if __name__ == "__main__":
             print(f"| end of epoch {epoch:3d} | valid loss {val_loss:5.2f} | valid ppl {math.exp(val_loss):8.2f}")
+        if not best_val_loss or val_loss < best_val_loss:
+            with open(save, "wb") as f:
+                torch.save(model.state_dict(), f)
+            best_val_loss = val_loss
+        else:
+            lr /= 4.0
+
+    with open(save, "rb") as f:
+        model.load_state_dict(torch.load(f))
+        model.rnn.flatten_parameters()
+    tmp.cleanup()
+    if abs(evaluate(val_data) - best_val_loss) > 1e-6 * best_val_loss:
+        raise AssertionError("the reloaded best model does not give the best validation loss")
+
+    # generate.py: sample tokens from the trained model
+    model.eval()
+    hidden = model.init_hidden(1)
+    input = torch.randint(ntokens, (1, 1), dtype=torch.long)
+    words = []
+    with torch.no_grad():
+        for i in range(10):
+            output, hidden = model(input, hidden)
+            word_weights = output.squeeze().div(1.0).exp().cpu()
+            word_idx = torch.multinomial(word_weights, 1)[0]
+            input.fill_(word_idx)
+            words.append(int(word_idx))
+    if __name__ == "__main__":
+        print("generated:", words)
+    if not all(0 <= w < ntokens for w in words):
+        raise AssertionError(f"generated tokens out of range: {words}")
     return losses
 
 
