@@ -40,6 +40,8 @@ class Op:
     oracle: bool = True  # fn also runs with L = torch (False: no PyTorch counterpart)
     # known bugs: {test function name: reason}; that test of this row is a strict xfail
     xfail: Dict[str, str] = field(default_factory=dict)
+    # only other spellings of an op whose values/derivatives are checked elsewhere: the alias test only
+    forms_only: bool = False
 
     def __repr__(self):
         return self.name
@@ -729,7 +731,8 @@ def _softplus_ref(x, beta=1.0, threshold=20.0):
 def mat_case(draw, kind):
     b, n, k, m = (draw(st.integers(1, 3)) for _ in range(4))
     shapes_ = {"mm": [(n, k), (k, m)], "bmm": [(b, n, k), (b, k, m)], "mv": [(n, k), (k,)], "dot": [(k,), (k,)],
-               "outer": [(n,), (m,)], "addmm": [(n, m), (n, k), (k, m)]}[kind]
+               "outer": [(n,), (m,)], "addmm": [(n, m), (n, k), (k, m)], "baddbmm": [(b, n, m), (b, n, k), (b, k, m)],
+               "addbmm": [(n, m), (b, n, k), (b, k, m)], "addmv": [(n,), (n, k), (k,)], "addr": [(n, m), (n,), (m,)]}[kind]
     params = {"beta": draw(st.sampled_from([1.0, 0.5])), "alpha": draw(st.sampled_from([1.0, 2.0]))} if kind == "addmm" else {}
     return Case(tuple(draw(arrays(s)) for s in shapes_), params)
 
@@ -1055,7 +1058,8 @@ MORE_OPS = [
     Op("tan", lambda L, x: x.tan(), np.tan, elementwise(1, (-1.2, 1.2)), aliases=(lambda L, x: L.tan(x),)),
     Op("log2", lambda L, x: x.log2(), np.log2, elementwise(1, POS), aliases=(lambda L, x: L.log2(x),)),
     Op("log10", lambda L, x: L.log10(x), np.log10, elementwise(1, POS), aliases=(lambda L, x: x.log10(),)),
-    Op("square", lambda L, x: x.square(), np.square, elementwise(1), aliases=(lambda L, x: L.square(x),)),
+    Op("square", lambda L, x: x.square(), np.square, elementwise(1),
+       aliases=(lambda L, x: L.square(x), lambda L, x: (x * 1).square_(), lambda L, x: L.square_(x * 1))),
     Op("reciprocal", lambda L, x: x.reciprocal(), np.reciprocal, elementwise(1, AWAY0),
        aliases=(lambda L, x: L.reciprocal(x),)),
     Op("expm1", lambda L, x: x.expm1(), np.expm1, elementwise(1), aliases=(lambda L, x: L.expm1(x),)),
@@ -1163,8 +1167,7 @@ MORE_OPS = [
        smooth=False, aliases=(lambda L, x, k, dim, largest: tuple(x.topk(k, dim, largest)),)),
     Op("unique", lambda L, x: L.unique(x), lambda x: np.unique(x), elementwise(1, INTS), grad=False,
        aliases=(lambda L, x: x.unique(),)),
-    # 1-D and up: nonzero of a 0-d tensor raises NumPy's error (test_api_surface.py: xfail)
-    Op("nonzero", lambda L, x: (x > 0).nonzero(), _nonzero_ref, elementwise(1, INTS, min_dims=1), grad=False,
+    Op("nonzero", lambda L, x: (x > 0).nonzero(), _nonzero_ref, elementwise(1, INTS), grad=False,
        aliases=(lambda L, x: L.nonzero(x > 0),)),
     Op("narrow", lambda L, x, dim, start, length: x.narrow(dim, start, length),
        lambda x, dim, start, length: np.take(x, np.arange(start, start + length), axis=dim), narrow_case(),
@@ -1244,7 +1247,8 @@ MORE_OPS = [
     Op("relu6", lambda L, x: nnf(L).relu6(x * 3), lambda x: np.clip(x * 3, 0, 6), elementwise(1, G1), smooth=False),
     Op("hardtanh", lambda L, x: nnf(L).hardtanh(x, -0.5, 2.0), lambda x: np.clip(x, -0.5, 2.0), elementwise(1, G1),
        smooth=False),
-    Op("erf", lambda L, x: nnf(L).erf(x) if is_tc(L) else L.erf(x), _erf, elementwise(1, min_dims=1)),
+    Op("erf", lambda L, x: nnf(L).erf(x) if is_tc(L) else L.erf(x), _erf, elementwise(1, min_dims=1),
+       aliases=(lambda L, x: x.erf(), lambda L, x: L.erf(x), lambda L, x: (x * 1).erf_(), lambda L, x: L.erf_(x * 1))),
     Op("softmin", lambda L, x, dim: nnf(L).softmin(x, dim), lambda x, dim: _softmax(-x, dim),
        elementwise(1, params=_dim_param)),
     Op("one_hot", lambda L, index, num_classes: nnf(L).one_hot(L.tensor(index), num_classes), _one_hot_ref,
@@ -1262,8 +1266,8 @@ MORE_OPS = [
     Op("binary_cross_entropy", lambda L, p, t, reduction: nnf(L).binary_cross_entropy(p, t, reduction=reduction),
        lambda p, t, reduction: _reduce(-(t * np.log(p) + (1 - t) * np.log(1 - p)), reduction),
        _pair([(0.05, 0.95), (0.0, 1.0)]),
-       xfail={"test_forward_matches_numpy": "BUG: the result requires grad when no input does (a Function "
-                                            "whose forward returns an ndarray)"}),
+       xfail={"test_forward_matches_numpy": "BUG: the result requires grad when no input does (Function.apply "
+                                            "marks float outputs of a non-built-in Function as requiring grad)"}),
     Op("binary_cross_entropy_with_logits",
        lambda L, x, t, reduction: nnf(L).binary_cross_entropy_with_logits(x, t, reduction=reduction),
        lambda x, t, reduction: _reduce(-(t * -np.logaddexp(0, -x) + (1 - t) * -np.logaddexp(0, x)), reduction),
@@ -1362,7 +1366,109 @@ ALIASES = {
     "pad": (lambda L, x, **p: nnf(L).pad(x, **p),),
 }
 
-OPS = OPS + MORE_OPS
+
+
+# ------------------------------------------------- other spellings of rows kept elsewhere
+# The values and derivatives of these ops are rows of test_ops_math_more.py (same format); here
+# only their other spellings (method, arc* names, in-place forms), each checked to agree with the
+# function form in values and gradients (test_ops_table.py::test_aliases_agree).
+def _forms(*forms):
+    """Aliases of a one-input op by name: 'm' -> x.m(), 'L.f' -> L.f(x), 'm_' -> (x*1).m_(),
+    'L.f_' -> L.f_(x*1)."""
+    out = []
+    for f in forms:
+        if f.startswith("L."):
+            name = f[2:]
+            out.append((lambda L, x, _n=name: getattr(L, _n)(x * 1)) if name.endswith("_")
+                       else (lambda L, x, _n=name: getattr(L, _n)(x)))
+        else:
+            out.append((lambda L, x, _n=f: getattr(x * 1, _n)()) if f.endswith("_")
+                       else (lambda L, x, _n=f: getattr(x, _n)()))
+    return tuple(out)
+
+
+DIVISORS = st.sampled_from([0.75, -1.25, 2.5])  # a/b never an integer for a on the grid G1
+
+
+@st.composite
+def scatter_add_case(draw):
+    n, m, k = draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    index = draw(arrays((k, m), st.integers(0, n - 1).map(float))).astype(np.int64)
+    return Case((draw(arrays((n, m))), draw(arrays((k, m)))), {"index": index})
+
+
+@st.composite
+def index_add_case(draw):
+    n, m, k = draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    index = np.array(draw(st.lists(st.integers(0, n - 1), min_size=k, max_size=k)), np.int64)
+    return Case((draw(arrays((n, m))), draw(arrays((k, m)))), {"index": index})
+
+
+def _forms_row(name, fn, gen, aliases, **kw):
+    return Op(name, fn, None, gen, aliases=aliases, forms_only=True, oracle=False, **kw)
+
+
+FORMS = [
+    _forms_row("acos_forms", lambda L, x: L.acos(x), elementwise(1, (-0.9, 0.9)),
+               _forms("arccos", "L.arccos", "acos_", "L.acos_", "arccos_", "L.arccos_")),
+    _forms_row("asin_forms", lambda L, x: L.asin(x), elementwise(1, (-0.9, 0.9)),
+               _forms("arcsin", "L.arcsin", "asin_", "L.asin_", "arcsin_", "L.arcsin_")),
+    _forms_row("atan_forms", lambda L, x: L.atan(x), elementwise(1),
+               _forms("arctan", "L.arctan", "atan_", "L.atan_", "arctan_", "L.arctan_")),
+    _forms_row("asinh_forms", lambda L, x: L.asinh(x), elementwise(1), _forms("arcsinh", "L.arcsinh")),
+    _forms_row("acosh_forms", lambda L, x: L.acosh(x), elementwise(1, (1.2, 3.0)), _forms("arccosh", "L.arccosh")),
+    _forms_row("atanh_forms", lambda L, x: L.atanh(x), elementwise(1, (-0.9, 0.9)), _forms("arctanh", "L.arctanh")),
+    _forms_row("sinh_forms", lambda L, x: L.sinh(x), elementwise(1), _forms("sinh_", "L.sinh_")),
+    _forms_row("cosh_forms", lambda L, x: L.cosh(x), elementwise(1), _forms("cosh_", "L.cosh_")),
+    _forms_row("erfc_forms", lambda L, x: L.erfc(x), elementwise(1, min_dims=1), _forms("erfc_", "L.erfc_")),
+    _forms_row("erfinv_forms", lambda L, x: L.erfinv(x), elementwise(1, (-0.9, 0.9), min_dims=1),
+               _forms("erfinv_", "L.erfinv_")),
+    _forms_row("lgamma_forms", lambda L, x: L.lgamma(x), elementwise(1, POS), _forms("lgamma_", "L.lgamma_")),
+    _forms_row("digamma_forms", lambda L, x: L.digamma(x), elementwise(1, POS), _forms("digamma_", "L.digamma_")),
+    _forms_row("polygamma_forms", lambda L, x: L.polygamma(1, x), elementwise(1, POS),
+               (lambda L, x: x.polygamma(1), lambda L, x: (x * 1).polygamma_(1))),
+    _forms_row("mvlgamma_forms", lambda L, x: L.mvlgamma(x, 2), elementwise(1, (1.2, 3.0)),
+               (lambda L, x: x.mvlgamma(2),)),
+    _forms_row("logit_forms", lambda L, x: L.logit(x), elementwise(1, (0.05, 0.95)), _forms("logit", "logit_")),
+    _forms_row("frac_forms", lambda L, x: L.frac(x), elementwise(1, G1), _forms("frac", "frac_", "L.frac_")),
+    _forms_row("nan_to_num_forms", lambda L, x: L.nan_to_num(x, nan=0.5, posinf=5.0, neginf=-5.0),
+               elementwise(1, SPECIAL),
+               (lambda L, x: x.nan_to_num(nan=0.5, posinf=5.0, neginf=-5.0),
+                lambda L, x: (x * 1).nan_to_num_(nan=0.5, posinf=5.0, neginf=-5.0),
+                lambda L, x: L.nan_to_num_(x * 1, nan=0.5, posinf=5.0, neginf=-5.0))),
+    _forms_row("atan2_forms", lambda L, a, b: L.atan2(a, b), elementwise(2, [G1, G2]),
+               (lambda L, a, b: a.atan2(b), lambda L, a, b: L.arctan2(a, b), lambda L, a, b: a.arctan2(b),
+                lambda L, a, b: _inplace(a, b, "atan2_"), lambda L, a, b: _inplace(a, b, "arctan2_"))),
+    _forms_row("hypot_forms", lambda L, a, b: L.hypot(a, b), elementwise(2, [G1, G2]),
+               (lambda L, a, b: a.hypot(b), lambda L, a, b: _inplace(a, b, "hypot_"))),
+    _forms_row("logaddexp_forms", lambda L, a, b: L.logaddexp(a, b), elementwise(2),
+               (lambda L, a, b: a.logaddexp(b),)),
+    _forms_row("logaddexp2_forms", lambda L, a, b: L.logaddexp2(a, b), elementwise(2),
+               (lambda L, a, b: a.logaddexp2(b),)),
+    _forms_row("fmod_forms", lambda L, a, b: L.fmod(a, b), elementwise(2, [G1, DIVISORS]),
+               (lambda L, a, b: a.fmod(b), lambda L, a, b: _inplace(a, b, "fmod_"))),
+    _forms_row("remainder_forms", lambda L, a, b: L.remainder(a, b), elementwise(2, [G1, DIVISORS]),
+               (lambda L, a, b: a.remainder(b), lambda L, a, b: _inplace(a, b, "remainder_"))),
+    _forms_row("baddbmm_forms", lambda L, c, a, b: L.baddbmm(c, a, b, beta=0.5, alpha=2.0), mat_case("baddbmm"),
+               (lambda L, c, a, b: c.baddbmm(a, b, beta=0.5, alpha=2.0),)),
+    _forms_row("addbmm_forms", lambda L, c, a, b: L.addbmm(c, a, b, beta=0.5, alpha=2.0), mat_case("addbmm"),
+               (lambda L, c, a, b: c.addbmm(a, b, beta=0.5, alpha=2.0),)),
+    _forms_row("addmv_forms", lambda L, c, a, b: L.addmv(c, a, b, beta=0.5, alpha=2.0), mat_case("addmv"),
+               (lambda L, c, a, b: c.addmv(a, b, beta=0.5, alpha=2.0),)),
+    _forms_row("addr_forms", lambda L, c, a, b: L.addr(c, a, b, beta=0.5, alpha=2.0), mat_case("addr"),
+               (lambda L, c, a, b: c.addr(a, b, beta=0.5, alpha=2.0),)),
+    _forms_row("kron_forms", lambda L, a, b: L.kron(a, b), elementwise(2, max_dims=2), (lambda L, a, b: a.kron(b),)),
+    _forms_row("diff_forms", lambda L, x: L.diff(x, dim=-1), elementwise(1, min_dims=1),
+               (lambda L, x: x.diff(dim=-1),)),
+    _forms_row("repeat_interleave_forms", lambda L, x: L.repeat_interleave(x, 2, dim=0), elementwise(1, min_dims=1),
+               (lambda L, x: x.repeat_interleave(2, dim=0),)),
+    _forms_row("scatter_add_forms", lambda L, x, src, index: L.scatter_add(x, 0, L.tensor(index), src),
+               scatter_add_case(), (lambda L, x, src, index: x.scatter_add(0, L.tensor(index), src),)),
+    _forms_row("index_add_forms", lambda L, x, src, index: L.index_add(x, 0, L.tensor(index), src),
+               index_add_case(), (lambda L, x, src, index: x.index_add(0, L.tensor(index), src),)),
+]
+
+OPS = OPS + MORE_OPS + FORMS
 assert set(ALIASES) <= {op.name for op in OPS}, set(ALIASES) - {op.name for op in OPS}
 OPS = [replace(op, aliases=op.aliases + ALIASES.get(op.name, ())) for op in OPS]
 

@@ -1,5 +1,5 @@
 """Every op of the table (tests/op_table.py): forward vs NumPy in float32 and float64, gradient
-vs finite differences, double backward, a shared subgraph (``b = f(a); c = b + b``), and every
+vs finite differences (and float32 gradients of the leaves' shape and dtype), double backward, a shared subgraph (``b = f(a); c = b + b``), and every
 alias of a row (function form, method, other name, in-place form) agreeing with the row, over
 Hypothesis-drawn (broadcastable) shapes and values. No torch needed (test_oracle_core.py runs
 the same rows against PyTorch)."""
@@ -10,7 +10,9 @@ from hypothesis import given, strategies as st
 import tinygrad_course as tc
 from tinygrad_course.autograd import gradcheck, gradgradcheck
 
-from op_table import OPS, outputs, params
+from op_table import OPS as ALL_OPS, outputs, params
+
+OPS = [op for op in ALL_OPS if not op.forms_only]  # forms-only rows: test_aliases_agree alone
 
 GRAD_OPS = [op for op in OPS if op.grad]
 SECOND_ORDER_OPS = [op for op in GRAD_OPS if op.second_order]
@@ -43,23 +45,18 @@ def test_forward_matches_numpy(op, data):
             np.testing.assert_allclose(g.numpy(), w, rtol=rtol, atol=atol)
 
 
-@pytest.mark.parametrize("op", params(GRAD_OPS, "test_float32_gradients_keep_dtype_and_shape"), ids=str)
+@pytest.mark.parametrize("op", params(GRAD_OPS, "test_gradient_matches_finite_differences"), ids=str)
 @given(data=st.data())
-def test_float32_gradients_keep_dtype_and_shape(op, data):
+def test_gradient_matches_finite_differences(op, data):
     case = data.draw(op.gen, label="case")
+    assert gradcheck(lambda *xs: op.fn(tc, *xs, **case.params), leaves(case))
+    # and in float32 every leaf gets a gradient of its own shape and dtype
     xs = leaves(case, tc.float32)
     outs = float_outputs(op.fn(tc, *xs, **case.params))
     loss = sum((o * tc.ones_like(o)).sum() for o in outs)
     loss.backward()
     for x in xs:
         assert x.grad is not None and x.grad.shape == x.shape and x.grad.dtype == tc.float32
-
-
-@pytest.mark.parametrize("op", params(GRAD_OPS, "test_gradient_matches_finite_differences"), ids=str)
-@given(data=st.data())
-def test_gradient_matches_finite_differences(op, data):
-    case = data.draw(op.gen, label="case")
-    assert gradcheck(lambda *xs: op.fn(tc, *xs, **case.params), leaves(case))
 
 
 @pytest.mark.parametrize("op", params(SECOND_ORDER_OPS, "test_double_backward_matches_finite_differences"), ids=str)
@@ -89,7 +86,7 @@ def test_shared_subgraph(op, data):
             np.testing.assert_allclose(b.numpy(), 2 * a.numpy(), rtol=1e-12, atol=1e-12)
 
 
-ALIASED_OPS = [op for op in OPS if op.aliases]
+ALIASED_OPS = [op for op in ALL_OPS if op.aliases]
 
 
 def _values_and_grads(op, fn, case):
