@@ -3,15 +3,19 @@
 Synthetic data ``y = X w + b + noise``, a minibatch iterator over shuffled indices,
 parameters made with ``torch.normal(0, 0.01, size=..., requires_grad=True)`` and
 ``torch.zeros(1, requires_grad=True)``, a squared loss, and a hand-written minibatch SGD
-that updates in place under ``torch.no_grad()`` and zeroes ``param.grad``.
+that updates in place under ``torch.no_grad()`` and zeroes ``param.grad``. Then the
+concise version: ``data.TensorDataset(*data_arrays)``, ``DataLoader(..., shuffle=is_train)``,
+``net[0].weight.data.normal_(0, 0.01)``, ``nn.MSELoss()`` and ``torch.optim.SGD``
+(``shuffle=False`` makes that part deterministic across engines).
 """
 import numpy as np
 
 from _common import rng, set_values
 
 
-def main(torch, steps: int = 3, lr: float = 0.03, batch_size: int = 10) -> list:
-    """Train for ``steps`` epochs; return every minibatch loss, then the full training loss per epoch."""
+def main(torch, steps: int = 3, lr: float = 0.03, batch_size: int = 10, shuffle: bool = True) -> list:
+    """Train both versions for ``steps`` epochs; return every minibatch loss and the full training
+    loss per epoch of the scratch version, then the same for the concise one."""
     gen = rng(40)
     true_w = np.array([2, -3.4])
     true_b = 4.2
@@ -65,6 +69,41 @@ def main(torch, steps: int = 3, lr: float = 0.03, batch_size: int = 10) -> list:
     if __name__ == "__main__":
         print(f"error in estimating w: {torch.tensor(true_w, dtype=torch.float32) - w.reshape(true_w.shape)}")
         print(f"error in estimating b: {true_b - b}")
+
+    # --- concise ---
+    nn = torch.nn
+    data = torch.utils.data
+
+    def load_array(data_arrays, batch_size, is_train=True):
+        dataset = data.TensorDataset(*data_arrays)
+        return data.DataLoader(dataset, batch_size, shuffle=is_train and shuffle)
+
+    data_iter = load_array((features, labels), batch_size)
+    first_X, first_y = next(iter(data_iter))
+    assert tuple(first_X.shape) == (batch_size, 2) and tuple(first_y.shape) == (batch_size, 1)
+    net = nn.Sequential(nn.Linear(2, 1))
+    net[0].weight.data.normal_(0, 0.01)
+    net[0].bias.data.fill_(0)
+    with torch.no_grad():
+        net[0].weight.copy_(torch.tensor(gen.normal(0, 0.01, (1, 2)), dtype=torch.float32))
+    loss = nn.MSELoss()
+    trainer = torch.optim.SGD(net.parameters(), lr=lr)
+    for epoch in range(steps):
+        for X, y in data_iter:
+            l = loss(net(X), y)
+            trainer.zero_grad()
+            l.backward()
+            trainer.step()
+            losses.append(l.item())
+        l = loss(net(features), labels)
+        losses.append(l.item())
+        if __name__ == "__main__":
+            print(f"epoch {epoch + 1}, loss {l:f}")
+    w = net[0].weight.data
+    b = net[0].bias.data
+    if __name__ == "__main__":
+        print("error in estimating w:", torch.tensor(true_w, dtype=torch.float32) - w.reshape(true_w.shape))
+        print("error in estimating b:", true_b - b)
     return losses
 
 

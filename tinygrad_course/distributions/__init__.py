@@ -1,5 +1,5 @@
 """Probability distributions, as ``torch.distributions``: ``Normal``, ``Bernoulli``, ``Categorical``,
-``Uniform``, ``kl_divergence``.
+``Multinomial``, ``Uniform``, ``kl_divergence``.
 
 Log-densities, entropies and reparameterised samples are composed of differentiable tc ops,
 so they differentiate twice; every sample comes from the library's generator
@@ -17,10 +17,11 @@ from .bernoulli import Bernoulli
 from .categorical import Categorical
 from .distribution import Distribution
 from .kl import kl_divergence, register_kl
+from .multinomial import Multinomial
 from .normal import Normal
 from .uniform import Uniform
 
 __all__ = [
-    "Distribution", "Normal", "Bernoulli", "Categorical", "Uniform", "kl_divergence", "register_kl",
+    "Distribution", "Normal", "Bernoulli", "Categorical", "Multinomial", "Uniform", "kl_divergence", "register_kl",
     "constraints",
 ]
