@@ -12,12 +12,22 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
+from op_table import (
+    ANY,
+    AWAY0,
+    Case,
+    Op,
+    arrays,
+    elementwise,
+    grid,
+    outputs,
+    small_shapes,
+)
 
 import tinygrad_course as tc
 from tinygrad_course.autograd import gradcheck, gradgradcheck
-
-from op_table import ANY, AWAY0, Case, Op, arrays, elementwise, grid, outputs, small_shapes
 
 # ------------------------------------------------------------------------------ references
 _lgamma = np.vectorize(math.lgamma, otypes=[float])
@@ -256,7 +266,8 @@ ROWS = [
        elementwise(1, (0.05, 0.95), params=_p(eps=[None, 0.01]))),
     Op("frac", lambda L, x: L.frac(x), lambda x: x - np.trunc(x), elementwise(1, GRID), smooth=False),
     Op("fmod", lambda L, a, b: L.fmod(a, b), np.fmod, elementwise(2, [GRID, DIVISORS]), smooth=False),
-    Op("fmod_scalar", lambda L, a, b: L.fmod(a, b), lambda a, b: np.fmod(a, b), elementwise(1, GRID, params=_p(b=[0.7, -1.3])),
+    Op("fmod_scalar", lambda L, a, b: L.fmod(a, b), lambda a, b: np.fmod(a, b),
+       elementwise(1, GRID, params=_p(b=[0.7, -1.3])),
        smooth=False),
     Op("remainder", lambda L, a, b: L.remainder(a, b), np.mod, elementwise(2, [GRID, DIVISORS]), smooth=False),
     Op("remainder_scalar_left", lambda L, b: L.remainder(2.5, b), lambda b: np.mod(2.5, b),

@@ -7,17 +7,49 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import tensor as _tensor_module  # partially imported here: only used at call time
+from .. import (
+    tensor as _tensor_module,  # partially imported here: only used at call time
+)
 from ..dtypes import get_default_dtype, result_type
 from ..function import Function
 from ..grad_mode import is_grad_enabled
 
 __all__ = [  # the function forms, exported as tc.<name>
-    "sinh", "cosh", "asin", "acos", "atan", "asinh", "acosh", "atanh",
-    "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh",
-    "sinh_", "cosh_", "asin_", "acos_", "atan_", "arcsin_", "arccos_", "arctan_",
-    "atan2", "arctan2", "hypot", "logaddexp", "logaddexp2", "logit", "frac", "frac_",
-    "fmod", "remainder", "nan_to_num", "nan_to_num_", "square_",
+    "acos",
+    "acos_",
+    "acosh",
+    "arccos",
+    "arccos_",
+    "arccosh",
+    "arcsin",
+    "arcsin_",
+    "arcsinh",
+    "arctan",
+    "arctan2",
+    "arctan_",
+    "arctanh",
+    "asin",
+    "asin_",
+    "asinh",
+    "atan",
+    "atan2",
+    "atan_",
+    "atanh",
+    "cosh",
+    "cosh_",
+    "fmod",
+    "frac",
+    "frac_",
+    "hypot",
+    "logaddexp",
+    "logaddexp2",
+    "logit",
+    "nan_to_num",
+    "nan_to_num_",
+    "remainder",
+    "sinh",
+    "sinh_",
+    "square_",
 ]
 
 
@@ -267,7 +299,7 @@ class Remainder(_Binary):
         return g, -g * (a / b).detach().floor()
 
 
-class _ElementwiseOps:
+class ElementwiseOps:
     """Hyperbolic and inverse trigonometric functions and friends. ``Tensor`` inherits these."""
 
     __slots__ = ()
@@ -409,30 +441,133 @@ class _ElementwiseOps:
     arcsin_, arccos_, arctan_, arctan2, arctan2_ = asin_, acos_, atan_, atan2, atan2_
 
 
-ElementwiseOps = _ElementwiseOps
-
 
 # ---- function forms: ``tc.<name>(input, ...)`` ----
-def _function_form(name: str, doc_name: str | None = None):
-    method = getattr(_ElementwiseOps, name)
-
-    def fn(input: Tensor, *args, **kwargs) -> Tensor:
-        return method(input, *args, **kwargs)
-
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = method.__doc__
-    return fn
+def sinh(input: Tensor) -> Tensor:
+    """sinh, elementwise. ``tc.sinh(tc.tensor([0.]))`` -> tensor([0.])."""
+    return input.sinh()
 
 
-sinh, cosh, asin, acos, atan = (_function_form(n) for n in ("sinh", "cosh", "asin", "acos", "atan"))
-asinh, acosh, atanh = (_function_form(n) for n in ("asinh", "acosh", "atanh"))
+def cosh(input: Tensor) -> Tensor:
+    """cosh, elementwise. ``tc.cosh(tc.tensor([0.]))`` -> tensor([1.])."""
+    return input.cosh()
+
+
+def asin(input: Tensor) -> Tensor:
+    """Inverse sine, elementwise. ``tc.asin(tc.tensor([0.]))`` -> tensor([0.])."""
+    return input.asin()
+
+
+def acos(input: Tensor) -> Tensor:
+    """Inverse cosine, elementwise. ``tc.acos(tc.tensor([1.]))`` -> tensor([0.])."""
+    return input.acos()
+
+
+def atan(input: Tensor) -> Tensor:
+    """Inverse tangent, elementwise. ``tc.atan(tc.tensor([0.]))`` -> tensor([0.])."""
+    return input.atan()
+
+
+def asinh(input: Tensor) -> Tensor:
+    """Inverse hyperbolic sine, elementwise. ``tc.asinh(tc.tensor([0.]))`` -> tensor([0.])."""
+    return input.asinh()
+
+
+def acosh(input: Tensor) -> Tensor:
+    """Inverse hyperbolic cosine, elementwise. ``tc.acosh(tc.tensor([1.]))`` -> tensor([0.])."""
+    return input.acosh()
+
+
+def atanh(input: Tensor) -> Tensor:
+    """Inverse hyperbolic tangent, elementwise. ``tc.atanh(tc.tensor([0.]))`` -> tensor([0.])."""
+    return input.atanh()
+
+
 arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
-sinh_, cosh_, asin_, acos_, atan_ = (_function_form(n) for n in ("sinh_", "cosh_", "asin_", "acos_", "atan_"))
+
+
+def sinh_(input: Tensor) -> Tensor:
+    """In-place ``sinh``."""
+    return input.sinh_()
+
+
+def cosh_(input: Tensor) -> Tensor:
+    """In-place ``cosh``."""
+    return input.cosh_()
+
+
+def asin_(input: Tensor) -> Tensor:
+    """In-place ``asin``."""
+    return input.asin_()
+
+
+def acos_(input: Tensor) -> Tensor:
+    """In-place ``acos``."""
+    return input.acos_()
+
+
+def atan_(input: Tensor) -> Tensor:
+    """In-place ``atan``."""
+    return input.atan_()
+
+
 arcsin_, arccos_, arctan_ = asin_, acos_, atan_
-atan2, hypot, logaddexp, logaddexp2 = (_function_form(n) for n in ("atan2", "hypot", "logaddexp", "logaddexp2"))
+
+
+def atan2(input: Tensor, other: Tensor) -> Tensor:
+    """The angle of the point (other, input) in (-pi, pi], elementwise (both tensors).
+    ``tc.atan2(tc.tensor([1.]), tc.tensor([-1.]))`` -> tensor([2.3562])."""
+    return input.atan2(other)
+
+
 arctan2 = atan2
-logit, frac, frac_, square_ = (_function_form(n) for n in ("logit", "frac", "frac_", "square_"))
-nan_to_num, nan_to_num_ = _function_form("nan_to_num"), _function_form("nan_to_num_")
+
+
+def hypot(input: Tensor, other: Tensor) -> Tensor:
+    """sqrt(input^2 + other^2) without overflow. ``tc.hypot(tc.tensor([3.]), tc.tensor([4.]))`` -> tensor([5.])."""
+    return input.hypot(other)
+
+
+def logaddexp(input: Tensor, other: Tensor) -> Tensor:
+    """log(e^input + e^other). ``tc.logaddexp(tc.tensor([1000.]), tc.tensor([1000.]))`` -> tensor([1000.6931])."""
+    return input.logaddexp(other)
+
+
+def logaddexp2(input: Tensor, other: Tensor) -> Tensor:
+    """log2(2^input + 2^other). ``tc.logaddexp2(tc.tensor([1.]), tc.tensor([1.]))`` -> tensor([2.])."""
+    return input.logaddexp2(other)
+
+
+def logit(input: Tensor, eps: float | None = None) -> Tensor:
+    """log(p / (1 - p)), p clamped to [eps, 1 - eps] when eps is given.
+    ``tc.logit(tc.tensor([0.5]))`` -> tensor([0.])."""
+    return input.logit(eps)
+
+
+def frac(input: Tensor) -> Tensor:
+    """input - trunc(input) (float tensors). ``tc.frac(tc.tensor([2.75]))`` -> tensor([0.7500])."""
+    return input.frac()
+
+
+def frac_(input: Tensor) -> Tensor:
+    """In-place ``frac``."""
+    return input.frac_()
+
+
+def square_(input: Tensor) -> Tensor:
+    """In-place ``square``."""
+    return input.square_()
+
+
+def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> Tensor:
+    """NaN -> nan, +-inf -> posinf/neginf (default: the dtype's extremes).
+    ``tc.nan_to_num(tc.tensor([float('nan')]))`` -> tensor([0.])."""
+    return input.nan_to_num(nan, posinf, neginf)
+
+
+def nan_to_num_(input: Tensor, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> Tensor:
+    """In-place ``nan_to_num``."""
+    return input.nan_to_num_(nan, posinf, neginf)
 
 
 def fmod(input: Tensor, other) -> Tensor:

@@ -227,7 +227,8 @@ class IndexOps:
 
     def take_along_dim(self, indices, dim=None):
         """Values at ``indices`` along ``dim`` (gather, but self and indices broadcast in the
-        other dims); dim=None: both flattened. ``tc.tensor([[1., 2.]]).take_along_dim(tc.tensor([[1]]), 1)`` -> [[2.]]."""
+        other dims); dim=None: both flattened.
+        ``tc.tensor([[1., 2.]]).take_along_dim(tc.tensor([[1]]), 1)`` -> tensor([[2.]])."""
         idx = _arr(indices)
         if idx.dtype.kind not in "iu":
             raise RuntimeError(f"take_along_dim(): dtype of indices should be Long but got {idx.dtype}")

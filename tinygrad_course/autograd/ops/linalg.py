@@ -308,11 +308,13 @@ class LinalgOps:
         - a_(i+2) b_(i+1), indices mod 3. dim=None: the first dim of size 3 (deprecated in PyTorch).
         ``tc.tensor([1., 0., 0.]).cross(tc.tensor([0., 1., 0.]), dim=0)`` -> tensor([0., 0., 1.])."""
         if self.dtype != other.dtype:
-            raise RuntimeError(f"cross(): expected both inputs to have the same dtype, got {self.dtype} and {other.dtype}")
+            raise RuntimeError(f"cross(): expected both inputs to have the same dtype, got {self.dtype} and "
+                               f"{other.dtype}")
         try:
             shape = np.broadcast_shapes(tuple(self.shape), tuple(other.shape))
         except ValueError:
-            raise RuntimeError(f"cross(): the shapes {tuple(self.shape)} and {tuple(other.shape)} are not broadcastable") from None
+            raise RuntimeError(f"cross(): the shapes {tuple(self.shape)} and {tuple(other.shape)} are not "
+                               "broadcastable") from None
         if dim is None:
             warnings.warn("Using torch.cross without specifying the dim arg is deprecated. Please either pass the dim "
                           "explicitly or simply use torch.linalg.cross.", UserWarning, stacklevel=2)
@@ -346,14 +348,16 @@ class LinalgOps:
         return _add_scaled(self, prod, beta, alpha, "baddbmm")
 
     def addbmm(self, batch1, batch2, *, beta=1, alpha=1):
-        """beta * self + alpha * sum_b batch1[b] @ batch2[b]. ``tc.zeros(2, 2).addbmm(tc.ones(3, 2, 1), tc.ones(3, 1, 2))`` -> 3s."""
+        """beta * self + alpha * sum_b batch1[b] @ batch2[b].
+        ``tc.zeros(2, 2).addbmm(tc.ones(3, 2, 1), tc.ones(3, 1, 2))`` -> 3s."""
         prod = batch1.bmm(batch2).sum(0)
         return _add_scaled(self, prod, beta, alpha, "addbmm")
 
     def addmv(self, mat, vec, *, beta=1, alpha=1):
         """beta * self + alpha * (mat @ vec). ``tc.zeros(2).addmv(tc.ones(2, 3), tc.ones(3))`` -> tensor([3., 3.])."""
         if mat.ndim != 2 or vec.ndim != 1:
-            raise RuntimeError(f"addmv(): vector + matrix @ vector expected, got {mat.ndim}D matrix, {vec.ndim}D vector")
+            raise RuntimeError(f"addmv(): vector + matrix @ vector expected, got {mat.ndim}D matrix, "
+                               f"{vec.ndim}D vector")
         return _add_scaled(self, mat.mv(vec), beta, alpha, "addmv")
 
     def addr(self, vec1, vec2, *, beta=1, alpha=1):
@@ -448,11 +452,12 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     ``tc.cdist(tc.tensor([[0., 0.]]), tc.tensor([[3., 4.]]))`` -> tensor([[5.]])."""
     for name, x in (("X1", x1), ("X2", x2)):
         if x.ndim < 2:
-            raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: {x.ndim}D")
+            raise RuntimeError(f"cdist(): cdist only supports at least 2D tensors, {name} got: {x.ndim}D")
         if not x.is_floating_point():
-            raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: {x.dtype}")
+            raise RuntimeError(f"cdist(): cdist only supports floating-point dtypes, {name} got: {x.dtype}")
     if x1.shape[-1] != x2.shape[-1]:
-        raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: {x1.shape[-1]} X2: {x2.shape[-1]}")
+        raise RuntimeError(f"cdist(): X1 and X2 must have the same number of columns. X1: {x1.shape[-1]} "
+                           f"X2: {x2.shape[-1]}")
     if p < 0:
         raise RuntimeError(f"cdist only supports non-negative p values (got p={p})")
     try:

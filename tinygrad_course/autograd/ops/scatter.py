@@ -8,13 +8,24 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import tensor as _tensor_module  # partially imported here: only used at call time
+from .. import (
+    tensor as _tensor_module,  # partially imported here: only used at call time
+)
 from ..dims import norm_dim
 from ..function import Function
 from .elementwise import _run
 
-__all__ = ["scatter", "scatter_add", "index_add", "repeat_interleave", "argwhere", "bincount", "histc", "bucketize",
-           "searchsorted"]
+__all__ = [
+    "argwhere",
+    "bincount",
+    "bucketize",
+    "histc",
+    "index_add",
+    "repeat_interleave",
+    "scatter",
+    "scatter_add",
+    "searchsorted",
+]
 
 _DT_NAME = {"f": "Float", "i": "Long", "u": "Byte", "b": "Bool"}
 
@@ -58,17 +69,18 @@ def _scatter_checks(self, dim, index, src, op: str):
     for k, n in enumerate(idx.shape):
         if (k != d and n > shape[k]) or (sshape is not None and (len(sshape) != len(shape) or n > sshape[k])):
             raise RuntimeError(f"{op}(): Expected index {list(idx.shape)} to be no larger than self {list(shape)} "
-                               f"apart from dimension {d}" + ("" if sshape is None else f" and to be no larger size than src {list(sshape)}"))
+                               f"apart from dimension {d}"
+                               + ("" if sshape is None else f" and to be no larger size than src {list(sshape)}"))
     _check_bounds(idx, shape[d], d, op)
     if src is not None and src.dtype != self.dtype:
         raise RuntimeError(f"{op}(): Expected self.dtype to be equal to src.dtype (self {self.dtype}, src {src.dtype})")
     return d, idx, _along(idx, d)
 
 
-def _check_bounds(idx: np.ndarray, n: int, d: int, op: str):
+def _check_bounds(idx: np.ndarray, n: int, d: int, op: str, kind=RuntimeError):
     bad = idx[(idx < 0) | (idx >= n)]
     if bad.size:  # the first offender, as PyTorch reports it
-        raise RuntimeError(f"{op}(): index {bad.flat[0]} is out of bounds for dimension {d} with size {n}")
+        raise kind(f"{op}(): index {bad.flat[0]} is out of bounds for dimension {d} with size {n}")
 
 
 def _src_part(src, idx):
@@ -177,13 +189,14 @@ class ScatterOps:
         d = norm_dim(dim, max(self.ndim, 1), op)
         idx = _index_array(index, op)
         if idx.ndim > 1:
-            raise IndexError(f"{op}(): Index is supposed to be a vector, but got dim: {idx.ndim} with size {list(idx.shape)}")
+            raise IndexError(f"{op}(): Index is supposed to be a vector, but got dim: {idx.ndim} with size "
+                             f"{list(idx.shape)}")
         idx = idx.reshape(-1)
         if not isinstance(source, Tensor):
             raise TypeError(f"{op}(): argument 'source' must be Tensor, not {type(source).__name__}")
         shape = tuple(self.shape) or (1,)
         sshape = tuple(source.shape) or (1,)
-        if self.ndim == 0 and source.ndim > 0 and tuple(source.shape) != (1,):
+        if self.ndim == 0 and source.ndim > 0:
             raise RuntimeError(f"{op}(): source tensor shape must match self tensor shape, excluding the specified "
                                f"dimension. Got self.shape = [] source.shape = {list(source.shape)}")
         if len(sshape) != len(shape) or any(a != b for k, (a, b) in enumerate(zip(shape, sshape)) if k != d):
@@ -193,8 +206,10 @@ class ScatterOps:
             raise RuntimeError(f"{op}(): Number of indices ({idx.size}) should be equal to source.size(dim): "
                                f"({sshape[d]}), for dim: {d}")
         if source.dtype != self.dtype:
-            raise RuntimeError(f"{op}(): self ({self.dtype}) and source ({source.dtype}) must have the same scalar type")
-        _check_bounds(idx, shape[d], d, op)
+            raise RuntimeError(f"{op}(): self ({self.dtype}) and source ({source.dtype}) must have the same "
+                               "scalar type")
+        # PyTorch's kind: IndexError ("index out of range in self") for a vector, RuntimeError above
+        _check_bounds(idx, shape[d], d, op, IndexError if self.ndim <= 1 else RuntimeError)
         added = _run(IndexAdd, source.reshape(sshape), shape, d, idx).reshape(self.shape)
         return self + (added * alpha if alpha != 1 else added)
 
@@ -253,7 +268,7 @@ class ScatterOps:
                                f"{tuple(x.shape)}{'' if x.ndim != 1 else ', min ' + str(x.min())})")
         if minlength < 0:
             raise RuntimeError(f"bincount(): minlength should be >= 0 (got {minlength})")
-        if weights is None:
+        if weights is None or x.size == 0:  # PyTorch: an empty input counts in int64 even with weights
             return _wrap(np.bincount(x, minlength=minlength).astype(np.int64))
         w = _arr(weights)
         if w.shape != x.shape:
@@ -287,17 +302,20 @@ class ScatterOps:
 
 # ---- function forms: ``tc.<name>(input, ...)`` ----
 def scatter(input: Tensor, dim: int, index: Tensor, src=None, value=None, reduce: str | None = None) -> Tensor:
-    """``input.scatter(dim, index, src or value)``. ``tc.scatter(tc.zeros(2), 0, tc.tensor([1]), value=3.)`` -> tensor([0., 3.])."""
+    """``input.scatter(dim, index, src or value)``.
+    ``tc.scatter(tc.zeros(2), 0, tc.tensor([1]), value=3.)`` -> tensor([0., 3.])."""
     return input.scatter(dim, index, src, value, reduce)
 
 
 def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
-    """``input.scatter_add(dim, index, src)``. ``tc.scatter_add(tc.zeros(2), 0, tc.tensor([1, 1]), tc.ones(2))`` -> tensor([0., 2.])."""
+    """``input.scatter_add(dim, index, src)``.
+    ``tc.scatter_add(tc.zeros(2), 0, tc.tensor([1, 1]), tc.ones(2))`` -> tensor([0., 2.])."""
     return input.scatter_add(dim, index, src)
 
 
 def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha=1) -> Tensor:
-    """``input.index_add(dim, index, source, alpha=alpha)``. ``tc.index_add(tc.zeros(2), 0, tc.tensor([1]), tc.ones(1))`` -> tensor([0., 1.])."""
+    """``input.index_add(dim, index, source, alpha=alpha)``.
+    ``tc.index_add(tc.zeros(2), 0, tc.tensor([1]), tc.ones(1))`` -> tensor([0., 1.])."""
     return input.index_add(dim, index, source, alpha)
 
 
@@ -356,8 +374,9 @@ def searchsorted(sorted_sequence: Tensor, input, *, out_int32: bool = False, rig
         raise RuntimeError(f"{op}: boundaries tensor should be 1 dimension or the first N-1 dimensions of boundaries "
                            f"tensor and input value tensor must match, but we got boundaries tensor "
                            f"{list(seq.shape)} and input value tensor {list(vals.shape)}")
-    rows_s = seq.reshape(-1, seq.shape[-1])
-    rows_v = vals.reshape(-1, vals.shape[-1])
+    lead = int(np.prod(seq.shape[:-1]))
+    rows_s = seq.reshape(lead, seq.shape[-1])
+    rows_v = vals.reshape(lead, vals.shape[-1])
     out = np.stack([np.searchsorted(s, v, side=how) for s, v in zip(rows_s, rows_v)]) if rows_s.shape[0] else \
         np.zeros(rows_v.shape, np.int64)
     return _wrap(out.reshape(vals.shape).astype(out_dt))

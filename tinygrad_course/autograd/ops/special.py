@@ -10,13 +10,27 @@ import math
 import numpy as np
 from numpy.polynomial import chebyshev as _cheb
 
-from .. import tensor as _tensor_module  # partially imported here: only used at call time
+from .. import (
+    tensor as _tensor_module,  # partially imported here: only used at call time
+)
 from ..dtypes import get_default_dtype
 from ..function import Function
 from .elementwise import _run
 
-__all__ = ["erf", "erfc", "erfinv", "lgamma", "digamma", "polygamma", "mvlgamma", "erf_", "erfc_", "erfinv_",
-           "lgamma_", "digamma_"]
+__all__ = [
+    "digamma",
+    "digamma_",
+    "erf",
+    "erf_",
+    "erfc",
+    "erfc_",
+    "erfinv",
+    "erfinv_",
+    "lgamma",
+    "lgamma_",
+    "mvlgamma",
+    "polygamma",
+]
 
 _SQRT_PI = math.sqrt(math.pi)
 _LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
@@ -179,6 +193,8 @@ def lgamma_np(x: np.ndarray) -> np.ndarray:
     """log|Gamma(x)| on a float64 array: Lanczos for x >= 1/2, the reflection formula
     log|Gamma(x)| = log(pi / |sin(pi x)|) - log|Gamma(1 - x)| below; +inf at the poles."""
     out = np.empty_like(x)
+    if not x.size:
+        return out
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         hi = x >= 0.5
         z = x[hi] - 1.0
@@ -187,11 +203,15 @@ def lgamma_np(x: np.ndarray) -> np.ndarray:
             s += c / (z + i)
         t = z + _LANCZOS_G + 0.5
         out[hi] = _LOG_SQRT_2PI + (z + 0.5) * np.log(t) - t + np.log(s)
+        out[x == np.inf] = np.inf  # inf - inf above
         lo = ~hi  # NaN lands here and stays NaN
         xl = x[lo]
-        pole = (xl <= 0) & (xl == np.floor(xl))
-        refl = np.log(math.pi / np.abs(np.sin(math.pi * xl))) - lgamma_np(1.0 - xl) if xl.size else xl
-        out[lo] = np.where(pole, np.inf, refl)
+        pole = (xl <= 0) & (xl == np.floor(xl))  # includes -inf
+        ok = ~pole & np.isfinite(xl)
+        refl = np.where(pole, np.inf, xl)  # poles -> inf, NaN stays
+        z = xl[ok]  # reflection: log|Gamma(x)| = log(pi / |sin(pi x)|) - log|Gamma(1 - x)|
+        refl[ok] = np.log(math.pi / np.abs(np.sin(math.pi * z))) - lgamma_np(1.0 - z)
+        out[lo] = refl
     out[(x == 1) | (x == 2)] = 0.0  # exactly, as PyTorch's (Lanczos leaves ~1e-16 there)
     return out
 
@@ -339,7 +359,8 @@ class SpecialOps:
 
     def mvlgamma(self, p: int) -> Tensor:
         """The multivariate log-gamma sum_{i<p} lgamma(x - i/2) + p(p-1)/4 log(pi) (defined for
-        x > (p-1)/2; as PyTorch 2.13, other values are not refused). ``tc.tensor([2.5]).mvlgamma(2)`` -> tensor([1.6458])."""
+        x > (p-1)/2; as PyTorch 2.13, other values are not refused).
+        ``tc.tensor([2.5]).mvlgamma(2)`` -> tensor([1.6458])."""
         if isinstance(p, bool) or not isinstance(p, (int, np.integer)) or p < 1:
             raise RuntimeError(f"mvlgamma(): p has to be greater than or equal to 1 (got {p})")
         x = self if self.is_floating_point() else self.to(get_default_dtype())
