@@ -134,6 +134,7 @@ SPECIAL = {
     "acosh_below_one": lambda L: L.acosh(L.tensor([0.5, 1.0])),
     "atanh_at_one": lambda L: L.atanh(L.tensor([1.0, -1.0])),
     "mvlgamma_outside_domain": lambda L: L.mvlgamma(L.tensor([0.5, 3.0]), 3),
+    "expm1_near_zero": lambda L: L.expm1(L.tensor([1e-10, -1e-12, 1e-5, 2.0, -50.0], dtype=L.float64)),
 }
 
 
@@ -162,6 +163,7 @@ GRADS = {
     "masked_fill_value_grad": (lambda L, x: L.zeros(3, dtype=L.float64).masked_fill(
         L.tensor([True, False, True]), x[0]), [2.0]),
     "atan2_grad": (lambda L, x: L.atan2(x, x.flip(0)), [1.0, -2.0, 0.5]),
+    "expm1_grad": (lambda L, x: L.expm1(x), [1e-10, -3.0, 2.0]),
 }
 
 
@@ -283,6 +285,7 @@ ERRORS = {
     "index_select_float_index": lambda L: L.index_select(L.ones(2), 0, L.tensor([0.0])),
     "baddbmm_2d_batch": lambda L: L.baddbmm(L.ones(2, 3, 4), L.ones(3, 5), L.ones(2, 5, 4)),
     "addmv_shapes": lambda L: L.addmv(L.ones(3), L.ones(3, 2), L.ones(3)),
+    "round_int_decimals": lambda L: L.round(L.tensor([1, 2]), decimals=1),
 }
 
 

@@ -144,6 +144,16 @@ class Cosh(_Unary):
         return _run(Sinh, x)
 
 
+class Expm1(_Unary):
+    """e^x - 1, accurate for small x (exp(x) - 1 loses the digits);  d/dx = e^x."""
+
+    f = staticmethod(np.expm1)
+
+    @staticmethod
+    def df(x):
+        return x.exp()
+
+
 class Asin(_Unary):
     """asin x;  d/dx = 1/sqrt(1 - x^2)."""
 

@@ -308,7 +308,9 @@ class UnaryOps:
         return Log.apply(self) * (1.0 / np.log(10.0))
 
     def expm1(self):
-        return Exp.apply(self) - 1.0
+        from .elementwise import Expm1, _run  # NumPy's expm1: exp(x) - 1 loses the digits near 0
+
+        return _run(Expm1, self)
 
     def sqrt(self):
         return Sqrt.apply(self)
@@ -350,6 +352,8 @@ class UnaryOps:
         return ZeroGrad.apply(self, np.ceil)
 
     def round(self, decimals=0):
+        if decimals and not self.is_floating_point():
+            raise NotImplementedError(f'"round_cpu" not implemented for {self.dtype} (round with decimals needs floats)')
         return ZeroGrad.apply(self, (lambda a: np.round(a, decimals)) if decimals else np.round)
 
     def trunc(self):
