@@ -184,15 +184,23 @@ def _collapse(tape: _Tape, max_nodes: int, extra: int):
 
 
 def draw_graph(tensor: Union[Tensor, Sequence[Tensor]], params: Optional[dict] = None,
-               show_grads: bool = False, max_nodes: int = 2000):
+               show_grads: bool = False, max_nodes: int = 2000, modules=None, expand: bool = False):
     """Draw the tape behind ``tensor`` as a ``graphviz.Digraph`` (data flows top to bottom).
 
     Op nodes are grey boxes named by op ("Mul", "MatMul"); leaves are light-blue ovals with
     shape and dtype, named by ``params`` (a dict name -> tensor, e.g.
     ``dict(model.named_parameters())``) when given, and with their gradient norm
     ``|grad| = ||p.grad||_2`` when ``show_grads`` (after ``backward``); the output is a green
-    oval. Beyond ``max_nodes`` drawn nodes, linear runs of ops are collapsed into one box
-    ("Mul x 9,997"), then the rest is truncated with a note node and a warning.
+    oval, titled "loss (CrossEntropyLoss)" when it comes from a loss. Beyond ``max_nodes`` drawn
+    nodes, linear runs of ops are collapsed into one box ("Mul x 9,997"), then the rest is
+    truncated with a note node and a warning.
+
+    ``modules`` (a model whose forward ran inside ``tc.viz.trace_modules(model)``, or that
+    ``ModuleTrace``) draws by module: each submodule call is a cluster "features.0: Conv2d(1, 8, 3)",
+    fused kinds (Conv*, *Norm*, *Pool*, Linear, Embedding, RNN/LSTM/GRU and cells, losses) are one
+    box each unless ``expand=True``, repeated RNN time steps are one cluster "LSTM cell x 12", and
+    edges carry the shapes recorded at module boundaries. ``params`` defaults to the model's
+    named parameters there.
 
     Example
     -------
@@ -200,6 +208,9 @@ def draw_graph(tensor: Union[Tensor, Sequence[Tensor]], params: Optional[dict] =
     >>> g = draw_graph(loss, params=dict(model.named_parameters()), show_grads=True)
     >>> print(g.source)            # DOT text, no Graphviz binary needed
     >>> render(g, "graph.svg")     # needs Graphviz's ``dot``
+    >>> with tc.viz.trace_modules(model):
+    ...     loss = F.cross_entropy(model(x), y)
+    >>> g = draw_graph(loss, modules=model)   # clusters per submodule, one box per Conv2d
     """
     import graphviz
 
@@ -213,6 +224,11 @@ def draw_graph(tensor: Union[Tensor, Sequence[Tensor]], params: Optional[dict] =
         )
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, (int, np.integer)) or max_nodes < 3:
         raise ValueError(f"draw_graph: max_nodes must be an int >= 3, got {max_nodes!r}")
+    trace = None
+    if modules is not None:
+        trace = _resolve_trace(modules)
+        if params is None:
+            params = {n: p for m in _roots_of(modules, trace) for n, p in m.named_parameters()}
     names = {}
     for name, p in (params or {}).items():
         if not isinstance(p, Tensor):
@@ -221,6 +237,8 @@ def draw_graph(tensor: Union[Tensor, Sequence[Tensor]], params: Optional[dict] =
 
     roots = [t.grad_fn for t in outputs if t.grad_fn is not None]
     tape = _Tape(roots)
+    if trace is not None:
+        return _draw_modules(graphviz, tape, trace, outputs, roots, names, show_grads, expand, int(max_nodes))
     group, run_labels = _collapse(tape, int(max_nodes), extra=len(outputs))
 
     g = graphviz.Digraph("tape", graph_attr={"rankdir": "TB", "ranksep": "0.3", "nodesep": "0.25"},
@@ -290,15 +308,75 @@ def draw_graph(tensor: Union[Tensor, Sequence[Tensor]], params: Optional[dict] =
                       f"linear runs; drew {len(drawn) + len(outputs):,} (max_nodes={int(max_nodes)}) "
                       "and a note for the rest", stacklevel=2)
 
+    ids = {r: node_id(group[r]) for r in tape.roots if group[r] in drawn}
+    _draw_outputs(g, tape, outputs, roots, names, show_grads, ids, None)
+    return g
+
+
+def _graph(graphviz):
+    return graphviz.Digraph("tape", graph_attr={"rankdir": "TB", "ranksep": "0.3", "nodesep": "0.25"},
+                            node_attr={"fontname": "Helvetica", "fontsize": "10", "style": "filled",
+                                       "height": "0.3"},
+                            edge_attr={"arrowsize": "0.6", "fontname": "Helvetica", "fontsize": "8",
+                                       "fontcolor": "gray30"})
+
+
+def _draw_outputs(g, tape, outputs, roots, names, show_grads, ids, layout) -> None:
+    """The output ovals: "output", or "loss (CrossEntropyLoss)" when a loss made it."""
+    from .graph_modules import loss_name
+
     for k, t in enumerate(outputs):
         oid = f"out{k}"
         title = "output" if len(outputs) == 1 else f"output {k}"
         if t.grad_fn is None:
             title = names.get(id(t), title + " (leaf)")
+        else:
+            loss = loss_name(layout, tape, tape.roots[roots.index(t.grad_fn)])
+            if loss:
+                title = ("loss" if len(outputs) == 1 else f"loss {k}") + f" ({loss})"
         g.node(oid, _tensor_label(t, title, show_grads and t.grad_fn is None, value=True),
                shape="ellipse", fillcolor=OUTPUT_COLOR)
         if t.grad_fn is not None:
-            r = group[tape.roots[roots.index(t.grad_fn)]]
-            if r in drawn:
-                g.edge(node_id(r), oid)
+            nid = ids.get(tape.roots[roots.index(t.grad_fn)])
+            if nid is not None:
+                g.edge(nid, oid)
+
+
+def _draw_modules(graphviz, tape, trace, outputs, roots, names, show_grads, expand, max_nodes):
+    from .graph_modules import draw_with_modules
+
+    g = _graph(graphviz)
+    g.attr(compound="true")
+    ids, layout = draw_with_modules(g, tape, trace, outputs, roots, names, show_grads, bool(expand), max_nodes)
+    _draw_outputs(g, tape, outputs, roots, names, show_grads, ids, layout)
     return g
+
+
+def _resolve_trace(modules):
+    from ..nn.module import Module
+    from .modules import ModuleTrace, latest_trace
+
+    if isinstance(modules, ModuleTrace):
+        return modules
+    if isinstance(modules, Module):
+        trace = latest_trace(modules)
+        if trace is None:
+            raise ValueError(
+                f"draw_graph: modules={type(modules).__name__} was not traced; run its forward inside "
+                "`with tc.viz.trace_modules(model):` first, then call draw_graph(loss, modules=model)")
+        return trace
+    raise TypeError("draw_graph: modules must be an nn.Module traced with tc.viz.trace_modules or a "
+                    f"ModuleTrace, got {type(modules).__name__}")
+
+
+def _roots_of(modules, trace):
+    from ..nn.module import Module
+
+    if isinstance(modules, Module):
+        return [modules]
+    roots, seen = [], set()
+    for c in trace.calls:
+        if c.is_root and id(c.module) not in seen:
+            seen.add(id(c.module))
+            roots.append(c.module)
+    return roots
