@@ -204,7 +204,6 @@ def test_surface_matches_torch(name):
 
 
 # ----------------------------------------------------- known gaps to PyTorch (strict xfails)
-@pytest.mark.xfail(strict=True, reason="remainder (%) is not differentiable yet; PyTorch's is")
 def test_remainder_is_differentiable():
     a = tc.tensor([2.5, -1.0], dtype=tc.float64, requires_grad=True)
     b = tc.tensor([0.75, -1.25], dtype=tc.float64, requires_grad=True)
@@ -231,7 +230,6 @@ def test_nonzero_of_a_0d_tensor():
     assert tc.tensor(1.0).nonzero().shape == (1, 0) and tc.tensor(0.0).nonzero().shape == (0, 0)
 
 
-@pytest.mark.xfail(strict=True, reason="erf/gelu backward of a 0-d input fails ('numpy.float64' has no attribute 'exp')")
 def test_erf_and_gelu_backward_of_a_0d_input():
     x = tc.tensor(0.5, dtype=tc.float64, requires_grad=True)
     (F.erf(x) + F.gelu(x)).backward()

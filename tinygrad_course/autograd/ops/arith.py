@@ -422,10 +422,14 @@ class ArithOps:
         return _nograd(np.floor_divide, other, self, "floor_divide")
 
     def __mod__(self, other):
-        return _nograd(np.mod, self, other, "remainder")
+        from .elementwise import remainder  # differentiable, as PyTorch's
+
+        return remainder(self, other)
 
     def __rmod__(self, other):
-        return _nograd(np.mod, other, self, "remainder")
+        from .elementwise import remainder
+
+        return remainder(other, self)
 
     def add(self, other, alpha=1):
         return Add.apply(self, other if alpha == 1 else other * alpha)
