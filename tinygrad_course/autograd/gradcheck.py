@@ -131,7 +131,7 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
             if a is None:
                 continue
             if a.shape != t.shape:
-                return _fail(f"Gradient for input {k} has shape {a.shape}, expected {t.shape}", raise_exception)
+                return _fail(f"Gradient for input {k} has shape {tuple(a.shape)}, expected {tuple(t.shape)}", raise_exception)
             if a._data.dtype != t._data.dtype:
                 return _fail(f"Gradient for input {k} has dtype {a.dtype}, expected {t.dtype}", raise_exception)
             if np.abs(a._data - b._data).max(initial=0) > nondet_tol:

@@ -291,7 +291,7 @@ class IndexOps:
         try:
             self._data[idx] = _arr(value)
         except ValueError as e:
-            raise RuntimeError(f"__setitem__: {e} (tensor of shape {self.shape})") from None
+            raise RuntimeError(f"__setitem__: {e} (tensor of shape {self._data.shape})") from None
         self._vc[0] += 1
 
 
