@@ -99,7 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--batch-size", type=_positive_int, default=None, help="default: 32")
     t.add_argument("--lr", type=_positive_float, default=None,
                    help="learning rate; default per optimizer: " + ", ".join(f"{k} {v:g}" for k, v in DEFAULT_LR.items()))
-    t.add_argument("--out", default=None, help="output folder, new or empty (default: runs/<timestamp>/)")
+    t.add_argument("--out", default=None, help="output folder, created if missing; one holding a run is refused unless --overwrite "
+                                      "(default: runs/<timestamp>/)")
     t.add_argument("--seed", type=_seed, default=None,
                    help="seed for the split, initialisation and shuffling, in [0, 2**64 - 1] (default 0)")
     t.add_argument("--resume", metavar="RUN_DIR", default=None,
