@@ -145,7 +145,7 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, ShapeOps, Ind
             if not isinstance(value, Tensor):
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
             if value.shape != self.shape:
-                raise RuntimeError(f"assigned grad has data of a different size: {value.shape} vs {self.shape}")
+                raise RuntimeError(f"assigned grad has data of a different size: {tuple(value.shape)} vs {tuple(self.shape)}")
             if value.dtype != self.dtype:
                 raise RuntimeError(f"assigned grad has data of a different type: {value.dtype} vs {self.dtype}")
         self._grad = value
@@ -258,7 +258,7 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, ShapeOps, Ind
     def item(self):
         if self._data.size != 1:
             raise RuntimeError(
-                f"item(): a Tensor with {self._data.size} elements cannot be converted to Scalar (shape {self.shape})"
+                f"item(): a Tensor with {self._data.size} elements cannot be converted to Scalar (shape {self._data.shape})"
             )
         return self._data.item()
 
@@ -280,7 +280,7 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, ShapeOps, Ind
 
     def __bool__(self):
         if self._data.size != 1:
-            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous (shape {self.shape})")
+            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous (shape {self._data.shape})")
         return bool(self._data)
 
     def __float__(self):
@@ -376,7 +376,7 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, ShapeOps, Ind
         try:
             np.copyto(self._data, arr, casting="unsafe")
         except ValueError as e:
-            raise RuntimeError(f"{op}: {e} (tensor of shape {self.shape})") from None
+            raise RuntimeError(f"{op}: {e} (tensor of shape {self._data.shape})") from None
         self._vc[0] += 1
         return self
 
