@@ -48,7 +48,7 @@ import math as _math
 pi, e, inf, nan = _math.pi, _math.e, _math.inf, _math.nan
 
 _LAZY = {"nn", "optim", "data", "datasets", "keras", "viz", "testing", "utils", "cuda", "distributions",
-         "accelerator", "backends", "onnx"}
+         "accelerator", "backends", "onnx", "compile"}
 
 
 def __getattr__(name):

@@ -100,6 +100,9 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, all
     otherwise the gradients w.r.t. ``inputs`` are returned and no ``.grad`` changes
     (``autograd.grad``).
     """
+    if _Mode.tracer is not None:
+        # ``tc.compile`` is recording: it runs (and records) this backward itself
+        return _Mode.tracer.backward(roots, root_grads, retain_graph, create_graph, inputs, allow_unused)
     buf, leaf_buf, root_nodes = _seed(roots, root_grads)
     deps = _collect(root_nodes)
     capture = need = tnodes = None

@@ -244,6 +244,8 @@ class Function(metaclass=FunctionMeta):
     @classmethod
     def apply(cls, *args, **kwargs):
         """Run forward and, if any input requires grad and grad mode is on, record it on the tape."""
+        if _Mode.tracer is not None:
+            return _Mode.tracer.apply(cls, args, kwargs)
         nxt = None
         if _Mode.enabled:
             # the edges to the inputs' nodes (or leaves), None for constants; spelled out for

@@ -16,6 +16,9 @@ class _ModeState(threading.local):
     # inside a plain backward (no create_graph): built-ins' formulas run on ndarrays and their
     # ``ctx.saved_tensors`` are arrays; the engine sets it, with ``enabled``, in one place
     arrays = False
+    # ``tc.compile``'s tracer while it records a call (``tinygrad_course/compile``), else None;
+    # ``Function.apply`` and ``run_backward`` read it once and hand the work to it when set
+    tracer = None
 
 
 _Mode = _ModeState()

@@ -42,6 +42,9 @@ def _bump_version(t):
     """Record that ``t``'s array was changed in place outside the tape (an optimizer step,
     an init, a state-dict load), so a graph that saved ``t`` notices."""
     t._vc[0] += 1
+    if _Mode.tracer is not None:
+        # ``tc.compile`` cannot replay a raw write it did not see (see autograd/effects.py)
+        _Mode.tracer.raw_write(t)
 
 
 def _wrap(arr, requires_grad=False):

@@ -165,6 +165,8 @@ class InplaceOps:
 
     def _inplace(self, op, fn, *args):
         self._check_inplace(op)
+        if _Mode.tracer is not None:
+            _Mode.tracer.refuse(f"in-place op {op}()")
         if _Mode.enabled and (self._rg or any(getattr(a, "_rg", False) for a in args)):
             self._adopt(fn(self._snapshot(), *args), op)
             return self

@@ -3,12 +3,20 @@ import numpy as np
 
 from ..autograd import _array, _bump_version
 from ..autograd.tensor import Tensor
+from ..autograd.effects import replayed, not_replayable
 from . import functional as F
 from . import init
 from ._layer_utils import check_device, empty_param, float_dtype, input_error
 from .module import Module
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm"]
+
+
+@replayed  # a raw in-place write: tc.compile replays the call
+def _count_batch(counter):
+    """num_batches_tracked += 1, in place."""
+    _array(counter)[...] += 1
+    _bump_version(counter)
 
 
 class _BatchNorm(Module):
@@ -63,9 +71,9 @@ class _BatchNorm(Module):
         self._check_input_dim(input)
         exponential_average_factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats and self.num_batches_tracked is not None:
-            _array(self.num_batches_tracked)[...] += 1
-            _bump_version(self.num_batches_tracked)
+            _count_batch(self.num_batches_tracked)
             if self.momentum is None:  # cumulative moving average
+                not_replayable("BatchNorm with momentum=None (its factor is read from num_batches_tracked)")
                 exponential_average_factor = 1.0 / float(_array(self.num_batches_tracked))
             else:
                 exponential_average_factor = self.momentum

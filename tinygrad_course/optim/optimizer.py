@@ -13,6 +13,7 @@ import tinygrad_course as tc
 
 from ..autograd import _array, _bump_version  # noqa: F401  (_bump_version: the optimizers import it from here)
 from ..autograd.tensor import Tensor
+from ..autograd.effects import replayed as _replayed
 __all__ = ["Optimizer", "required"]
 
 
@@ -89,6 +90,15 @@ class Optimizer:
 
     #: names of per-parameter state buffers shaped like the parameter (checked before a step)
     _buffer_keys: tuple = ()
+
+    def __init_subclass__(cls, **kwargs):
+        # steps and zero_grad work on raw arrays, unseen by the tape: ``tc.compile`` replays
+        # them as calls (autograd/effects.py), for every subclass, users' ones included
+        super().__init_subclass__(**kwargs)
+        for name in ("step", "zero_grad"):
+            f = cls.__dict__.get(name)
+            if f is not None and callable(f) and not hasattr(f, "__replayed__"):
+                setattr(cls, name, _replayed(f))
 
     def __init__(self, params: Iterable, defaults: dict[str, Any]) -> None:
         self.defaults = defaults
@@ -174,6 +184,7 @@ class Optimizer:
         self.param_groups.append(param_group)
 
     # ---------------------------------------------------------------- gradients
+    @_replayed
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the gradients of all optimized Tensors (to ``None`` by default, else to zeros)."""
         for group in self.param_groups:

@@ -3,6 +3,7 @@ import numpy as np
 
 from ...autograd.ops.index import RowGather, RowScatter, _row_scatter  # noqa: F401
 from ...autograd.grad_mode import no_grad
+from ...autograd.effects import replayed
 from ...autograd.ops.linalg import Linear as _FusedLinear
 from ...autograd.ops.join import pad  # noqa: F401  (F.pad is tc.pad: one implementation)
 from ...autograd.random import default_generator
@@ -40,12 +41,16 @@ def dropout(input, p=0.5, training=True, inplace=False):
         return input
     x = input._data
     dt = x.dtype if x.dtype.kind == "f" else np.dtype(np.float32)
+    return input * _dropout_mask(x.shape, dt, p)
+
+
+@replayed  # a random draw: tc.compile calls it again on every replay (a new mask per step)
+def _dropout_mask(shape, dt, p):
+    """A constant tensor: 0 with probability p, else 1 / (1 - p), drawn from the default generator."""
     if p == 1.0:
-        mask = np.zeros(x.shape, dt)
-    else:
-        keep = default_generator().random(x.shape) >= p
-        mask = keep.astype(dt) * dt.type(1.0 / (1.0 - p))
-    return input * const(mask)
+        return const(np.zeros(shape, dt))
+    keep = default_generator().random(shape) >= p
+    return const(keep.astype(dt) * dt.type(1.0 / (1.0 - p)))
 
 
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False, sparse=False):

@@ -2,6 +2,8 @@
 import numpy as np
 
 from ._utils import shape_str
+from ...autograd import _array
+from ...autograd.effects import replayed
 
 __all__ = ["batch_norm", "layer_norm", "group_norm"]
 
@@ -10,6 +12,19 @@ def _bump(t):
     vc = getattr(t, "_vc", None)
     if vc is not None:
         vc[0] += 1
+
+
+@replayed  # raw in-place writes to buffers: tc.compile replays the call
+def _update_running(running_mean, running_var, mean, var, m, n):
+    """running = (1 - m) running + m batch (the variance unbiased by n / (n - 1)), in place."""
+    if running_mean is not None:
+        rm = _array(running_mean)
+        rm[...] = (1 - m) * rm + m * _array(mean).reshape(rm.shape).astype(rm.dtype)
+        _bump(running_mean)
+    if running_var is not None:
+        rv = _array(running_var)
+        rv[...] = (1 - m) * rv + m * _array(var).reshape(rv.shape).astype(rv.dtype) * (n / (n - 1))
+        _bump(running_var)
 
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
@@ -36,15 +51,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         var = (xc * xc).mean(axes, keepdim=True)
         out = xc * (var + eps).rsqrt()
         if running_mean is not None or running_var is not None:
-            m = float(momentum)
-            if running_mean is not None:
-                rm = running_mean._data
-                rm[...] = (1 - m) * rm + m * mean._data.reshape(C).astype(rm.dtype)
-                _bump(running_mean)
-            if running_var is not None:
-                rv = running_var._data
-                rv[...] = (1 - m) * rv + m * var._data.reshape(C).astype(rv.dtype) * (n / (n - 1))
-                _bump(running_var)
+            _update_running(running_mean, running_var, mean, var, float(momentum), n)
     else:
         if running_mean is None or running_var is None:
             raise RuntimeError("batch_norm(): running_mean and running_var must be given when training=False")

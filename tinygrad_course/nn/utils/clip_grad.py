@@ -5,6 +5,7 @@ import numpy as np
 
 from ...autograd import _array, _bump_version
 from ...autograd.tensor import Tensor
+from ...autograd.effects import replayed
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_", "parameters_to_vector", "vector_to_parameters"]
 
@@ -24,6 +25,7 @@ def _own(p):
     return p.grad
 
 
+@replayed  # in-place on raw gradient arrays: tc.compile replays the call
 def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
     """Scale all gradients in place so their joint norm is at most max_norm; return that total norm.
 
@@ -57,6 +59,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     return Tensor(total)
 
 
+@replayed
 def clip_grad_value_(parameters, clip_value, foreach=None):
     """Clamp every gradient in place to [-clip_value, clip_value]."""
     clip_value = float(clip_value)

@@ -1,0 +1,173 @@
+"""A recorded program and its replay: forward calls on arrays, the backward's node calls with
+their gradient routing decided at trace time, and the replayed Python calls, in trace order.
+
+No ``Tensor`` or graph node is created while replaying: each forward writes its result into
+a holder tensor (a tensor object of the program's own whose array is rebound), backward runs
+each node's formula on plain arrays exactly as the engine's walk would, in the same order, so
+the numbers are the same bit for bit.
+"""
+import numpy as np
+
+from ..autograd import _array, _wrap
+from ..autograd import engine as _engine
+from ..autograd import function as _function
+from ..autograd.grad_mode import _Mode
+
+FWD1, FWDK, FWDN, FWDU, CALL, BWD = range(6)
+_ARR = np.ndarray
+
+
+def _as_array(o):
+    if o.__class__ is _ARR or o is None:
+        return o
+    if hasattr(o, "grad_fn"):  # a Tensor (users' forwards may return them)
+        return _array(o)
+    return np.asarray(o)
+
+
+class Program:
+    """One traced call of a function: run with ``run(input_tensors)``."""
+
+    def __init__(self, code, input_holders, out_spec, grad_holders):
+        self.code = code
+        self.input_holders = input_holders
+        self.out_spec = out_spec
+        self.grad_holders = grad_holders
+        self.n_ops = sum(1 for ins in code if ins[0] in (FWD1, FWDK, FWDN, FWDU))
+        self.n_backward = sum(len(ins[2]) for ins in code if ins[0] == BWD)
+        self.n_calls = sum(1 for ins in code if ins[0] == CALL)
+
+    def __repr__(self):
+        return (f"<compiled program: {self.n_ops} forward ops, {self.n_backward} backward nodes, "
+                f"{self.n_calls} replayed calls>")
+
+    def run(self, inputs):
+        """Replay on ``inputs`` (the call's tensors, in the traced order); returns the outputs."""
+        for h, t in zip(self.input_holders, inputs):
+            h._data = _array(t)
+        for ins in self.code:
+            k = ins[0]
+            if k == FWD1:
+                r = ins[1](ins[2], *ins[3])
+                ins[4]._data = r if r.__class__ is _ARR else _as_array(r)
+            elif k == FWDN:
+                outs = ins[1](ins[2], *ins[3])
+                for h, o in zip(ins[4], outs):
+                    if h is not None:
+                        h._data = _as_array(o)
+            elif k == BWD:
+                self._backward(ins, inputs)
+            elif k == CALL:
+                res = ins[1](*ins[2], **ins[3])
+                if ins[4] is not None:
+                    ins[4]._data = _array(res)
+                self._rebind_grads(inputs)
+            else:
+                self._forward_general(ins)
+        return self._outputs(self.out_spec, inputs)
+
+    def _forward_general(self, ins):
+        k, fwd, ctx, args, kwargs, holders, is_tuple = ins
+        if k == FWDU:
+            # a user's Function: forward runs with recording off, as Function.apply runs it
+            prev = _Mode.enabled
+            _Mode.enabled = False
+            try:
+                out = fwd(ctx, *args, **kwargs)
+            finally:
+                _Mode.enabled = prev
+        else:
+            out = fwd(ctx, *args, **kwargs)
+        outs = out if is_tuple else (out,)
+        for h, o in zip(holders, outs):
+            if h is not None:
+                h._data = _as_array(o)
+        saved = ctx._saved if k == FWDU else None
+        if saved is not None:
+            # outputs saved for backward come back as Tensors in a user's backward
+            for j, sv in enumerate(saved):
+                for i, o in enumerate(outs):
+                    if sv is o and o is not None and holders[i] is not None:
+                        _function._save_output(ctx, j, holders[i], i)
+                        break
+
+    def _backward(self, ins, inputs):
+        _, seeds, steps, n_slots, foreign = ins
+        buf = [None] * n_slots
+        add = _engine._add
+        for slot, idx, g, n_out in seeds:
+            if idx is None:
+                buf[slot] = g if buf[slot] is None else add(buf[slot], g)
+            else:
+                lst = buf[slot]
+                if lst is None:
+                    lst = buf[slot] = [None] * n_out
+                lst[idx] = g if lst[idx] is None else add(lst[idx], g)
+        leaf_buf = {}
+        call = _engine._call_backward
+        check_user = _engine._check_user_grad
+        prev = _Mode.enabled, _Mode.arrays
+        _Mode.enabled, _Mode.arrays = False, True
+        try:
+            for node, slot, routes, fast in steps:
+                g = buf[slot]
+                if g is None:
+                    continue
+                buf[slot] = None
+                if fast and not node._special:
+                    res = node._fn.backward(node, g)
+                    if res.__class__ is not tuple:
+                        res = (res,)
+                else:
+                    res = call(node, g, True, None, None, True, False)
+                for route, r in zip(routes, res):
+                    if r is None or route is None:
+                        continue
+                    if fast:
+                        if r.__class__ is not _ARR:
+                            r = np.asarray(r)
+                    else:
+                        r = check_user(node, r, False)
+                    is_leaf, target, idx, n_out = route
+                    if is_leaf:
+                        if idx is not None:
+                            target = inputs[idx]
+                        old = leaf_buf.get(target)
+                        leaf_buf[target] = r if old is None else add(old, r)
+                    elif idx is None:
+                        old = buf[target]
+                        buf[target] = r if old is None else add(old, r)
+                    else:
+                        lst = buf[target]
+                        if lst is None:
+                            lst = buf[target] = [None] * n_out
+                        lst[idx] = r if lst[idx] is None else add(lst[idx], r)
+            _Mode.arrays = False
+            _engine._accumulate_leaves(leaf_buf, False, foreign)
+        finally:
+            _Mode.enabled, _Mode.arrays = prev
+        self._rebind_grads(inputs)
+
+    def _rebind_grads(self, inputs):
+        for h, p, idx in self.grad_holders:
+            if idx is not None:
+                p = inputs[idx]
+            g = p.grad
+            if g is not None:
+                h._data = _array(g)
+
+    def _outputs(self, spec, inputs):
+        kind = spec[0]
+        if kind == "h":  # an op's output: a fresh tensor around this replay's array
+            return _wrap(spec[1]._data)
+        if kind == "in":
+            return inputs[spec[1]]
+        if kind == "grad":
+            p = inputs[spec[2]] if spec[2] is not None else spec[1]
+            return p.grad
+        if kind == "seq":
+            return spec[1](self._outputs(s, inputs) for s in spec[2])
+        if kind == "dict":
+            return {k: self._outputs(s, inputs) for k, s in spec[1]}
+        return spec[1]  # "const": a persistent tensor or a plain value
+
