@@ -184,7 +184,8 @@ def _collapse(tape: _Tape, max_nodes: int, extra: int):
 
 
 def draw_graph(tensor: Union[Tensor, Sequence[Tensor]], params: Optional[dict] = None,
-               show_grads: bool = False, max_nodes: int = 2000, modules=None, expand: bool = False):
+               show_grads: bool = False, max_nodes: int = 2000, modules=None,
+               expand: Union[bool, Sequence] = False):
     """Draw the tape behind ``tensor`` as a ``graphviz.Digraph`` (data flows top to bottom).
 
     Op nodes are grey boxes named by op ("Mul", "MatMul"); leaves are light-blue ovals with
@@ -198,7 +199,8 @@ def draw_graph(tensor: Union[Tensor, Sequence[Tensor]], params: Optional[dict] =
     ``modules`` (a model whose forward ran inside ``tc.viz.trace_modules(model)``, or that
     ``ModuleTrace``) draws by module: each submodule call is a cluster "features.0: Conv2d(1, 8, 3)",
     fused kinds (Conv*, *Norm*, *Pool*, Linear, Embedding, RNN/LSTM/GRU and cells, losses) are one
-    box each unless ``expand=True``, repeated RNN time steps are one cluster "LSTM cell x 12", and
+    box each unless ``expand=True`` (or ``expand=["lstm", nn.Conv2d]``: those only), repeated
+    RNN time steps are one cluster "LSTM cell x 12", and
     edges carry the shapes recorded at module boundaries. ``params`` defaults to the model's
     named parameters there.
 
@@ -224,6 +226,14 @@ def draw_graph(tensor: Union[Tensor, Sequence[Tensor]], params: Optional[dict] =
         )
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, (int, np.integer)) or max_nodes < 3:
         raise ValueError(f"draw_graph: max_nodes must be an int >= 3, got {max_nodes!r}")
+    if not isinstance(expand, bool):
+        if isinstance(expand, (str, type)):
+            expand = [expand]
+        if not isinstance(expand, (list, tuple, set, frozenset)) or not all(isinstance(e, (str, type))
+                                                                             for e in expand):
+            raise TypeError("draw_graph: expand must be a bool or a list of submodule names/classes, "
+                            f"got {expand!r}")
+        expand = list(expand)
     trace = None
     if modules is not None:
         trace = _resolve_trace(modules)
@@ -346,8 +356,9 @@ def _draw_modules(graphviz, tape, trace, outputs, roots, names, show_grads, expa
     from .graph_modules import draw_with_modules
 
     g = _graph(graphviz)
-    g.attr(compound="true")
-    ids, layout = draw_with_modules(g, tape, trace, outputs, roots, names, show_grads, bool(expand), max_nodes)
+    g.attr(ranksep="0.15", nodesep="0.2")
+    g.attr("node", margin="0.08,0.03")
+    ids, layout = draw_with_modules(g, tape, trace, outputs, roots, names, show_grads, expand, max_nodes)
     _draw_outputs(g, tape, outputs, roots, names, show_grads, ids, layout)
     return g
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import warnings
 from typing import Dict, List, Optional, Tuple
 
-from .graph import (LEAF_COLOR, NOTE_COLOR, OP_COLOR, _op_label, _shape_str, _tensor_label)
+from .graph import LEAF_COLOR, NOTE_COLOR, OP_COLOR, _grad_line, _op_label, _shape_str, _tensor_label
 
 FUSED_COLOR = "wheat"
 Key = Tuple[str, int]
@@ -54,7 +54,7 @@ def _canonical(tape, outs: List[int], members: set) -> List[int]:
 class _Layout:
     """Which drawn node each tape node becomes, and which cluster each drawn node sits in."""
 
-    def __init__(self, tape, trace, expand: bool) -> None:
+    def __init__(self, tape, trace, expand) -> None:
         self.tape, self.trace = tape, trace
         calls = self.calls = trace.calls
         n = len(calls)
@@ -73,7 +73,7 @@ class _Layout:
             p = call.parent
             if p is not None and self.fused_top[p] is not None:
                 self.fused_top[c] = self.fused_top[p]
-            elif call.fused and not expand:
+            elif call.fused and not _expanded(call, expand):
                 self.fused_top[c] = c
 
         # consecutive calls of one module with the same inside collapse onto the first ("x 12")
@@ -83,6 +83,7 @@ class _Layout:
         self.mapped: Dict[int, int] = {}
         self.member: Dict[int, Tuple[int, int]] = {}  # tape node -> (run head call, step number)
         self.repeat: Dict[int, int] = {}  # run head call -> count
+        self.steps: Dict[int, int] = {}  # fused call -> the longest run of steps inside it
         self.hidden = [False] * n
         for siblings in kids.values():
             k = 0
@@ -100,6 +101,9 @@ class _Layout:
                     run.append((nxt, o2))
                 if len(run) > 1:
                     self.repeat[head] = len(run)
+                    f = self.fused_top[head]
+                    if f is not None and f != head:  # "LSTM (12 steps)": the box says what it hides
+                        self.steps[f] = max(self.steps.get(f, 0), len(run))
                     for step, (c, o) in enumerate(run):
                         for a, b in zip(o, order):
                             self.member[a] = (head, step)
@@ -212,6 +216,20 @@ def draw_with_modules(g, tape, trace, outputs, roots, names: Dict[int, str], sho
             if (kj, ki) not in edges or (recurrent and not edges[(kj, ki)][1]):
                 edges[(kj, ki)] = (shape_of(j), recurrent)
 
+    # a parameter used only by one fused box is written inside the box (one rank less per layer)
+    rank = {pid: k for k, pid in enumerate(names)}
+    folded: Dict[Key, List[Key]] = {}
+    for key in order[:budget]:
+        us = consumers.get(key, ())
+        if key[0] == "leaf" and id(tape.obj[key[1]]) in names and len(us) == 1 and next(iter(us))[0] == "box":
+            folded.setdefault(next(iter(us)), []).append(key)
+    gone = {k for ks in folded.values() for k in ks}
+    for ks in folded.values():
+        ks.sort(key=lambda k: rank[id(tape.obj[k[1]])])
+    order = [k for k in order if k not in gone]
+    budget = len([k for k in order if k in drawn])
+    edges = {e: v for e, v in edges.items() if e[0] not in gone}
+
     # which cluster each drawn node sits in; a leaf goes to the innermost call around all its users
     def ancestors(c: int) -> List[int]:
         chain = []
@@ -273,9 +291,16 @@ def draw_with_modules(g, tape, trace, outputs, roots, names: Dict[int, str], sho
             where.node(nid, _tensor_label(t, title, show_grads), shape="ellipse", fillcolor=LEAF_COLOR)
         elif key[0] == "box":
             c = key[1]
-            label = calls[c].label + (f" x {lay.repeat[c]:,}" if c in lay.repeat else "")
-            if key in solo:
-                label += "\n" + _call_name(calls[c])
+            label = _solo_label(calls[c], lay.repeat.get(c)) if key in solo else (
+                calls[c].label + (f" x {lay.repeat[c]:,}" if c in lay.repeat else ""))
+            if c in lay.steps:
+                label += f"\n({lay.steps[c]:,} steps)"
+            params = [tape.obj[leaf[1]] for leaf in folded.get(key, ())]
+            if show_grads:  # one line per parameter: name, shape, gradient norm
+                label += "".join(f"\n{names[id(t)].rsplit('.', 1)[-1]} {_shape_str(t)}  {_grad_line(t)}"
+                                 for t in params)
+            elif params:  # all on one line: a rank less tall
+                label += "\n" + ", ".join(f"{names[id(t)].rsplit('.', 1)[-1]} {_shape_str(t)}" for t in params)
             where.node(nid, label, shape="box", style="filled,rounded", fillcolor=FUSED_COLOR)
         else:
             c = solo.get(key)
@@ -284,17 +309,16 @@ def draw_with_modules(g, tape, trace, outputs, roots, names: Dict[int, str], sho
                 where.node(nid, _op_label(tape.obj[key[1]]) + (f" x {copies:,}" if copies else ""), shape="box",
                            fillcolor=OP_COLOR)
             else:
-                label = calls[c].label + (f" x {lay.repeat[c]:,}" if c in lay.repeat else "")
-                where.node(nid, f"{label}\n{_call_name(calls[c])}", shape="box", fillcolor=OP_COLOR)
+                where.node(nid, _solo_label(calls[c], lay.repeat.get(c)), shape="box", fillcolor=OP_COLOR)
     for c in range(n - 1, -1, -1):  # children complete before they are copied into their parent
         if shown[c]:
             p = _parent_shown(calls, shown, c)
             (subs[p] if p is not None else g).subgraph(subs[c])
 
     for (a, b), (label, recurrent) in edges.items():
-        attrs = {"label": label} if label else {}
+        attrs = {"label": " " + label} if label else {}
         if recurrent:
-            attrs.update(style="dashed", constraint="false", label=(label + " " if label else "") + "(next step)")
+            attrs.update(style="dashed", constraint="false", label=" " + (label + " " if label else "") + "(next step)")
         g.edge(_node_id(a), _node_id(b), **attrs)
     if hidden_count:
         g.node("truncated", f"... {hidden_count:,} more nodes not drawn\n(max_nodes={max_nodes:,}; "
@@ -310,8 +334,21 @@ def _shape_str_tuple(shape: tuple) -> str:
     return "scalar" if shape == () else str(shape)
 
 
-def _call_name(call) -> str:
-    return call.name or call.label
+def _solo_label(call, repeat: Optional[int]) -> str:
+    """A call drawn as one node without a cluster: "2: ReLU()", "MSELoss", "cell: LSTMCell(3, 5) x 12"."""
+    return _cluster_label(call, repeat)
+
+
+def _expanded(call, expand) -> bool:
+    """``expand`` is a bool, or names / classes of the modules to draw from the inside."""
+    if isinstance(expand, bool):
+        return expand
+    for e in expand:
+        if isinstance(e, str) and e in (call.name, call.label):
+            return True
+        if isinstance(e, type) and isinstance(call.module, e):
+            return True
+    return False
 
 
 def _cluster_label(call, repeat: Optional[int]) -> str:
