@@ -110,5 +110,6 @@ def test_custom_function_bug_is_caught_and_shrunk_then_fixed(tmp_path):
 
 def test_draw_graph_example(tmp_path):
     out = run_example("draw_graph.py", tmp_path)
-    assert "0.weight" in out and "|grad| =" in out
+    assert "0: Linear(4, 8)" in out and "weight (8, 4)" in out and "|grad| =" in out
+    assert "loss (CrossEntropyLoss)" in out
     assert written(tmp_path) == (["graph_mlp.png", "graph_mlp.svg"] if HAVE_DOT else ["graph_mlp.gv"])
