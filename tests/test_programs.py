@@ -33,7 +33,7 @@ TORCH_PROGRAMS: Dict[str, Dict[str, Any]] = {
     "tut_tensors": {"trains": False},
     "tut_autograd_polynomial": {},
     "tut_custom_function": {"parts": (200, 20)},
-    "tut_function_setup_context": {"needs": "autograd.Function.setup_context (PyTorch 2 style forward without ctx)"},
+    "tut_function_setup_context": {},
     "tut_module_optim_data": {},
     "ex_mnist_cnn": {"oracle": {"dropout": (0.0, 0.0)}},
     "ex_vae": {"oracle": {"fixed_noise": True}},

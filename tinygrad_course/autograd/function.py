@@ -206,6 +206,8 @@ class FunctionMeta(type):
     def __init__(cls, name, bases, namespace):
         super().__init__(name, bases, namespace)
         suffix = "Backward0" if cls._raw else "Backward"
+        # forward takes no ctx when a subclass defines setup_context (PyTorch 2's style)
+        cls._setup_context = any("setup_context" in vars(k) for k in cls.__mro__ if k.__name__ != "Function")
         cls._node_cls = type(name + suffix, (Node,), {"__slots__": (), "__module__": cls.__module__})
 
 
@@ -240,6 +242,12 @@ class Function(metaclass=FunctionMeta):
 
     # alias of backward, as in PyTorch
     vjp = backward
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        """PyTorch 2's style: define it (and a ``forward`` without ``ctx``) to save what backward
+        needs from ``inputs`` (the tuple of arguments) and ``output``."""
+        raise NotImplementedError("setup_context is not implemented.")
 
     @classmethod
     def apply(cls, *args, **kwargs):
@@ -304,7 +312,11 @@ class Function(metaclass=FunctionMeta):
             prev = _Mode.enabled
             _Mode.enabled = False
             try:
-                out = cls.forward(ctx, *args, **kwargs)
+                if cls._setup_context:  # PyTorch 2's style: forward without ctx, then setup_context
+                    out = cls.forward(*args, **kwargs)
+                    cls.setup_context(ctx, args, out)
+                else:
+                    out = cls.forward(ctx, *args, **kwargs)
             finally:
                 _Mode.enabled = prev
         if out.__class__ is _ARR and not _Mode.anomaly and not cls._view:

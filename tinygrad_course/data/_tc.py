@@ -28,9 +28,12 @@ def resolve_generator(generator, where: str) -> np.random.Generator:
         return default_generator()
     if isinstance(generator, np.random.Generator):
         return generator
+    rng = getattr(generator, "rng", None)  # a tc.Generator
+    if isinstance(rng, np.random.Generator):
+        return rng
     if isinstance(generator, (int, np.integer)) and not isinstance(generator, (bool, np.bool_)):
         return np.random.default_rng(int(generator))
     raise TypeError(
-        f"{where}: generator must be None, an int seed or a numpy.random.Generator, "
+        f"{where}: generator must be None, an int seed, a tc.Generator or a numpy.random.Generator, "
         f"got {type(generator).__name__}"
     )
