@@ -18,7 +18,7 @@ from ..autograd.tensor import Tensor
 __all__ = ["trace_modules", "ModuleTrace"]
 
 # a module of one of these kinds (its class or a base class) draws as one box unless expand=True
-_FUSED = re.compile(r"^(Lazy)?(Conv\w*|ConvTranspose\w*|\w*BatchNorm\w*|\w*Norm|\w*Pool\w*|Linear|Bilinear|"
+_FUSED = re.compile(r"^(Lazy)?(Conv\w*|ConvTranspose\w*|\w*Norm\w*|\w*Pool\w*|Linear|Bilinear|"
                     r"Embedding\w*|RNNBase|RNN|LSTM|GRU|\w*Cell|\w*Loss)$")
 _EXCLUDE = {"Module", "Sequential", "ModuleList", "ModuleDict"}
 
@@ -32,8 +32,10 @@ def is_fused(module) -> bool:
     return any(c.__name__ not in _EXCLUDE and _FUSED.match(c.__name__) for c in type(module).__mro__)
 
 
-_DEFAULTS = ("stride=1, ", "padding=0, ", "dilation=1, ", "ceil_mode=False", "bias=True", "affine=True",
-             "track_running_stats=True", "eps=1e-05", "momentum=0.1", "inplace=False", "start_dim=1, end_dim=-1")
+# keyword arguments left at their usual default say nothing in a drawing
+_DEFAULTS = re.compile(r",?\s*\b(stride=1|padding=0|dilation=1|ceil_mode=False|bias=True|affine=True|"
+                       r"track_running_stats=True|eps=1e-05|momentum=0\.1|inplace=False|start_dim=1|end_dim=-1|"
+                       r"elementwise_affine=True)(?=[,)])")
 
 
 def short_repr(module) -> str:
@@ -43,9 +45,8 @@ def short_repr(module) -> str:
     text = " ".join(repr(module).split())
     text = re.sub(r"\((\d+)(?:, \1)+\)", r"\1", text)  # (3, 3) -> 3
     text = re.sub(r"\b(kernel_size|in_features|out_features|num_features)=", "", text)
-    for d in _DEFAULTS:
-        text = text.replace(", " + d.rstrip(", "), "").replace(d, "")
-    text = re.sub(r",\s*\)", ")", text)
+    text = _DEFAULTS.sub("", text)
+    text = re.sub(r"\(\s*,\s*", "(", text)
     return text if len(text) <= 44 else text[:43] + "\u2026"
 
 
@@ -121,8 +122,13 @@ def trace_modules(*models) -> Iterator[ModuleTrace]:
     >>> with tc.viz.trace_modules(model):
     ...     loss = F.cross_entropy(model(x), y)
     >>> g = tc.viz.draw_graph(loss, modules=model)
+
+    While the block runs, the loss functions of ``nn.functional`` (``F.mse_loss``, ...) are wrapped
+    to record their calls too (so the loss is named), and RNN modules record each time step: trace
+    from one thread at a time.
     """
     from ..nn.module import Module
+    from ..nn.rnn import RNNBase
 
     if not models or not all(isinstance(m, Module) for m in models):
         got = ", ".join(type(m).__name__ for m in models) if models else "nothing"
@@ -142,7 +148,7 @@ def trace_modules(*models) -> Iterator[ModuleTrace]:
 
             handles.append(m.register_forward_pre_hook(pre))
             handles.append(m.register_forward_hook(post))
-            if callable(getattr(type(m), "_cell", None)) and "_cell" not in m.__dict__:
+            if isinstance(m, RNNBase) and "_cell" not in m.__dict__:
                 patched.append(m)
                 object.__setattr__(m, "_cell", _step_recorder(trace, m, label))
     for root in models:
