@@ -12,5 +12,5 @@ from .render import render
 from . import surfaces
 from .surfaces import SURFACES, Surface, beale, rosenbrock, saddle
 
-__all__ = ["draw_graph", "trace_modules", "ModuleTrace", "draw_backward", "render", "plot_history", "plot_trajectories", "run_race", "surfaces",
-           "SURFACES", "Surface", "rosenbrock", "beale", "saddle"]
+__all__ = ["draw_graph", "trace_modules", "ModuleTrace", "draw_backward", "render", "plot_history",
+           "plot_trajectories", "run_race", "surfaces", "SURFACES", "Surface", "rosenbrock", "beale", "saddle"]
