@@ -25,6 +25,19 @@ def _as_array(o):
     return np.asarray(o)
 
 
+class ArrayRef:
+    """An op argument that is another tensor's raw array: this replay's array of ``holder``."""
+
+    __slots__ = ("holder",)
+
+    def __init__(self, holder):
+        self.holder = holder
+
+
+def _resolve(a):
+    return a.holder._data if a.__class__ is ArrayRef else a
+
+
 class Program:
     """One traced call of a function: run with ``run(input_tensors)``."""
 
@@ -68,6 +81,8 @@ class Program:
 
     def _forward_general(self, ins):
         k, fwd, ctx, args, kwargs, holders, is_tuple = ins
+        args = [_resolve(a) for a in args]
+        kwargs = {n: _resolve(a) for n, a in kwargs.items()}
         if k == FWDU:
             # a user's Function: forward runs with recording off, as Function.apply runs it
             prev = _Mode.enabled

@@ -21,7 +21,7 @@ from ..autograd import function as _function
 from ..autograd import random as _random
 from ..autograd.grad_mode import _Mode
 from ..autograd.tensor import Tensor
-from .program import Program, FWD1, FWDK, FWDN, FWDU, CALL, BWD
+from .program import ArrayRef, Program, FWD1, FWDK, FWDN, FWDU, CALL, BWD
 
 _ARR = np.ndarray
 _PKG_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -164,6 +164,13 @@ class Tracer:
             return a
         if a.__class__ is list or a.__class__ is tuple:
             return a.__class__(self.ref(x) for x in a)
+        if a.__class__ is _ARR:
+            # an op handed another tensor's raw array (cross_entropy passes target._data)
+            h = self.out_arrays.get(id(a))
+            if h is not None:
+                return ArrayRef(h)
+            if a.base is not None and id(a.base) in self.out_arrays:
+                self.refuse("an op argument that is a NumPy view of a tensor computed in the function")
         return a
 
     # ---- the three hooks -----------------------------------------------------------------
@@ -199,7 +206,10 @@ class Tracer:
             else:
                 holders.append(None)
         rargs = tuple(self.ref(a) for a in args)
-        if not cls._raw:
+        if any(a.__class__ is ArrayRef for a in rargs) and cls._raw and not kwargs:
+            kwargs = {}
+            self.code.append((FWDK, cls.forward, ctx, rargs, {}, tuple(holders), out.__class__ is tuple))
+        elif not cls._raw:
             self.code.append((FWDU, cls.forward, ctx, rargs, {k: self.ref(v) for k, v in kwargs.items()},
                               tuple(holders), out.__class__ is tuple))
         elif kwargs:

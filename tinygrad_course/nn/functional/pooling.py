@@ -6,6 +6,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from ...autograd.ops.index import GatherFlat, ScatterFlat, _scatter_flat  # noqa: F401
 from .conv import Unfold
+from ...autograd.function import Function
 from ._utils import const, ntuple, shape_str
 
 _A = np.ndarray
@@ -55,6 +56,36 @@ def _windows(x, k, s, d, OH, OW):
 
 def _max_pool2d(x, k, s, p, d, ceil_mode, op):
     """x a (N, C, H, W) Tensor -> (values Tensor, flat indices into H*W as int64 array)."""
+    out = _MaxPool2d.apply(x, k, s, p, d, ceil_mode, op)
+
+    def indices():
+        # index inside each channel's H*W, as PyTorch's return_indices (only built when asked for)
+        gidx, _, _, flat, (N, C, H, W, OH, OW) = _max_pool2d_search(x, k, s, p, d, ceil_mode, op)
+        if flat is None:
+            return (gidx.reshape(N, C, OH, OW) - (np.arange(N * C) * (H * W)).reshape(N, C, 1, 1)).astype(np.int64)
+        return flat.astype(np.int64)
+
+    return out, indices
+
+
+class _MaxPool2d(Function):
+    """Max pooling as one op: the arg-max search runs inside forward, so the tape (and
+    ``tc.compile``, which replays forwards) sees all of it; backward scatters to the arg-maxes."""
+
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, x, k, s, p, d, ceil_mode, op):
+        gidx, best, unique, _, _ = _max_pool2d_search(x, k, s, p, d, ceil_mode, op)
+        return GatherFlat.forward(ctx, x, gidx, best.shape, unique, best)
+
+    @staticmethod
+    def backward(ctx, g):
+        return (GatherFlat.backward(ctx, g)[0],) + (None,) * 6
+
+
+def _max_pool2d_search(x, k, s, p, d, ceil_mode, op):
+    """The window arg-maxes of the (N, C, H, W) Tensor x: flat gather indices, max values."""
     N, C, H, W = x.shape
     OH = _pool_out(H, k[0], s[0], p[0], d[0], ceil_mode)
     OW = _pool_out(W, k[1], s[1], p[1], d[1], ceil_mode)
@@ -105,11 +136,7 @@ def _max_pool2d(x, k, s, p, d, ceil_mode, op):
         cols = np.clip(np.arange(OW) * s[1] - p[1] + kj * d[1], 0, W - 1)
         flat = rows * W + cols
         gidx = (flat + (np.arange(N * C, dtype=np.intp) * (H * W)).reshape(N, C, 1, 1)).reshape(-1)
-    out = GatherFlat.apply(x, gidx, best.shape, unique, best)
-    if flat is None:
-        # index inside each channel's H*W, as PyTorch's return_indices (only built when asked for)
-        return out, lambda: (gidx.reshape(N, C, OH, OW) - (np.arange(N * C) * (H * W)).reshape(N, C, 1, 1)).astype(np.int64)
-    return out, lambda: flat.astype(np.int64)
+    return gidx, best, unique, flat, (N, C, H, W, OH, OW)
 
 
 @lru_cache(maxsize=64)

@@ -1,0 +1,345 @@
+"""tc.compile: a compiled step gives the eager step's losses, gradients and parameters (bit for
+bit: the replay runs the same NumPy calls in the same order), retraces only when a guard fails,
+and refuses what it cannot replay."""
+import numpy as np
+import pytest
+
+import tinygrad_course as tc
+import tinygrad_course.nn as nn
+import tinygrad_course.nn.functional as F
+
+
+def _state(model):
+    return [p.detach().numpy().copy() for p in model.parameters()] + [
+        b.detach().numpy().copy() for b in model.buffers() if b is not None]
+
+
+def _grads(model):
+    return [None if p.grad is None else p.grad.numpy().copy() for p in model.parameters()]
+
+
+def _same(a, b):
+    assert len(a) == len(b)
+    for x, y in zip(a, b):
+        if x is None or y is None:
+            assert x is None and y is None
+        else:
+            assert x.dtype == y.dtype and np.array_equal(x, y), np.abs(x - y).max()
+
+
+def _twin(make, seed=0):
+    tc.manual_seed(seed)
+    m1 = make()
+    tc.manual_seed(seed)
+    m2 = make()
+    _same(_state(m1), _state(m2))
+    return m1, m2
+
+
+def _train_both(make, make_opt, batches, loss_fn, *, seed=0, clip=None):
+    """Run the same training step eagerly on one model and compiled on its twin."""
+    m_e, m_c = _twin(make, seed)
+    o_e, o_c = make_opt(m_e), make_opt(m_c)
+
+    def step_for(model, opt):
+        def step(x, y):
+            opt.zero_grad()
+            loss = loss_fn(model(x), y)
+            loss.backward()
+            if clip is not None:
+                nn.utils.clip_grad_norm_(model.parameters(), clip)
+            opt.step()
+            return loss
+        return step
+
+    eager, compiled = step_for(m_e, o_e), tc.compile(step_for(m_c, o_c))
+    for i, (x, y) in enumerate(batches):
+        tc.manual_seed(100 + i)
+        le = eager(x, y)
+        tc.manual_seed(100 + i)
+        lc = compiled(x, y)
+        assert le.detach().numpy().tobytes() == lc.detach().numpy().tobytes(), (i, le, lc)
+        _same(_grads(m_e), _grads(m_c))
+        _same(_state(m_e), _state(m_c))
+    return compiled
+
+
+def _batches(n, shape, classes, sizes=None, seed=1):
+    rng = np.random.default_rng(seed)
+    sizes = sizes or [shape[0]] * n
+    return [(tc.tensor(rng.standard_normal((b,) + shape[1:]).astype(np.float32)),
+             tc.tensor(rng.integers(0, classes, b))) for b in sizes]
+
+
+def _mlp():
+    return nn.Sequential(nn.Linear(20, 32), nn.ReLU(), nn.Linear(32, 10))
+
+
+def test_chain_of_ops_same_values_and_grads():
+    w = tc.randn(6, requires_grad=True)
+
+    def f(x, w):
+        y = x
+        for _ in range(50):
+            y = (y * w).tanh() + 0.5 - y.sigmoid() * 0.1
+        loss = (y * y).mean()
+        loss.backward()
+        return loss, y
+
+    step = tc.compile(f)
+    for i in range(4):
+        x = tc.randn(5, 6)
+        lc, yc = step(x, w)
+        gc = w.grad.numpy().copy()
+        w.grad = None
+        le, ye = f(x, w)
+        ge = w.grad.numpy().copy()
+        w.grad = None
+        assert lc.item() == le.item() and np.array_equal(yc.detach().numpy(), ye.detach().numpy()) and np.array_equal(gc, ge)
+        assert not lc.requires_grad or i == 0
+    assert step.trace_count == 1
+
+
+@pytest.mark.parametrize("make_opt", [
+    lambda m: tc.optim.SGD(m.parameters(), lr=0.1, momentum=0.9),
+    lambda m: tc.optim.Adam(m.parameters(), lr=1e-2),
+    lambda m: tc.optim.RMSprop(m.parameters(), lr=1e-2),
+], ids=["SGD", "Adam", "RMSprop"])
+def test_mlp_training_matches_eager(make_opt):
+    step = _train_both(_mlp, make_opt, _batches(5, (16, 20), 10), F.cross_entropy)
+    assert step.trace_count == 1
+
+
+class _LeNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 4, 3)
+        self.bn = nn.BatchNorm2d(4)
+        self.conv2 = nn.Conv2d(4, 6, 3)
+        self.drop = nn.Dropout(0.3)
+        self.fc = nn.Linear(6 * 2 * 2, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.bn(self.conv1(x))), 2)
+        x = F.relu(self.conv2(x))
+        return self.fc(self.drop(x.flatten(1)))
+
+
+def test_lenet_batchnorm_dropout_train_mode_matches_eager():
+    batches = _batches(4, (8, 1, 10, 10), 10)
+    step = _train_both(_LeNet, lambda m: tc.optim.Adam(m.parameters(), lr=1e-3), batches, F.cross_entropy)
+    assert step.trace_count == 1
+
+
+def test_dropout_draws_a_new_mask_each_replay():
+    drop = nn.Dropout(0.5)
+    f = tc.compile(lambda x: drop(x))
+    with tc.no_grad():
+        x = tc.ones(200)
+        a, b = f(x).numpy(), f(x).numpy()
+    assert not np.array_equal(a, b)
+
+
+class _LSTMStep(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(5, 8, batch_first=True)
+        self.head = nn.Linear(8, 3)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return self.head(out[:, -1])
+
+
+def test_lstm_step_with_gradient_clipping_matches_eager():
+    batches = _batches(3, (4, 6, 5), 3)
+    step = _train_both(_LSTMStep, lambda m: tc.optim.SGD(m.parameters(), lr=0.5), batches, F.cross_entropy,
+                       clip=0.1)
+    assert step.trace_count == 1
+
+
+def test_retrace_on_batch_size_change_only():
+    # a last partial batch (size 5) traces once more; going back to 16 reuses the first program
+    batches = _batches(5, (16, 20), 10, sizes=[16, 16, 5, 16, 5])
+    step = _train_both(_mlp, lambda m: tc.optim.SGD(m.parameters(), lr=0.1), batches, F.cross_entropy)
+    assert step.trace_count == 2 and len(step.programs) == 2
+
+
+def test_retrace_on_training_flag_grad_mode_and_values():
+    model = nn.Sequential(nn.Linear(3, 3), nn.Dropout(0.2))
+    f = tc.compile(lambda x, k: model(x) * k)
+    x = tc.randn(2, 3)
+    with tc.no_grad():
+        f(x, 2.0)
+        f(x, 2.0)
+        assert f.trace_count == 1
+        f(x, 3.0)
+        assert f.trace_count == 2
+        model.eval()
+        f(x, 2.0)
+        assert f.trace_count == 3
+    y = tc.randn(2, 3, requires_grad=True)
+    with tc.no_grad():
+        f(y, 2.0)
+    assert f.trace_count == 4
+
+
+def test_replacing_a_parameter_retraces():
+    model = nn.Linear(3, 2)
+    f = tc.compile(lambda x: model(x))
+    x = tc.randn(4, 3)
+    with tc.no_grad():
+        f(x)
+        model.weight = nn.Parameter(tc.zeros(2, 3))
+        out = f(x)
+    assert f.trace_count == 2
+    np.testing.assert_array_equal(out.numpy(), np.broadcast_to(model.bias.detach().numpy(), (4, 2)))
+
+
+def test_cache_keeps_at_most_cache_size_programs():
+    f = tc.compile(lambda x: x * 2, cache_size=2)
+    with tc.no_grad():
+        for n in (1, 2, 3, 1):
+            f(tc.ones(n))
+    assert len(f.programs) == 2 and f.trace_count == 4
+
+
+def test_input_leaf_grads_follow_the_call():
+    def f(x):
+        loss = (x * x).sum()
+        loss.backward()
+        return loss
+
+    step = tc.compile(f)
+    for i in range(3):
+        x = tc.tensor([1.0, 2.0, float(i)], requires_grad=True)
+        step(x)
+        np.testing.assert_array_equal(x.grad.numpy(), 2 * x.detach().numpy())
+
+
+@pytest.mark.parametrize("body, what", [
+    (lambda x: x.sum().item(), "item"),
+    (lambda x: x.tolist(), "tolist"),
+    (lambda x: x * 2 if bool(x.sum() > 0) else x, "__bool__"),
+    (lambda x: float(x.sum()), "__float__"),
+    (lambda x: x.mul_(2), "mul_"),
+])
+def test_refusals_name_the_construct_and_the_line(body, what):
+    f = tc.compile(body)
+    with tc.no_grad(), pytest.raises(tc.compile.Unsupported, match=what) as e:
+        f(tc.ones(3))
+    assert "test_compile.py" in str(e.value)
+
+
+def _backward_refusal(kind):
+    w = tc.ones(3, requires_grad=True)
+
+    def f(x):
+        y = (x * w).sum()
+        if kind == "retain_graph":
+            y.backward(retain_graph=True)
+        elif kind == "create_graph":
+            y.backward(create_graph=True)
+        elif kind == "grad":
+            tc.autograd.grad(y, [w])
+        elif kind == "hook":
+            z = x * w
+            z.register_hook(lambda g: g * 2)
+            z.sum().backward()
+        return y
+    return f
+
+
+@pytest.mark.parametrize("kind, what", [
+    ("retain_graph", "retain_graph"), ("create_graph", "create_graph"), ("grad", "autograd.grad"),
+    ("hook", "hook"),
+])
+def test_backward_refusals(kind, what):
+    with pytest.raises(tc.compile.Unsupported, match=what):
+        tc.compile(_backward_refusal(kind))(tc.ones(3))
+
+
+def test_random_draw_outside_a_replayed_op_is_refused():
+    f = tc.compile(lambda x: x + tc.randn(3))
+    with tc.no_grad(), pytest.raises(tc.compile.Unsupported, match="random draw"):
+        f(tc.ones(3))
+
+
+def test_output_needing_a_graph_is_refused():
+    w = tc.ones(3, requires_grad=True)
+    with pytest.raises(tc.compile.Unsupported, match="requires grad"):
+        tc.compile(lambda x: x * w)(tc.ones(3))
+
+
+def test_fullgraph_false_falls_back_to_eager():
+    calls = []
+
+    def f(x):
+        calls.append(1)
+        return x.sum().item() * 2
+
+    g = tc.compile(f, fullgraph=False)
+    with tc.no_grad():
+        assert g(tc.ones(3)) == 6.0 and g(tc.ones(3)) == 6.0
+    assert len(calls) == 2 and g.programs and list(g.programs.values())[0] == "eager"
+
+
+def test_check_mode_passes_on_a_faithful_program_and_catches_a_frozen_constant():
+    model = _mlp()
+    opt = tc.optim.SGD(model.parameters(), lr=0.1)
+
+    def step(x, y):
+        opt.zero_grad()
+        loss = F.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss
+
+    checked = tc.compile(step, check=True)
+    for x, y in _batches(4, (8, 20), 10):
+        checked(x, y)
+
+    # a tensor made from raw data inside the function is frozen at trace time: check sees it
+    def bad(x):
+        return x * tc.tensor(x.detach().numpy().sum())
+
+    with tc.no_grad(), pytest.raises(tc.compile.Unsupported):
+        tc.compile(bad)(tc.ones(2))
+    leak = {"v": 1.0}
+
+    def bad2(x):
+        return x * tc.tensor(leak["v"])
+
+    g = tc.compile(bad2, check=True)
+    with tc.no_grad():
+        g(tc.ones(2))
+        leak["v"] = 2.0
+        with pytest.raises(tc.compile.CompileCheckError, match="output 0"):
+            g(tc.ones(2))
+
+
+def test_decorator_forms_and_disable():
+    @tc.compile
+    def f(x):
+        return x + 1
+
+    @tc.compile(fullgraph=False)
+    def g(x):
+        return x + 2
+
+    with tc.no_grad():
+        assert f(tc.zeros(2)).tolist() == [1.0, 1.0] and g(tc.zeros(2)).tolist() == [2.0, 2.0]
+    h = lambda x: x  # noqa: E731
+    assert tc.compile(h, disable=True) is h
+    with pytest.raises(ValueError, match="backend"):
+        tc.compile(h, backend="cuda")
+    with pytest.raises(TypeError, match="callable"):
+        tc.compile(3)
+
+
+def test_eager_path_unchanged_outside_compile():
+    # the tracer slot is empty outside a trace: .item() and in-place ops work as always
+    x = tc.ones(3)
+    assert x.sum().item() == 3.0
+    x.mul_(2)
+    assert x.tolist() == [2.0, 2.0, 2.0]
