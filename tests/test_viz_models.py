@@ -200,6 +200,14 @@ def test_lstm_time_steps_collapse_into_one_cluster_with_the_count(steps):
     assert len(recurrent) == 2 and all("(3, 5) (next step)" in a for a in recurrent)
 
 
+def test_each_layer_and_direction_of_a_deep_bidirectional_lstm_is_its_own_run_of_steps():
+    model = nn.LSTM(2, 4, num_layers=2, bidirectional=True, batch_first=True)
+    with trace_modules(model):
+        loss = model(tc.randn(3, 6, 2))[0].sum()
+    found = sorted(c for c in clusters(draw_graph(loss, modules=model, expand=True).source) if "cell" in c)
+    assert found == [f'"LSTM cell {tag} x 6"' for tag in ("l0", "l0_reverse", "l1", "l1_reverse")]
+
+
 def test_lstm_is_one_box_by_default_saying_how_many_steps_it_hides():
     _, src = lstm_graph(Forecaster(), 12)
     labels = nodes(src)

@@ -90,13 +90,13 @@ class _Layout:
             while k < len(siblings):
                 head = siblings[k]
                 order = _canonical(tape, outs[head], created[head])
-                sig = [_op_label(tape.obj[i]) for i in order]
+                sig = self._signature(order)
                 run = [(head, order)]
                 while k + len(run) < len(siblings) and order:
                     nxt = siblings[k + len(run)]
                     o2 = _canonical(tape, outs[nxt], created[nxt])
                     if (calls[nxt].module is not calls[head].module or calls[nxt].label != calls[head].label
-                            or [_op_label(tape.obj[i]) for i in o2] != sig):
+                            or self._signature(o2) != sig):
                         break
                     run.append((nxt, o2))
                 if len(run) > 1:
@@ -139,6 +139,12 @@ class _Layout:
                 self.copies[ks[0]] = len(ks)
                 for k in ks[1:]:
                     self.alias[k] = ks[0]
+
+    def _signature(self, order: List[int]) -> list:
+        """What must match for two calls to be drawn as one: ops in order and the leaves they read."""
+        tape = self.tape
+        return [(_op_label(tape.obj[i]), tuple(id(tape.obj[j]) for j in tape.inputs[i] if tape.kind[j] == "leaf"))
+                for i in order]
 
     def key(self, i: int) -> Key:
         k = self._key0(i)
@@ -354,7 +360,7 @@ def _expanded(call, expand) -> bool:
 def _cluster_label(call, repeat: Optional[int]) -> str:
     from .modules import short_repr
 
-    if call.module is None or call.label.endswith(" cell"):
+    if call.module is None or call.label != type(call.module).__name__:  # a loss function, an RNN time step
         text = call.label
     else:
         text = f"{call.name}: {short_repr(call.module)}" if call.name else short_repr(call.module)

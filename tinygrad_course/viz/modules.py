@@ -202,12 +202,16 @@ def _step_recorder(trace: ModuleTrace, module, name: str):
     """Wrap an RNN module's per-time-step ``_cell`` so each step is recorded as a call."""
     cell = type(module)._cell
     label = f"{type(module).__name__} cell"
+    several = getattr(module, "num_layers", 1) > 1 or getattr(module, "bidirectional", False)
+    layer_of = {id(p): n[len("weight_hh_"):] for n, p in module.named_parameters() if n.startswith("weight_hh_")}
 
-    def step(xp_t, state, *rest):
-        trace._enter(f"{name}.cell" if name else "cell", module, label, (xp_t, state), False, False)
+    def step(xp_t, state, w_hh, *rest):
+        # each layer and direction is its own run of steps: "LSTM cell l1_reverse x 12"
+        tag = f"{label} {layer_of.get(id(w_hh), '')}".rstrip() if several else label
+        trace._enter(f"{name}.cell" if name else "cell", module, tag, (xp_t, state), False, False)
         out = None
         try:
-            out = cell(module, xp_t, state, *rest)
+            out = cell(module, xp_t, state, w_hh, *rest)
         finally:
             trace._exit(out)
         return out
