@@ -91,7 +91,7 @@ def assert_trains(losses: List[float], parts: Union[int, Tuple[int, ...]] = 1, n
 
 
 def test_every_program_is_listed():
-    on_disk = {p.stem for p in PROGRAMS.glob("*.py") if not p.stem.startswith("_")}
+    on_disk = {p.stem for p in PROGRAMS.glob("*.py") if p.stem != "corpus_common"}
     assert on_disk == set(TORCH_PROGRAMS) | set(KERAS_PROGRAMS)
 
 
@@ -157,7 +157,7 @@ def test_program_matches_pytorch(name, torch_one_thread):
 @pytest.mark.oracle
 def test_common_weights_are_the_same_for_both_engines():
     torch = pytest.importorskip("torch")
-    common = load("_common")
+    common = load("corpus_common")
 
     def build(engine):
         return engine.nn.Sequential(engine.nn.Conv2d(1, 2, 3), engine.nn.BatchNorm2d(2), engine.nn.Flatten(),

@@ -6,7 +6,7 @@ and rescales by ``1 / (1 - dropout)``; the from-scratch ``Net`` applies it only 
 Both train with ``nn.CrossEntropyLoss(reduction='none')`` and ``torch.optim.SGD``.
 With ``dropout1 = dropout2 = 0`` both runs are deterministic.
 """
-from _common import classification_data, init_model
+from corpus_common import classification_data, init_model
 
 
 def main(torch, steps: int = 3, dropout: tuple = (0.2, 0.5), lr: float = 0.2, batch_size: int = 16) -> list:

@@ -10,7 +10,7 @@ concise version: ``data.TensorDataset(*data_arrays)``, ``DataLoader(..., shuffle
 """
 import numpy as np
 
-from _common import rng, set_values
+from corpus_common import rng, set_values
 
 
 def main(torch, steps: int = 3, lr: float = 0.03, batch_size: int = 10, shuffle: bool = True) -> list:

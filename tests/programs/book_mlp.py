@@ -7,7 +7,7 @@ nn.Linear)`` initialised by ``net.apply(init_weights)`` with ``nn.init.normal_``
 """
 import numpy as np
 
-from _common import classification_data, init_model, set_values
+from corpus_common import classification_data, init_model, set_values
 
 
 def main(torch, steps: int = 3, lr: float = 0.1, batch_size: int = 16) -> list:

@@ -7,7 +7,7 @@ hand-written softmax (``X_exp / X_exp.sum(1, keepdim=True)``), cross-entropy by 
 """
 import numpy as np
 
-from _common import classification_data, set_values
+from corpus_common import classification_data, set_values
 
 
 def main(torch, steps: int = 3, lr: float = 0.1, batch_size: int = 16) -> list:

@@ -7,7 +7,7 @@ decays through an ``SGD`` parameter group ``{"params": net[0].weight, "weight_de
 """
 import numpy as np
 
-from _common import rng, set_values
+from corpus_common import rng, set_values
 
 
 def main(torch, steps: int = 5, lambd: float = 3.0, lr: float = 0.003, batch_size: int = 5) -> list:

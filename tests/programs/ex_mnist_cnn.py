@@ -11,7 +11,7 @@ with ``reduction='sum'`` and counts ``pred.eq(target.view_as(pred))``. Images ar
 import os
 import tempfile
 
-from _common import classification_data, init_model
+from corpus_common import classification_data, init_model
 
 
 def main(torch, steps: int = 2, dropout: tuple = (0.25, 0.5), batch_size: int = 16) -> list:

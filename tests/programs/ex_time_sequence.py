@@ -7,7 +7,7 @@ waves and 8 hidden units (not 51) keep it quick.
 """
 import numpy as np
 
-from _common import init_model
+from corpus_common import init_model
 
 
 def main(torch, steps: int = 3, max_iter: int = 8) -> list:

@@ -16,7 +16,7 @@ from tempfile import TemporaryDirectory
 
 import numpy as np
 
-from _common import init_model, rng
+from corpus_common import init_model, rng
 
 
 def main(torch, steps: int = 2, dropout: float = 0.1, lr: float = 1.0) -> list:

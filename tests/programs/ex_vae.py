@@ -7,7 +7,7 @@ which draws the same noise from NumPy instead.
 """
 import numpy as np
 
-from _common import init_model, rng
+from corpus_common import init_model, rng
 
 
 def main(torch, steps: int = 2, fixed_noise: bool = False, batch_size: int = 16) -> list:

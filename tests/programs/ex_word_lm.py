@@ -16,7 +16,7 @@ import tempfile
 
 import numpy as np
 
-from _common import init_model, rng
+from corpus_common import init_model, rng
 
 
 def main(torch, steps: int = 2, dropout: float = 0.2, lr: float = 5.0, clip: float = 0.25) -> list:

@@ -6,7 +6,7 @@ activation='relu', input_shape=…)``, a second ``Conv2D``, ``MaxPooling2D(pool_
 ``compile(loss=keras.losses.categorical_crossentropy, optimizer=keras.optimizers.Adadelta(),
 metrics=['accuracy'])``. Images are 12x12. Runs on ``tinygrad_course.keras``.
 """
-from _common import classification_data
+from corpus_common import classification_data
 
 
 def main(keras, steps: int = 4, batch_size: int = 16) -> list:

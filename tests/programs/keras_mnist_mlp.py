@@ -9,7 +9,7 @@ metrics=['accuracy'])``, ``fit(..., validation_data=...)`` and ``evaluate``. Run
 import contextlib
 import io
 
-from _common import classification_data
+from corpus_common import classification_data
 
 
 def main(keras, steps: int = 4, batch_size: int = 16) -> list:

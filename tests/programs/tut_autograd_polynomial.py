@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from _common import set_values
+from corpus_common import set_values
 
 
 def main(torch, steps: int = 200, lr: float = 1e-6) -> list:

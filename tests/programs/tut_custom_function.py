@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from _common import set_values
+from corpus_common import set_values
 
 
 def make_legendre(torch):

@@ -4,7 +4,7 @@ the train/test loops of the quickstart, and saving then loading the ``state_dict
 import os
 import tempfile
 
-from _common import classification_data, init_model
+from corpus_common import classification_data, init_model
 
 
 def main(torch, steps: int = 3, lr: float = 0.1, batch_size: int = 16) -> list:
