@@ -109,6 +109,8 @@ DEDICATED = {
     "tc.get_default_dtype": "test_autograd.py::test_set_default_dtype",
     "tc.set_default_dtype": "test_autograd.py::test_set_default_dtype",
     "tc.is_grad_enabled": "test_autograd.py::test_no_grad_context_records_nothing",
+    "tc.Generator": "test_generator_and_setup_context.py::test_generator_reproduces_draws_and_works_everywhere_a_generator_goes",
+    "tc.initial_seed": "test_generator_and_setup_context.py::test_manual_seed_accepts_torchs_range",
     "tc.as_tensor": "test_api_surface.py::test_deterministic_factories",
     "tc.empty": "test_api_surface.py::test_deterministic_factories",
     "tc.empty_like": "test_api_surface.py::test_deterministic_factories",
