@@ -72,3 +72,34 @@ def test_setup_context_style_function_differentiates_twice():
     _Square.apply(x).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), [2.0, -4.0, 6.0])
     assert type(_Square.apply(x).grad_fn).__name__ == "_SquareBackward"
+
+
+class _WrongShape(tc.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x * 2
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.sum(0)  # (2,) for an input of (3, 2): not a shape the input broadcasts to
+
+
+class _Bigger(tc.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x * 2
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.expand(4, 3, 2)  # the input broadcasts to it: summed back, as PyTorch does
+
+
+def test_user_backward_gradient_shapes_are_checked_as_pytorch():
+    x = tc.ones(3, 2, requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"_WrongShapeBackward returned an invalid gradient at index 0 - "
+                                           r"got \[2\] but expected shape compatible with \[3, 2\]"):
+        _WrongShape.apply(x).sum().backward()
+    _Bigger.apply(x).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), np.full((3, 2), 4.0))
+    g, = tc.autograd.grad(_Bigger.apply(x).sum(), x, create_graph=True)
+    assert tuple(g.shape) == (3, 2)

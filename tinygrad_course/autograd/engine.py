@@ -177,17 +177,13 @@ def _walk(root_nodes, buf, leaf_buf, deps, need, capture, tnodes, retain_graph, 
             if steps is not None:
                 steps.append((node, g, res))
         fast = raw_mode and node._fn._raw
-        user = not node._fn._raw
         for e, r in zip(node._next, res):
             if e is None:
                 continue
             p, idx = e
             if r is not None:
-                if fast:
-                    if r.__class__ is not _ARR:
-                        r = np.asarray(r)  # NumPy turns 0-d results into scalars
-                elif user:
-                    r = _check_user_grad(node, r, create_graph)
+                if fast and r.__class__ is not _ARR:
+                    r = np.asarray(r)  # NumPy turns 0-d results into scalars
                 if idx is None:
                     _acc(leaf_buf, p, r)
                     continue
@@ -235,6 +231,8 @@ def _call_backward(node, g, raw_mode, capture, tnodes, retain_graph, create_grap
         from .anomaly import check_backward
 
         check_backward(node, res)
+    if not fn._raw:
+        res = tuple(None if r is None else _check_user_grad(node, i, r, create_graph) for i, r in enumerate(res))
     if not retain_graph:
         node._saved = _FREED
         if not fn._raw:
@@ -297,11 +295,28 @@ def _capture(capture, node, grads):
             capture[(node, i)] = g
 
 
-def _check_user_grad(node, r, create_graph):
-    """A user Function's gradient: a Tensor (or array) of a shape its input can take."""
+def _check_user_grad(node, i, r, create_graph):
+    """A user Function's gradient for input ``i``: a Tensor (or array) of the input's shape, or of
+    a shape the input broadcasts to (then summed back to the input's shape, as PyTorch does)."""
     if not isinstance(r, (Tensor, _ARR)):
         raise TypeError(f"function {node.name()} returned a gradient of type {type(r).__name__}; expected a Tensor or None")
+    shapes = node.__dict__.get("_in_shapes")
+    want = shapes[i] if shapes is not None and i < len(shapes) else None
+    if want is not None and tuple(r.shape) != want:
+        lead = len(r.shape) - len(want)
+        if lead < 0 or any(w != 1 and w != s for w, s in zip(want, r.shape[lead:])):
+            raise RuntimeError(
+                f"Function {node.name()} returned an invalid gradient at index {i} - got {list(r.shape)} but "
+                f"expected shape compatible with {list(want)}"
+            )
+        r = r.sum_to_size(want) if isinstance(r, Tensor) else _sum_to(r, want)
     return r if create_graph else (r._data if isinstance(r, Tensor) else r)
+
+
+def _sum_to(a, shape):
+    lead = a.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(lead + k for k, s in enumerate(shape) if s == 1 and a.shape[lead + k] != 1)
+    return a.sum(axis=axes, keepdims=True).reshape(shape) if axes else a.reshape(shape)
 
 
 def _run_hooks(hooks, g, create_graph):

@@ -319,6 +319,8 @@ class Function(metaclass=FunctionMeta):
                     out = cls.forward(ctx, *args, **kwargs)
             finally:
                 _Mode.enabled = prev
+            # the engine checks a user backward's gradients against these
+            ctx._in_shapes = tuple(tuple(a.shape) if isinstance(a, Tensor) else None for a in args)
         if out.__class__ is _ARR and not _Mode.anomaly and not cls._view:
             # recording, one array output: the hot path of every op, kept inline
             t = _new_tensor(Tensor)
