@@ -103,3 +103,21 @@ def test_user_backward_gradient_shapes_are_checked_as_pytorch():
     np.testing.assert_array_equal(x.grad.numpy(), np.full((3, 2), 4.0))
     g, = tc.autograd.grad(_Bigger.apply(x).sum(), x, create_graph=True)
     assert tuple(g.shape) == (3, 2)
+
+
+class _ArrayOut(tc.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return np.asarray(x.numpy() * 2)  # an ndarray result
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * 2
+
+
+def test_output_requires_grad_only_when_recorded():
+    assert not _ArrayOut.apply(tc.ones(2)).requires_grad
+    with tc.no_grad():
+        assert not _ArrayOut.apply(tc.ones(2, requires_grad=True)).requires_grad
+    y = _ArrayOut.apply(tc.ones(2, requires_grad=True))
+    assert y.requires_grad and type(y.grad_fn).__name__ == "_ArrayOutBackward"

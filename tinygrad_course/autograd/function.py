@@ -326,7 +326,7 @@ class Function(metaclass=FunctionMeta):
             t = _new_tensor(Tensor)
             t._data = out
             t._vc = [0]
-            if out.dtype.kind == "f" and ctx._non_diff is None:
+            if nxt is not None and out.dtype.kind == "f" and ctx._non_diff is None:
                 t._rg = True
                 t.grad_fn = ctx
             else:
