@@ -68,9 +68,9 @@ class _Inert:
 
 
 def _run(fn, *args):
-    """``fn.apply(*args)``, or, when no input needs a gradient (or grad mode is off), fn's forward
-    alone: ``Function.apply`` marks every float output of a non-built-in Function as requiring
-    grad even then, which would put constants on the tape."""
+    """``fn.apply(*args)`` when a gradient may be needed; otherwise (no input requires grad, or
+    grad mode is off) fn's forward alone, with no tape node and no ctx: a constant never
+    touches the tape and the no-grad path stays cheap."""
     if is_grad_enabled() and any(isinstance(a, Tensor) and a.requires_grad for a in args):
         return fn.apply(*args)
     return _tensor_module._wrap(np.asarray(fn.forward(_Inert(), *args)))
