@@ -49,35 +49,50 @@ class Program:
         self.n_ops = sum(1 for ins in code if ins[0] in (FWD1, FWDK, FWDN, FWDU))
         self.n_backward = sum(len(ins[2]) for ins in code if ins[0] == BWD)
         self.n_calls = sum(1 for ins in code if ins[0] == CALL)
+        self._run = None  # the generated replay function (codegen.py), built on first use
+        self.source = None
 
     def __repr__(self):
         return (f"<compiled program: {self.n_ops} forward ops, {self.n_backward} backward nodes, "
                 f"{self.n_calls} replayed calls>")
 
+    def holder_ids(self):
+        """ids of the holder tensors (the program's own; every other tensor is someone else's)."""
+        ids = {id(h) for h in self.input_holders}
+        for ins in self.code:
+            if ins[0] == FWD1:
+                ids.add(id(ins[4]))
+            elif ins[0] == FWDN:
+                ids.update(id(h) for h in ins[4] if h is not None)
+            elif ins[0] in (FWDK, FWDU):
+                ids.update(id(h) for h in ins[5] if h is not None)
+            elif ins[0] == CALL and ins[4] is not None:
+                ids.add(id(ins[4]))
+        ids.update(id(h) for h, _, _ in self.grad_holders)
+        return ids
+
     def run(self, inputs):
         """Replay on ``inputs`` (the call's tensors, in the traced order); returns the outputs."""
-        for h, t in zip(self.input_holders, inputs):
-            h._data = _array(t)
-        for ins in self.code:
-            k = ins[0]
-            if k == FWD1:
-                r = ins[1](ins[2], *ins[3])
-                ins[4]._data = r if r.__class__ is _ARR else _as_array(r)
-            elif k == FWDN:
-                outs = ins[1](ins[2], *ins[3])
-                for h, o in zip(ins[4], outs):
-                    if h is not None:
-                        h._data = _as_array(o)
-            elif k == BWD:
-                self._backward(ins, inputs)
-            elif k == CALL:
-                res = ins[1](*ins[2], **ins[3])
-                if ins[4] is not None:
-                    ins[4]._data = _array(res)
-                self._rebind_grads(inputs)
-            else:
-                self._forward_general(ins)
-        return self._outputs(self.out_spec, inputs)
+        if self._run is None:
+            from .codegen import generate
+
+            self._run, self.source = generate(self)
+        return self._run(inputs)
+
+    def _call(self, ins, inputs):
+        res = ins[1](*ins[2], **ins[3])
+        if ins[4] is not None:
+            ins[4]._data = _array(res)
+        self._rebind_grads(inputs)
+
+    def _forward_op(self, ins):
+        if ins[0] == FWDN:
+            outs = ins[1](ins[2], *ins[3])
+            for h, o in zip(ins[4], outs):
+                if h is not None:
+                    h._data = _as_array(o)
+        else:
+            self._forward_general(ins)
 
     def _forward_general(self, ins):
         k, fwd, ctx, args, kwargs, holders, is_tuple = ins
@@ -105,63 +120,6 @@ class Program:
                     if sv is o and o is not None and holders[i] is not None:
                         _function._save_output(ctx, j, holders[i], i)
                         break
-
-    def _backward(self, ins, inputs):
-        _, seeds, steps, n_slots, foreign = ins
-        buf = [None] * n_slots
-        add = _engine._add
-        for slot, idx, g, n_out in seeds:
-            if idx is None:
-                buf[slot] = g if buf[slot] is None else add(buf[slot], g)
-            else:
-                lst = buf[slot]
-                if lst is None:
-                    lst = buf[slot] = [None] * n_out
-                lst[idx] = g if lst[idx] is None else add(lst[idx], g)
-        leaf_buf = {}
-        call = _engine._call_backward
-        check_user = _engine._check_user_grad
-        prev = _Mode.enabled, _Mode.arrays
-        _Mode.enabled, _Mode.arrays = False, True
-        try:
-            for node, slot, routes, fast in steps:
-                g = buf[slot]
-                if g is None:
-                    continue
-                buf[slot] = None
-                if fast and not node._special:
-                    res = node._fn.backward(node, g)
-                    if res.__class__ is not tuple:
-                        res = (res,)
-                else:
-                    res = call(node, g, True, None, None, True, False)
-                for route, r in zip(routes, res):
-                    if r is None or route is None:
-                        continue
-                    if fast:
-                        if r.__class__ is not _ARR:
-                            r = np.asarray(r)
-                    else:
-                        r = check_user(node, r, False)
-                    is_leaf, target, idx, n_out = route
-                    if is_leaf:
-                        if idx is not None:
-                            target = inputs[idx]
-                        old = leaf_buf.get(target)
-                        leaf_buf[target] = r if old is None else add(old, r)
-                    elif idx is None:
-                        old = buf[target]
-                        buf[target] = r if old is None else add(old, r)
-                    else:
-                        lst = buf[target]
-                        if lst is None:
-                            lst = buf[target] = [None] * n_out
-                        lst[idx] = r if lst[idx] is None else add(lst[idx], r)
-            _Mode.arrays = False
-            _engine._accumulate_leaves(leaf_buf, False, foreign)
-        finally:
-            _Mode.enabled, _Mode.arrays = prev
-        self._rebind_grads(inputs)
 
     def _rebind_grads(self, inputs):
         for h, p, idx in self.grad_holders:

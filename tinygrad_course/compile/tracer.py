@@ -218,7 +218,7 @@ class Tracer:
         elif out.__class__ is tuple:
             self.code.append((FWDN, cls.forward, ctx, rargs, tuple(holders)))
         else:
-            self.code.append((FWD1, cls.forward, ctx, rargs, holders[0]))
+            self.code.append((FWD1, cls.forward, ctx, rargs, holders[0], cls))
         return out
 
     def call(self, fn, args, kwargs):

@@ -1,0 +1,267 @@
+"""Turn a recorded program into one straight-line Python function (``exec``'d once).
+
+Every array lives in a local variable; each forward call, backward call and gradient
+accumulation is one line, with the routing decided at trace time (which gradient is the first
+to reach a buffer, which are added to it). The most frequent ops with no broadcasting and no
+promotion (``a + b``, ``a - b``, ``a * b`` of same-shape tensors or a tensor and a number,
+``tanh``) are "lowered": their forward and backward are written as the NumPy expression their
+``Function`` computes on that path, the same calls in the same order, so the numbers do not
+change, without the call into the ``Function`` or its ctx.
+"""
+import numpy as np
+
+from ..autograd import _array
+from ..autograd import engine as _engine
+from ..autograd.grad_mode import _Mode
+from ..autograd.ops import arith as _arith
+from ..autograd.ops import unary as _unary
+from ..autograd.tensor import Tensor
+
+_A = np.ndarray
+
+
+def _plain(a, b):
+    # the fast path of Add/Sub/Mul.forward (arith._plain): no promotion, broadcast, reduction
+    return _arith._plain(a, b)
+
+
+def _lowering(cls, args, holder_shape):
+    """The lowered form of a recorded forward call, or None."""
+    if len(args) == 2 and cls in (_arith.Add, _arith.Sub, _arith.Mul) and _plain(*args):
+        b = args[1]
+        tensor_b = isinstance(b, Tensor)
+        return {_arith.Add: "add", _arith.Sub: "sub", _arith.Mul: "mul"}[cls] + ("_t" if tensor_b else "_c")
+    if len(args) == 1 and cls is _unary.Tanh and isinstance(args[0], Tensor) and _array(args[0]).dtype.kind == "f":
+        return "tanh"
+    return None
+
+
+class _Gen:
+    def __init__(self):
+        self.ns = {"A": _A, "asarray": np.asarray, "add": _engine._add, "_array": _array, "_Mode": _Mode,
+                   "CALLB": _engine._call_backward, "CHECK": _engine._check_user_grad,
+                   "ACC": _engine._accumulate_leaves, "tanh": np.tanh}
+        self.lines = []
+        self.names = {}  # id(object) -> name in ns
+        self.var = {}  # id(holder) -> local variable holding its array
+        self.n = 0
+
+    def const(self, obj, prefix="k"):
+        key = id(obj)
+        name = self.names.get(key)
+        if name is None:
+            name = self.names[key] = f"{prefix}{self.n}"
+            self.n += 1
+            self.ns[name] = obj
+        return name
+
+    def array_expr(self, t):
+        """The array of tensor ``t`` at this point: a local, a holder's array, or (a tensor
+        that is not the program's: a parameter, a constant) read through ``_array``."""
+        v = self.var.get(id(t))
+        if v is not None:
+            return v
+        if id(t) in self.holders:
+            return f"{self.const(t, 'h')}._data"
+        return f"_array({self.const(t, 'p')})"
+
+    def emit(self, line, indent=1):
+        self.lines.append("    " * indent + line)
+
+    def new_var(self, prefix="v"):
+        self.n += 1
+        return f"{prefix}{self.n}"
+
+
+def generate(program):
+    """A function ``run(inp)`` replaying ``program`` on the list of input tensors ``inp``."""
+    from .program import FWD1, FWDK, FWDN, FWDU, CALL, BWD
+
+    G = _Gen()
+    G.holders = program.holder_ids()
+    needed = _read_by_holder(program)
+    lowered = {}  # id(ctx) -> (kind, arg expressions, out var)
+    for i, h in enumerate(program.input_holders):
+        v = G.new_var()
+        G.var[id(h)] = v
+        G.emit(f"{v} = _array(inp[{i}]); {G.const(h, 'h')}._data = {v}")
+    for ins in program.code:
+        k = ins[0]
+        if k == FWD1:
+            _, fwd, ctx, args, holder, cls = ins
+            out = G.new_var()
+            G.var[id(holder)] = out
+            hname = G.const(holder, "h")
+            kind = _lowering(cls, args, None)
+            zero_d = _array(holder).ndim == 0
+            if kind is not None and not zero_d:
+                a = G.array_expr(args[0])
+                if kind == "tanh":
+                    b = None
+                elif kind.endswith("_t"):
+                    b = G.array_expr(args[1])
+                else:
+                    b = G.const(args[1])
+                # the holder is bound only if something other than generated lines reads it
+                bind = f"; {hname}._data = {out}" if id(holder) in needed else ""
+                if kind == "tanh":
+                    G.emit(f"{out} = tanh({a}){bind}")
+                else:
+                    op = {"add": "+", "sub": "-", "mul": "*"}[kind[:3]]
+                    G.emit(f"{out} = {a} {op} {b}{bind}")
+                lowered[id(ctx)] = (kind, a, b if kind != "tanh" else None, out)
+                continue
+            argstr = ", ".join(G.const(a, "h") for a in args)
+            call = f"{G.const(fwd, 'f')}({G.const(ctx, 'c')}{', ' if args else ''}{argstr})"
+            if zero_d:
+                G.emit(f"{out} = {call}")
+                G.emit(f"if {out}.__class__ is not A: {out} = asarray({out})")
+                G.emit(f"{hname}._data = {out}")
+            else:
+                G.emit(f"{out} = {call}; {hname}._data = {out}")
+        elif k == BWD:
+            _backward(G, ins, lowered)
+        elif k == CALL:
+            G.emit(f"P._call({G.const(ins)}, inp)")
+        else:
+            G.emit(f"P._forward_op({G.const(ins)})")
+        # a holder bound by a general path: later lowered ops read its array from the holder
+    G.emit("return P._outputs(P.out_spec, inp)")
+    G.ns["P"] = program
+    src = "def run(inp):\n" + "\n".join(G.lines) + "\n"
+    exec(compile(src, f"<tc.compile program {id(program):x}>", "exec"), G.ns)
+    return G.ns["run"], src
+
+
+def _read_by_holder(program):
+    """ids of holders whose array is read through the holder (not a generated local): the
+    arguments of every op that is not lowered, of replayed calls, and the outputs."""
+    from .program import FWD1, ArrayRef
+
+    ids = set()
+
+    def walk(o):
+        if isinstance(o, Tensor):
+            ids.add(id(o))
+        elif o.__class__ is ArrayRef:
+            ids.add(id(o.holder))
+        elif isinstance(o, (list, tuple)):
+            for x in o:
+                walk(x)
+        elif isinstance(o, dict):
+            for x in o.values():
+                walk(x)
+
+    for ins in program.code:
+        if ins[0] == FWD1:
+            if _lowering(ins[5], ins[3], None) is None or _array(ins[4]).ndim == 0:
+                walk(ins[3])
+        else:
+            walk(ins[2:])
+    walk(program.out_spec)
+    return ids
+
+
+def _backward(G, ins, lowered):
+    _, seeds, steps, n_slots, foreign = ins
+    written = set()  # gradient buffers (and leaves) already holding a value
+    gv = lambda s: f"g{s}"  # noqa: E731
+    G.emit("_pm = _Mode.enabled, _Mode.arrays")
+    G.emit("_Mode.enabled, _Mode.arrays = False, True")
+    G.emit("try:")
+    G.emit("L = {}", 2)
+    for slot, idx, g, n_out in seeds:
+        gname = G.const(g)
+        if idx is None:
+            if slot in written:
+                G.emit(f"{gv(slot)} = add({gv(slot)}, {gname})", 2)
+            else:
+                G.emit(f"{gv(slot)} = {gname}", 2)
+        else:
+            if slot not in written:
+                G.emit(f"{gv(slot)} = [None] * {n_out}", 2)
+            G.emit(f"{gv(slot)}[{idx}] = {gname} if {gv(slot)}[{idx}] is None else add({gv(slot)}[{idx}], {gname})", 2)
+        written.add(slot)
+    leaf_written = set()
+    for node, slot, routes, fast in steps:
+        g = gv(slot)
+        low = lowered.get(id(node)) if fast and not node._special else None
+        results = [None] * len(routes)
+        if low is not None:
+            kind, a, b, out = low
+            nxt = node._next
+            if kind in ("add_c", "add_t"):
+                results = [g, g][: len(routes)]
+            elif kind in ("sub_c", "sub_t"):
+                results = [g, f"(-{g})" if len(nxt) > 1 and nxt[1] else None][: len(routes)]
+            elif kind == "mul_c":
+                results = [f"({g} * {b})", None][: len(routes)]
+            elif kind == "mul_t":
+                results = [f"({g} * {b})" if nxt[0] is not None else None,
+                           f"({g} * {a})" if nxt[1] is not None else None]
+            elif kind == "tanh":
+                results = [f"({g} * (1.0 - {out} * {out}))"]
+        else:
+            nname = G.const(node, "n")
+            if fast and not node._special:
+                G.emit(f"r = {G.const(node._fn.backward, 'b')}({nname}, {g})", 2)
+                G.emit("if r.__class__ is not tuple: r = (r,)", 2)
+            else:
+                G.emit(f"r = CALLB({nname}, {g}, True, None, None, True, False)", 2)
+                G.emit("if r.__class__ is not tuple: r = (r,)", 2)
+            results = [f"r[{i}]" for i in range(len(routes))]
+        for i, (route, expr) in enumerate(zip(routes, results)):
+            if route is None or expr is None:
+                continue
+            is_leaf, target, idx, n_out = route
+            x = G.new_var("x")
+            G.emit(f"{x} = {expr}", 2)
+            if low is None:
+                G.emit(f"if {x} is not None:", 2)
+                ind = 3
+            else:
+                ind = 2
+            if low is not None:
+                pass  # lowered ops are never 0-d: always arrays
+            elif fast:
+                # NumPy turns 0-d results into scalars
+                G.emit(f"if {x}.__class__ is not A: {x} = asarray({x})", ind)
+            else:
+                G.emit(f"{x} = CHECK({G.const(node, 'n')}, {x}, False)", ind)
+            if is_leaf:
+                key = f"inp[{idx}]" if idx is not None else G.const(target, "p")
+                # whether this leaf was reached before is only known for sure on lowered paths
+                G.emit(f"_o = L.get({key}); L[{key}] = {x} if _o is None else add(_o, {x})", ind)
+                leaf_written.add(key)
+            elif idx is None:
+                t = gv(target)
+                if target in written and low is not None:
+                    G.emit(f"{t} = add({t}, {x})", ind)
+                elif target in written:
+                    G.emit(f"{t} = {x} if {t} is None else add({t}, {x})", ind)
+                else:
+                    G.emit(f"{t} = {x}", ind)
+                    if low is None:
+                        # a generic step might return None at replay: keep the buffer defined
+                        G.lines.insert(_init_point(G), f"        {t} = None")
+                written.add(target)
+            else:
+                t = gv(target)
+                if target not in written:
+                    G.lines.insert(_init_point(G), f"        {t} = [None] * {n_out}")
+                G.emit(f"{t}[{idx}] = {x} if {t}[{idx}] is None else add({t}[{idx}], {x})", ind)
+                written.add(target)
+        G.emit(f"{g} = None", 2)
+    G.emit("_Mode.arrays = False", 2)
+    G.emit(f"ACC(L, False, {G.const(foreign)})", 2)
+    G.emit("finally:")
+    G.emit("_Mode.enabled, _Mode.arrays = _pm", 2)
+    G.emit("P._rebind_grads(inp)")
+
+
+def _init_point(G):
+    # right after "L = {}" of the current backward block
+    for i in range(len(G.lines) - 1, -1, -1):
+        if G.lines[i].strip() == "L = {}":
+            return i + 1
+    raise RuntimeError("tc.compile: internal error: no backward block open")
