@@ -108,7 +108,7 @@ def test_user_backward_gradient_shapes_are_checked_as_pytorch():
 class _ArrayOut(tc.autograd.Function):
     @staticmethod
     def forward(ctx, x):
-        return np.asarray(x.numpy() * 2)  # an ndarray result
+        return np.asarray(x.detach().numpy() * 2)  # an ndarray result
 
     @staticmethod
     def backward(ctx, g):
