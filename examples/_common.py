@@ -27,7 +27,7 @@ def pyplot(agg=False):
     return plt
 
 
-def save_figure(fig, path, dpi=90):
+def save_figure(fig, path, dpi=150):
     """Lay out ``fig``, write it to ``path`` (via a temporary file: never half-written), close it; return ``path``."""
     import matplotlib.pyplot as plt
 

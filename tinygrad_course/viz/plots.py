@@ -8,7 +8,7 @@ import numpy as np
 from ._mpl import pyplot, save
 from .surfaces import Surface, get_surface
 
-__all__ = ["plot_history", "plot_trajectories"]
+__all__ = ["plot_history", "plot_trajectories", "plot_losses", "plot_race"]
 
 
 def _history_dict(history) -> Mapping[str, Sequence[float]]:
@@ -18,7 +18,7 @@ def _history_dict(history) -> Mapping[str, Sequence[float]]:
     return h
 
 
-def plot_history(history, path=None, title: Optional[str] = None, dpi: int = 90):
+def plot_history(history, path=None, title: Optional[str] = None, dpi: int = 150):
     """Plot loss (and accuracy, when recorded) per epoch, train vs validation; return the Figure.
 
     ``history``: a keras ``History`` or a dict like ``{"loss": [...], "val_loss": [...],
@@ -72,7 +72,7 @@ def _levels(Z: np.ndarray, f_min, log: bool, n: int):
 
 
 def plot_trajectories(surface, paths: Mapping[str, Sequence], path=None, *, domain=None,
-                      levels: int = 25, title: Optional[str] = None, ax=None, dpi: int = 90):
+                      levels: int = 25, title: Optional[str] = None, ax=None, dpi: int = 150):
     """Contours of a 2D loss surface with each optimizer's path; return the Figure.
 
     ``surface``: a name ("rosenbrock", "beale", "saddle"), a :class:`Surface`, or a function of
@@ -113,7 +113,12 @@ def plot_trajectories(surface, paths: Mapping[str, Sequence], path=None, *, doma
         fig, ax = plt.subplots(figsize=(7.6, 5.0))
     else:
         fig = ax.figure
-    ax.contour(X, Y, Z, levels=_levels(Z, f_min, log, levels), cmap="viridis", linewidths=0.7, alpha=0.8)
+    cs = ax.contour(X, Y, Z, levels=_levels(Z, f_min, log, levels), cmap="viridis", linewidths=0.7, alpha=0.8)
+    # the levels' values: without them the contours do not say how deep the valley is
+    cbar = fig.colorbar(cs, ax=ax, pad=0.01, fraction=0.05)
+    cbar.set_label("f(x, y) on each contour" + (" (log-spaced levels)" if log else ""))
+    if log:
+        cbar.ax.set_yscale("log")
     cmap = plt.get_cmap("tab10")
     for i, (k, a) in enumerate(arrays.items()):
         c = cmap(i % 10)
@@ -129,8 +134,71 @@ def plot_trajectories(surface, paths: Mapping[str, Sequence], path=None, *, doma
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     ax.set_title(title or f"optimizers on {name}")
-    # outside the axes: inside it would hide the paths' ends near the minimum
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), framealpha=0.9)
+    # below the axes: inside it would hide the paths' ends near the minimum
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=3, framealpha=0.9)
+    fig.tight_layout()
+    if path is not None:
+        save(fig, path, dpi=dpi)
+    return fig
+
+
+def plot_losses(curves: Mapping[str, Sequence[float]], ax=None, *, f_min: Optional[float] = None,
+                target: Optional[float] = None, xlabel: str = "step", title: Optional[str] = None):
+    """Loss against step for each run (log scale, ``f - f_min`` when the minimum is known); return the Axes.
+
+    ``curves``: name -> losses (one per step, step 0 first). ``target``: a dotted line at the goal.
+
+    Example
+    -------
+    >>> plot_losses({"SGD": sgd_losses, "Adam": adam_losses}, f_min=0.0)
+    """
+    plt = pyplot("plot_losses")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.0, 3.6))
+    cmap = plt.get_cmap("tab10")
+    log = True
+    for i, (k, y) in enumerate(curves.items()):
+        y = np.asarray(y, dtype=float)
+        if f_min is not None:
+            y = np.maximum(y - f_min, 1e-16)  # exact zeros cannot be drawn on a log axis
+        log = log and bool(np.all(y[np.isfinite(y)] > 0))
+        ax.plot(np.arange(len(y)), y, "-", color=cmap(i % 10), lw=1.4, label=k)
+    if target is not None:
+        ax.axhline(target - (f_min or 0.0) if f_min is not None else target, color="k", ls=":", lw=0.8,
+                   label="goal")
+    if log:
+        ax.set_yscale("log")
+    # linear up to 10 steps, then log: Newton's 5 steps and SGD's 3000 both stay readable
+    ax.set_xscale("symlog", linthresh=10)
+    ax.set_xlim(left=0)
+    ax.set_xlabel(xlabel + " (log scale beyond 10)")
+    ax.set_ylabel("f - f*" if f_min is not None else "f")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_race(surface, results: Mapping[str, Mapping], path=None, *, target: Optional[float] = None,
+              dpi: int = 150):
+    """One race's picture: the paths over labelled contours, and the loss against step; return the Figure.
+
+    ``results``: what :func:`run_race` returns (``name -> {"path", "losses", "steps_to_tol"}``).
+
+    Example
+    -------
+    >>> plot_race("rosenbrock", run_race("rosenbrock", plot=False), "race.png")
+    """
+    surf = get_surface(surface)
+    plt = pyplot("plot_race")
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 5.4), gridspec_kw={"width_ratios": [1.35, 1]})
+    label = {n: (f"{n} ({r['steps_to_tol']} steps)" if r.get("steps_to_tol") is not None else f"{n} (-)")
+             for n, r in results.items()}
+    plot_trajectories(surf, {label[n]: r["path"] for n, r in results.items()}, ax=ax1, levels=20,
+                      title=f"{surf.name}: paths from the same start (steps to goal)")
+    plot_losses({n: r["losses"] for n, r in results.items()}, ax=ax2, f_min=surf.f_min, target=target,
+                title=f"{surf.name}: loss along each path")
     fig.tight_layout()
     if path is not None:
         save(fig, path, dpi=dpi)

@@ -17,7 +17,7 @@ from ..autograd import _array
 from ._mpl import MPL_MISSING, have_matplotlib
 from .surfaces import get_surface
 
-__all__ = ["run_race", "OPTIMIZERS", "LEARNING_RATES", "DEFAULT_STEPS"]
+__all__ = ["run_race", "lecture_iterate", "OPTIMIZERS", "LEARNING_RATES", "DEFAULT_STEPS"]
 
 OPTIMIZERS = ("SGD", "Momentum", "Nesterov", "Adagrad", "RMSprop", "Adam", "NAdam", "Newton")
 
@@ -26,15 +26,20 @@ OPTIMIZERS = ("SGD", "Momentum", "Nesterov", "Adagrad", "RMSprop", "Adam", "NAda
 # the step fraction gamma of W - gamma H^{-1} grad (with PyTorch-style damping lam I added
 # until H + lam I is positive definite: that is what turns it away from the saddle point).
 LEARNING_RATES: Dict[str, Dict[str, float]] = {
-    "rosenbrock": {"SGD": 1e-3, "Momentum": 1e-3, "Nesterov": 1e-3, "Adagrad": 0.5,
+    # Momentum and Nesterov always share one lr (and momentum 0.9), so their paths compare the
+    # methods, not the tuning; lr well inside Nesterov's stability limit (gamma lambda_max <
+    # 2(1 + eta)/(1 + 2 eta), tighter than momentum's 2(1 + eta)), else Nesterov zigzags widest.
+    "rosenbrock": {"SGD": 1e-3, "Momentum": 5e-4, "Nesterov": 5e-4, "Adagrad": 0.5,
                    "RMSprop": 3e-3, "Adam": 0.05, "NAdam": 0.02, "Newton": 1.0},
     # pure Newton (lr=1) jumps off Beale's plateau: half steps stay in the basin
-    "beale": {"SGD": 0.01, "Momentum": 2e-3, "Nesterov": 5e-3, "Adagrad": 0.5,
+    "beale": {"SGD": 0.01, "Momentum": 2e-3, "Nesterov": 2e-3, "Adagrad": 0.5,
               "RMSprop": 0.01, "Adam": 0.05, "NAdam": 0.05, "Newton": 0.5},
+    "valley": {"SGD": 0.025, "Momentum": 0.025, "Nesterov": 0.025, "Adagrad": 0.5,
+               "RMSprop": 0.01, "Adam": 0.1, "NAdam": 0.1, "Newton": 1.0},
     "saddle": {"SGD": 0.01, "Momentum": 0.01, "Nesterov": 0.01, "Adagrad": 0.1,
                "RMSprop": 0.01, "Adam": 0.05, "NAdam": 0.05, "Newton": 1.0},
 }
-DEFAULT_STEPS = {"rosenbrock": 3000, "beale": 3000, "saddle": 300}
+DEFAULT_STEPS = {"rosenbrock": 3000, "beale": 3000, "valley": 1000, "saddle": 300}
 
 
 def _optimizer(name: str, params, lr: float):
@@ -43,6 +48,27 @@ def _optimizer(name: str, params, lr: float):
     if name not in OPTIMIZERS:
         raise ValueError(f"run_race: unknown optimizer {name!r}; choose from {', '.join(OPTIMIZERS)}")
     return named_optimizer(name.lower(), params, lr)
+
+
+def lecture_iterate(opt, p) -> np.ndarray:
+    """The lecture's iterate W for parameter ``p`` of a ``tc.optim.SGD`` (a copy, as a NumPy array).
+
+    PyTorch's Nesterov SGD keeps the look-ahead point ``p = W - eta v`` (v the lecture's velocity
+    ``v <- eta v + gamma grad f(W - eta v)``, ``W <- W - v``, and ``v = lr * momentum_buffer``), so
+    ``W = p + momentum * lr * momentum_buffer``. For every other optimizer ``p`` is W itself.
+
+    Example
+    -------
+    >>> opt = tc.optim.SGD([p], lr=0.01, momentum=0.9, nesterov=True)
+    >>> opt.step(closure); W = lecture_iterate(opt, p)
+    """
+    w = _array(p).copy()
+    for group in getattr(opt, "param_groups", ()):
+        if group.get("nesterov") and any(q is p for q in group["params"]):
+            buf = opt.state.get(p, {}).get("momentum_buffer")
+            if buf is not None:
+                w = w + group["momentum"] * group["lr"] * _array(buf)
+    return w
 
 
 def _inside(p: np.ndarray, bounds) -> bool:
@@ -64,14 +90,15 @@ def _run_one(surf, name: str, lr: float, steps: int, target: float) -> dict:
         loss.backward(create_graph=second_order)
         return loss
 
-    path = [_array(p).copy()]
+    # the lecture's W (for Nesterov not PyTorch's look-ahead point): the path and losses are W's
+    path = [lecture_iterate(opt, p)]
     losses = []
     reached = None
     status = "max steps"
     t0 = time.perf_counter()
     for t in range(steps + 1):
         with tc.no_grad():
-            f = float(surf(p).item())
+            f = float(surf(tc.tensor(path[-1])).item())
         losses.append(f)
         if not math.isfinite(f):
             status = "diverged"
@@ -79,13 +106,13 @@ def _run_one(surf, name: str, lr: float, steps: int, target: float) -> dict:
         if f <= target:
             reached, status = t, "reached"
             break
-        if surf.bounds is not None and not _inside(_array(p), surf.bounds):
+        if surf.bounds is not None and not _inside(path[-1], surf.bounds):
             status = "left the domain"
             break
         if t == steps:
             break
         opt.step(closure)
-        path.append(_array(p).copy())
+        path.append(lecture_iterate(opt, p))
     return {"lr": lr, "path": np.array(path), "losses": np.array(losses), "final_loss": losses[-1],
             "steps_to_tol": reached, "steps": len(path) - 1, "status": status,
             "seconds": time.perf_counter() - t0}
@@ -149,13 +176,10 @@ def run_race(surface: str = "rosenbrock", out=".", steps: Optional[int] = None, 
         print(_table(surf, results, target))
     if plot:
         if have_matplotlib():
-            from .plots import plot_trajectories
+            from .plots import plot_race
 
             png = os.path.join(os.fspath(out), f"race_{surf.name}.png")
-            label = {n: (f"{n} ({r['steps_to_tol']} steps)" if r["steps_to_tol"] is not None else f"{n} (-)")
-                     for n, r in results.items()}
-            plot_trajectories(surf, {label[n]: r["path"] for n, r in results.items()}, png, levels=20, dpi=80,
-                              title=f"{surf.name}: paths from the same start (steps to goal)")
+            plot_race(surf, results, png, target=target)
             if verbose:
                 print(f"wrote {png}")
         elif verbose:

@@ -1,4 +1,4 @@
-"""2D loss surfaces for optimizer races: Rosenbrock's valley, Beale's plateaus, a saddle.
+"""2D loss surfaces for optimizer races: Rosenbrock's valley, Beale's plateaus, a saddle, a quadratic valley.
 
 Each function takes ``p`` of shape ``(2, ...)``: a tc Tensor of shape (2,) (differentiable) or
 a numpy array of shape (2, H, W) (for contour plots), and returns ``f(p[0], p[1])``.
@@ -10,7 +10,7 @@ from typing import Callable, Optional, Tuple
 
 import numpy as np
 
-__all__ = ["Surface", "rosenbrock", "beale", "saddle", "SURFACES", "get_surface"]
+__all__ = ["Surface", "rosenbrock", "beale", "saddle", "valley", "SURFACES", "get_surface"]
 
 
 def rosenbrock(p, a: float = 1.0, b: float = 100.0):
@@ -24,6 +24,15 @@ def beale(p):
     minimum 0 at (3, 0.5), flat plateaus and steep walls elsewhere."""
     x, y = p[0], p[1]
     return (1.5 - x + x * y) ** 2 + (2.25 - x + x * y * y) ** 2 + (2.625 - x + x * y * y * y) ** 2
+
+
+def valley(p, kappa: float = 20.0):
+    """An ill-conditioned quadratic valley: ``f(x, y) = (x^2 + kappa y^2) / 2``; minimum 0 at (0, 0).
+
+    The Hessian's eigenvalues are 1 (along the valley floor y = 0) and ``kappa`` (across it):
+    a step that suits the steep side is tiny along the floor, the picture of momentum's use."""
+    x, y = p[0], p[1]
+    return 0.5 * (x * x + kappa * y * y)
 
 
 def saddle(p):
@@ -70,6 +79,8 @@ SURFACES = {
                           minima=((1.0, 1.0),), f_min=0.0, bounds=((-10, 10), (-10, 10))),
     "beale": Surface("beale", beale, start=(0.7, 1.4), domain=((-1.0, 4.0), (-1.5, 2.0)),
                      minima=((3.0, 0.5),), f_min=0.0, bounds=((-4.5, 4.5), (-4.5, 4.5))),
+    "valley": Surface("valley", valley, start=(-4.0, 1.0), domain=((-5.0, 1.5), (-1.5, 1.5)),
+                      minima=((0.0, 0.0),), f_min=0.0, bounds=((-10, 10), (-10, 10))),
     "saddle": Surface("saddle", saddle, start=(1.0, 1e-3), domain=((-1.5, 1.5), (-1.5, 1.5)),
                       minima=(), f_min=None, escape=-1.0, log_levels=False,
                       bounds=((-1.5, 1.5), (-1.5, 1.5))),
@@ -77,7 +88,7 @@ SURFACES = {
 
 
 def get_surface(surface) -> Surface:
-    """A :class:`Surface` from its name ("rosenbrock", "beale", "saddle") or a Surface."""
+    """A :class:`Surface` from its name ("rosenbrock", "beale", "saddle", "valley") or a Surface."""
     if isinstance(surface, Surface):
         return surface
     if isinstance(surface, str) and surface.lower() in SURFACES:
