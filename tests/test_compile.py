@@ -343,3 +343,16 @@ def test_eager_path_unchanged_outside_compile():
     assert x.sum().item() == 3.0
     x.mul_(2)
     assert x.tolist() == [2.0, 2.0, 2.0]
+
+
+@pytest.mark.slow
+def test_example_compiled_training_runs():
+    import os
+    import subprocess
+    import sys
+
+    root = os.path.join(os.path.dirname(__file__), os.pardir)
+    r = subprocess.run([sys.executable, "compiled_training.py", "--quick"], cwd=os.path.join(root, "examples"),
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "identical losses: True" in r.stdout and "programs traced: 2" in r.stdout
