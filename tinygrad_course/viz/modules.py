@@ -76,7 +76,14 @@ class _Call:
 
 class ModuleTrace:
     """What ``trace_modules`` recorded: ``calls`` (in call order) and the shapes of the tensors that
-    crossed a module boundary (by the id of their ``grad_fn``)."""
+    crossed a module boundary (by the id of their ``grad_fn``).
+
+    Example
+    -------
+    >>> with tc.viz.trace_modules(model) as trace:
+    ...     out = model(x)
+    >>> tc.viz.draw_graph(out.sum(), modules=trace)
+    """
 
     def __init__(self) -> None:
         self.calls: List[_Call] = []
