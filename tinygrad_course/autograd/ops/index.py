@@ -95,7 +95,7 @@ def _along(index, dim):
 
 
 class Gather(Function):
-    """out[i][j] = x[i][index[i][j]] along dim;  backward scatters (adds) the gradient back."""
+    """``out[i][j] = x[i][index[i][j]]`` along dim;  backward scatters (adds) the gradient back."""
 
     _raw = True
 
@@ -185,7 +185,7 @@ class IndexOps:
     __slots__ = ()
 
     def gather(self, dim, index):
-        """out[i][j] = self[i][index[i][j]] along ``dim``."""
+        """``out[i][j] = self[i][index[i][j]]`` along ``dim``."""
         idx = _arr(index)
         if idx.dtype.kind not in "iu":
             raise RuntimeError(f"gather(): Expected dtype int64 for index, got {idx.dtype}")

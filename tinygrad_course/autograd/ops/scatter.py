@@ -153,7 +153,7 @@ class ScatterOps:
     __slots__ = ()
 
     def scatter(self, dim: int, index: Tensor, src=None, value=None, reduce: str | None = None) -> Tensor:
-        """self with src[i][j] written at [i][index[i][j]] (dim = 1; likewise for any dim), or the
+        """self with ``src[i][j]`` written at ``[i][index[i][j]]`` (dim = 1; likewise for any dim), or the
         number ``value`` everywhere index points; only the index-shaped block of src is read.
         ``reduce`` ("add" / "multiply") combines instead of replacing (forward only, as PyTorch
         deprecates it). ``tc.zeros(3).scatter(0, tc.tensor([2]), tc.tensor([5.]))`` -> tensor([0., 0., 5.])."""
@@ -174,7 +174,7 @@ class ScatterOps:
         return _run(Scatter, self, part, d, idx, where)
 
     def scatter_add(self, dim: int, index: Tensor, src: Tensor) -> Tensor:
-        """self plus src[i][j] added at [i][index[i][j]] (dim = 1; repeated indices accumulate).
+        """self plus ``src[i][j]`` added at ``[i][index[i][j]]`` (dim = 1; repeated indices accumulate).
         ``tc.zeros(3).scatter_add(0, tc.tensor([2, 2]), tc.tensor([1., 2.]))`` -> tensor([0., 0., 3.])."""
         if not isinstance(src, Tensor):
             raise TypeError(f"scatter_add(): argument 'src' must be Tensor, not {type(src).__name__}")
