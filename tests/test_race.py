@@ -80,3 +80,21 @@ def test_race_bad_input():
         run_race("beale", steps=0, plot=False)
     with pytest.raises(ValueError, match="tol must be a positive number"):
         run_race("beale", tol=-1.0, plot=False)
+
+
+def test_momentum_and_nesterov_share_one_lr_on_every_surface():
+    for surface, rates in LEARNING_RATES.items():
+        assert rates["Momentum"] == rates["Nesterov"], surface
+
+
+def test_race_nesterov_path_is_the_lecture_iterate_not_the_look_ahead_point():
+    # v <- eta v + gamma grad f(W - eta v); W <- W - v, on the valley f = (x^2 + 20 y^2) / 2
+    lr, eta = LEARNING_RATES["valley"]["Nesterov"], 0.9
+    r = run_race("valley", steps=30, optimizers=["Nesterov"], plot=False, verbose=False)["Nesterov"]
+    w, v = np.array(surfaces.SURFACES["valley"].start), np.zeros(2)
+    for k in range(30):
+        look = w - eta * v
+        v = eta * v + lr * np.array([look[0], 20.0 * look[1]])
+        w = w - v
+        np.testing.assert_allclose(r["path"][k + 1], w, rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(r["losses"], surfaces.valley(r["path"][: len(r["losses"])].T), rtol=1e-10)
