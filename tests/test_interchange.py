@@ -340,7 +340,7 @@ def test_every_format_gets_the_mode_open_gives(ext, umask, tmp_path):
 
 
 def test_failed_save_keeps_the_old_file(tmp_path, monkeypatch):
-    from tinygrad_course.interchange import pt_format
+    from tinygrad_course.interchange import pt_write
 
     path = tmp_path / "m.pt"
     tc.save({"w": tc.ones(2)}, path)
@@ -349,7 +349,7 @@ def test_failed_save_keeps_the_old_file(tmp_path, monkeypatch):
     def broken(*a, **k):
         raise OSError("disk full")
 
-    monkeypatch.setattr(pt_format, "_write_archive", broken)
+    monkeypatch.setattr(pt_write, "_write_archive", broken)
     with pytest.raises(OSError, match="disk full"):
         tc.save({"w": tc.zeros(2)}, path)
     assert path.read_bytes() == old and os.listdir(tmp_path) == ["m.pt"]
