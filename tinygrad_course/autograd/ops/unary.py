@@ -290,94 +290,123 @@ class UnaryOps:
         return Abs.apply(self)
 
     def abs(self):
+        """Absolute value, elementwise: out = |self|."""
         return Abs.apply(self)
 
     def exp(self):
+        """Exponential, elementwise: out = e^self."""
         return Exp.apply(self)
 
     def log(self):
+        """Natural logarithm, elementwise: out = ln(self)."""
         return Log.apply(self)
 
     def log1p(self):
+        """ln(1 + self), elementwise, accurate for small self."""
         return Log1p.apply(self)
 
     def log2(self):
+        """Base-2 logarithm, elementwise."""
         return Log.apply(self) * (1.0 / np.log(2.0))
 
     def log10(self):
+        """Base-10 logarithm, elementwise."""
         return Log.apply(self) * (1.0 / np.log(10.0))
 
     def expm1(self):
+        """e^self - 1, elementwise, accurate for small self."""
         from .elementwise import Expm1, _run  # NumPy's expm1: exp(x) - 1 loses the digits near 0
 
         return _run(Expm1, self)
 
     def sqrt(self):
+        """Square root, elementwise: out = self^(1/2)."""
         return Sqrt.apply(self)
 
     def rsqrt(self):
+        """Reciprocal square root, elementwise: out = 1 / sqrt(self)."""
         return Rsqrt.apply(self)
 
     def square(self):
+        """Square, elementwise: out = self^2."""
         return Mul.apply(self, self)
 
     def reciprocal(self):
+        """Reciprocal, elementwise: out = 1 / self."""
         return Div.apply(1.0, self)
 
     def sin(self):
+        """Sine, elementwise (radians)."""
         return Sin.apply(self)
 
     def cos(self):
+        """Cosine, elementwise (radians)."""
         return Cos.apply(self)
 
     def tan(self):
+        """Tangent, elementwise (radians)."""
         return Sin.apply(self) / Cos.apply(self)
 
     def tanh(self):
+        """Hyperbolic tangent, elementwise: out = (e^x - e^-x) / (e^x + e^-x)."""
         return Tanh.apply(self)
 
     def sigmoid(self):
+        """Logistic sigmoid, elementwise: out = 1 / (1 + e^-self)."""
         return Sigmoid.apply(self)
 
     def relu(self):
+        """Rectified linear unit, elementwise: out = max(self, 0)."""
         return Relu.apply(self)
 
     def sign(self):
+        """Sign, elementwise: -1, 0 or 1 (gradient 0)."""
         return ZeroGrad.apply(self, np.sign)
 
     def floor(self):
+        """Largest integer <= self, elementwise (gradient 0)."""
         return ZeroGrad.apply(self, np.floor)
 
     def ceil(self):
+        """Smallest integer >= self, elementwise (gradient 0)."""
         return ZeroGrad.apply(self, np.ceil)
 
     def round(self, decimals=0):
+        """Round to the nearest integer (halves to even), or to ``decimals`` decimal places."""
         if decimals and not self.is_floating_point():
             raise NotImplementedError(f'"round_cpu" not implemented for {self.dtype} (round with decimals needs floats)')
         return ZeroGrad.apply(self, (lambda a: np.round(a, decimals)) if decimals else np.round)
 
     def trunc(self):
+        """Round toward zero, elementwise (gradient 0)."""
         return ZeroGrad.apply(self, np.trunc)
 
     def exp2(self):
+        """2^self, elementwise."""
         return PowT.apply(2.0, self)
 
     def abs_(self):
+        """In-place ``abs``: overwrites self with abs(self) and returns self."""
         return self._inplace("abs_", Tensor.abs)
 
     def exp_(self):
+        """In-place ``exp``: overwrites self with exp(self) and returns self."""
         return self._inplace("exp_", Tensor.exp)
 
     def sqrt_(self):
+        """In-place ``sqrt``: overwrites self with sqrt(self) and returns self."""
         return self._inplace("sqrt_", Tensor.sqrt)
 
     def relu_(self):
+        """In-place ``relu``: overwrites self with relu(self) and returns self."""
         return self._inplace("relu_", Tensor.relu)
 
     def sigmoid_(self):
+        """In-place ``sigmoid``: overwrites self with sigmoid(self) and returns self."""
         return self._inplace("sigmoid_", Tensor.sigmoid)
 
     def tanh_(self):
+        """In-place ``tanh``: overwrites self with tanh(self) and returns self."""
         return self._inplace("tanh_", Tensor.tanh)
 
     absolute = abs
@@ -386,6 +415,11 @@ class UnaryOps:
 # ---- function forms: ``tc.<name>(input, ...)`` ----
 
 def abs(input):
+    """Absolute value, elementwise: out = |input|.
+
+    >>> tc.abs(tc.tensor([-1.5, 0.0, 2.0]))
+    tensor([1.5000, 0.0000, 2.0000])
+    """
     return input.abs()
 
 
@@ -393,70 +427,155 @@ absolute = abs
 
 
 def exp(input):
+    """Exponential, elementwise: out = e^input.
+
+    >>> tc.exp(tc.tensor([0.0, 1.0]))
+    tensor([1.0000, 2.7183])
+    """
     return input.exp()
 
 
 def expm1(input):
+    """e^input - 1, elementwise, accurate for small input.
+
+    >>> tc.expm1(tc.tensor([0.0, 1e-8]))
+    tensor([0.0000e+00, 1.0000e-08])
+    """
     return input.expm1()
 
 
 def log(input):
+    """Natural logarithm, elementwise: out = ln(input).
+
+    >>> tc.log(tc.tensor([1.0, 4.0]))
+    tensor([0.0000, 1.3863])
+    """
     return input.log()
 
 
 def log1p(input):
+    """ln(1 + input), elementwise, accurate for small input.
+
+    >>> tc.log1p(tc.tensor([0.0, 1.0]))
+    tensor([0.0000, 0.6931])
+    """
     return input.log1p()
 
 
 def log2(input):
+    """Base-2 logarithm, elementwise.
+
+    >>> tc.log2(tc.tensor([1.0, 8.0]))
+    tensor([0., 3.])
+    """
     return input.log2()
 
 
 def log10(input):
+    """Base-10 logarithm, elementwise.
+
+    >>> tc.log10(tc.tensor([1.0, 100.0]))
+    tensor([0., 2.])
+    """
     return input.log10()
 
 
 def sqrt(input):
+    """Square root, elementwise: out = input^(1/2).
+
+    >>> tc.sqrt(tc.tensor([4.0, 9.0]))
+    tensor([2., 3.])
+    """
     return input.sqrt()
 
 
 def rsqrt(input):
+    """Reciprocal square root, elementwise: out = 1 / sqrt(input).
+
+    >>> tc.rsqrt(tc.tensor([4.0, 0.25]))
+    tensor([0.5000, 2.0000])
+    """
     return input.rsqrt()
 
 
 def square(input):
+    """Square, elementwise: out = input^2.
+
+    >>> tc.square(tc.tensor([-2.0, 3.0]))
+    tensor([4., 9.])
+    """
     return input.square()
 
 
 def reciprocal(input):
+    """Reciprocal, elementwise: out = 1 / input.
+
+    >>> tc.reciprocal(tc.tensor([2.0, -4.0]))
+    tensor([ 0.5000, -0.2500])
+    """
     return input.reciprocal()
 
 
 def sin(input):
+    """Sine, elementwise (radians).
+
+    >>> tc.sin(tc.tensor([0.0]))
+    tensor([0.])
+    """
     return input.sin()
 
 
 def cos(input):
+    """Cosine, elementwise (radians).
+
+    >>> tc.cos(tc.tensor([0.0]))
+    tensor([1.])
+    """
     return input.cos()
 
 
 def tan(input):
+    """Tangent, elementwise (radians).
+
+    >>> tc.tan(tc.tensor([0.0]))
+    tensor([0.])
+    """
     return input.tan()
 
 
 def tanh(input):
+    """Hyperbolic tangent, elementwise: out = (e^x - e^-x) / (e^x + e^-x).
+
+    >>> tc.tanh(tc.tensor([0.0]))
+    tensor([0.])
+    """
     return input.tanh()
 
 
 def sigmoid(input):
+    """Logistic sigmoid, elementwise: out = 1 / (1 + e^-input).
+
+    >>> tc.sigmoid(tc.tensor([0.0]))
+    tensor([0.5000])
+    """
     return input.sigmoid()
 
 
 def relu(input):
+    """Rectified linear unit, elementwise: out = max(input, 0).
+
+    >>> tc.relu(tc.tensor([-1.0, 2.0]))
+    tensor([0., 2.])
+    """
     return input.relu()
 
 
 def sign(input):
+    """Sign, elementwise: -1, 0 or 1 (gradient 0).
+
+    >>> tc.sign(tc.tensor([-2.0, 0.0, 3.0]))
+    tensor([-1., 0., 1.])
+    """
     return input.sign()
 
 
@@ -464,46 +583,101 @@ sgn = sign
 
 
 def floor(input):
+    """Largest integer <= input, elementwise (gradient 0).
+
+    >>> tc.floor(tc.tensor([-1.5, 1.5]))
+    tensor([-2., 1.])
+    """
     return input.floor()
 
 
 def ceil(input):
+    """Smallest integer >= input, elementwise (gradient 0).
+
+    >>> tc.ceil(tc.tensor([-1.5, 1.5]))
+    tensor([-1., 2.])
+    """
     return input.ceil()
 
 
 def round(input, decimals=0):
+    """Round to the nearest integer (halves to even), or to ``decimals`` decimal places.
+
+    >>> tc.round(tc.tensor([0.5, 1.5, 2.7]))
+    tensor([0., 2., 3.])
+    """
     return input.round(decimals)
 
 
 def trunc(input):
+    """Round toward zero, elementwise (gradient 0).
+
+    >>> tc.trunc(tc.tensor([-1.7, 1.7]))
+    tensor([-1., 1.])
+    """
     return input.trunc()
 
 
 def exp2(input):
+    """2^input, elementwise.
+
+    >>> tc.exp2(tc.tensor([0.0, 3.0]))
+    tensor([1., 8.])
+    """
     return input.exp2()
 
 
 def abs_(input):
+    """In-place ``abs``: replaces input by |input| and returns it.
+
+    >>> tc.abs_(tc.tensor([-1.0, 2.0]))
+    tensor([1., 2.])
+    """
     return input.abs_()
 
 
 def exp_(input):
+    """In-place ``exp``: overwrites input with exp(input) and returns it.
+
+    >>> tc.exp_(tc.tensor([0.0, 1.0]))
+    tensor([1.0000, 2.7183])
+    """
     return input.exp_()
 
 
 def sqrt_(input):
+    """In-place ``sqrt``: overwrites input with sqrt(input) and returns it.
+
+    >>> tc.sqrt_(tc.tensor([0.0, 1.0]))
+    tensor([0., 1.])
+    """
     return input.sqrt_()
 
 
 def relu_(input):
+    """In-place ``relu``: overwrites input with relu(input) and returns it.
+
+    >>> tc.relu_(tc.tensor([0.0, 1.0]))
+    tensor([0., 1.])
+    """
     return input.relu_()
 
 
 def sigmoid_(input):
+    """In-place ``sigmoid``: overwrites input with sigmoid(input) and returns it.
+
+    >>> tc.sigmoid_(tc.tensor([0.0, 1.0]))
+    tensor([0.5000, 0.7311])
+    """
     return input.sigmoid_()
 
 
 def tanh_(input):
+    """In-place ``tanh``: overwrites input with tanh(input) and returns it.
+
+    >>> tc.tanh_(tc.tensor([0.0, 1.0]))
+    tensor([0.0000, 0.7616])
+    """
     return input.tanh_()
 
 
