@@ -64,3 +64,51 @@ def test_momentum_nesterov_example(tmp_path):
     out = run_example("momentum_nesterov.py", tmp_path)
     assert out.count("Momentum") == 2 and out.count("Nesterov") == 2
     assert written(tmp_path) == (["momentum_nesterov.png"] if HAVE_MPL else [])
+
+
+# ---------------------------------------------------------------- Adagrad vs RMSprop
+
+@pytest.mark.parametrize("name", ["Adagrad", "RMSprop"])
+def test_effective_step_is_the_factor_the_optimizer_applies(name):
+    import tinygrad_course as tc
+
+    mod = load_example("adaptive_lr")
+    X, Y, _ = mod.data()
+    model = tc.nn.Linear(10, 1).double()
+    opt = mod.make_optimizer(name, model.parameters())
+    for _ in range(3):
+        before = [p.detach().numpy().copy() for p in model.parameters()]
+        opt.zero_grad()
+        tc.nn.functional.mse_loss(model(X[:16]), Y[:16]).backward()
+        grads = np.concatenate([p.grad.numpy().ravel() for p in model.parameters()])
+        opt.step()
+        moved = np.concatenate([(b - p.detach().numpy()).ravel() for b, p in zip(before, model.parameters())])
+        # W_{t+1} = W_t - gamma / sqrt(G_{t+1} + eps) * grad (G already holds this step's gradient)
+        np.testing.assert_allclose(moved, mod.effective_step(opt) * grads, rtol=1e-10, atol=1e-15)
+
+
+def test_adagrad_step_size_dies_rmsprop_does_not():
+    mod = load_example("adaptive_lr")
+    res = mod.compare(quick=True)
+    ada, rms = res["Adagrad"]["effective"], res["RMSprop"]["effective"]
+    t = res["Adagrad"]["steps"]
+    assert res["Adagrad"]["lr"] == res["RMSprop"]["lr"]
+    # Adagrad: G only grows, so every percentile of the step only falls, like 1/sqrt(t)
+    assert np.all(np.diff(ada, axis=0) <= 1e-15)
+    assert ada[-1, 1] < 0.1 * ada[9, 1]
+    late = slice(len(t) // 2, None)
+    scaled = ada[late, 1] * np.sqrt(t[late])
+    assert scaled.max() < 1.3 * scaled.min()
+    # RMSprop forgets: its step does not fall, and once at the minimum (last third) it stays level
+    assert rms[-1, 1] > rms[99, 1]
+    last = slice(2 * len(t) // 3, None)
+    assert rms[last, 1].max() < 1.2 * rms[last, 1].min()
+    assert rms[-1, 1] > 100 * ada[-1, 1]
+    # and the consequence on the loss: RMSprop reaches the noise floor, Adagrad is still far
+    assert res["RMSprop"]["final_loss"] < 1.5 * mod.NOISE ** 2 < 10 * mod.NOISE ** 2 < res["Adagrad"]["final_loss"]
+
+
+def test_adaptive_lr_example(tmp_path):
+    out = run_example("adaptive_lr.py", tmp_path)
+    assert "Adagrad" in out and "RMSprop" in out
+    assert written(tmp_path) == (["adaptive_lr.png"] if HAVE_MPL else [])
