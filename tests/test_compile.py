@@ -356,3 +356,30 @@ def test_example_compiled_training_runs():
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     assert "identical losses: True" in r.stdout and "programs traced: 2" in r.stdout
+
+
+@pytest.mark.parametrize("with_bn", [False, True], ids=["dense-dropout", "batchnorm"])
+def test_keras_fit_with_jit_compile_matches_eager(with_bn):
+    from tinygrad_course import keras
+    from tinygrad_course.keras import training
+
+    def run(jit):
+        tc.manual_seed(0)
+        layers = [keras.layers.Dense(16, activation="relu", input_shape=(12,))]
+        if with_bn:
+            layers.append(keras.layers.BatchNormalization())
+        layers += [keras.layers.Dropout(0.2), keras.layers.Dense(3, activation="softmax")]
+        m = keras.Sequential(layers)
+        m.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"], jit_compile=jit)
+        rng = np.random.default_rng(0)
+        x = rng.standard_normal((90, 12)).astype(np.float32)
+        y = rng.integers(0, 3, 90)
+        h = m.fit(x, y, batch_size=32, epochs=2, verbose=0)
+        return m, h.history, [w.copy() for w in m.get_weights()]
+
+    _, h_e, w_e = run(False)
+    m, h_c, w_c = run(True)
+    assert h_e == h_c
+    _same(w_e, w_c)
+    # batches of 32 and the last one of 26: two programs, each traced once
+    assert training._JIT_STEPS[m].trace_count == 2

@@ -45,6 +45,7 @@ from typing import Iterable, Optional, Union
 
 import numpy as np
 
+from ..autograd.effects import replayed as _replayed
 from .. import optim
 from ..nn.utils import clip_grad_norm_, clip_grad_value_
 from . import backend
@@ -143,6 +144,7 @@ class Optimizer:
     def zero_grad(self) -> None:
         self.torch_optimizer.zero_grad()
 
+    @_replayed  # Python-side counters and schedules too: tc.compile replays the whole call
     def apply(self) -> None:
         """Clip the gradients as asked, take one optimizer step, then step the decay schedule."""
         params = [p for p in self._params if p.grad is not None]

@@ -5,6 +5,7 @@ decay schedule), exactly the loop one writes by hand with ``tc.nn`` and ``tc.opt
 """
 import sys
 import time
+import weakref
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
@@ -23,6 +24,8 @@ from .callbacks import Callback, CallbackList, History
 __all__ = ["TrainingMixin"]
 
 _IGNORED_COMPILE_ARGS = ("run_eagerly", "jit_compile", "steps_per_execution", "auto_scale_loss")
+# jit_compile=True (Keras 3's spelling) is honoured: fit's train step runs through tc.compile
+_JIT_STEPS = weakref.WeakKeyDictionary()
 
 
 def _to_array(a, what: str, where: str) -> np.ndarray:
@@ -117,6 +120,8 @@ class TrainingMixin:
         self.loss, self.optimizer, self._metric_ids = loss_obj, opt, metrics
         self.compiled_loss = loss_obj
         self._compiled = True
+        self._jit_compile = bool(kwargs.get("jit_compile", False))
+        _JIT_STEPS.pop(self, None)
         if self.built and not isinstance(opt, optimizers_module._Wrapped):
             opt.build(self.parameters())
 
@@ -143,11 +148,28 @@ class TrainingMixin:
         return self.loss.from_model(from_numpy(yb), out, logits, act), out
 
     def _train_batch(self, xb, yb):
+        if getattr(self, "_jit_compile", False):
+            step = _JIT_STEPS.get(self)
+            if step is None:
+                from ..compile import compile as _tc_compile
+
+                step = _JIT_STEPS[self] = _tc_compile(self._train_step_tensors)
+            loss, out = step(from_numpy(xb), from_numpy(yb))
+            return float(loss.item()), _array(out)
         self.optimizer.zero_grad()
         loss, out = self._loss_on(xb, yb)
         loss.backward()
         self.optimizer.apply()
         return float(loss.item()), _array(out)
+
+    def _train_step_tensors(self, xt, yt):
+        """One training step on tensors (what ``jit_compile=True`` compiles): loss and output."""
+        self.optimizer.zero_grad()
+        out, logits, act = self._forward_parts(xt)
+        loss = self.loss.from_model(yt, out, logits, act)
+        loss.backward()
+        self.optimizer.apply()
+        return loss, out
 
     def _update_metrics(self, mets, yb, out, loss_sum, n):
         for m in mets:
