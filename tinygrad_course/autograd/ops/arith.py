@@ -362,7 +362,11 @@ def _nograd(fn, a, b, op):
 
 
 def pow(a, exponent):
-    """a ** exponent (either may be a Tensor)."""
+    """a ** exponent (either may be a Tensor).
+
+    >>> tc.pow(tc.tensor([1., 2., 3.]), 2)
+    tensor([1., 4., 9.])
+    """
     if isinstance(exponent, Tensor) or not isinstance(a, Tensor):
         if isinstance(exponent, Tensor) and exponent.ndim == 0 and not exponent._rg and isinstance(a, Tensor):
             return Pow.apply(a, exponent.item())
@@ -432,42 +436,54 @@ class ArithOps:
         return remainder(other, self)
 
     def add(self, other, alpha=1):
+        """self + alpha * other, elementwise with broadcasting (see ``tc.add``)."""
         return Add.apply(self, other if alpha == 1 else other * alpha)
 
     def sub(self, other, alpha=1):
+        """self - alpha * other, elementwise with broadcasting (see ``tc.sub``)."""
         return Sub.apply(self, other if alpha == 1 else other * alpha)
 
     def mul(self, other):
+        """self * other, elementwise with broadcasting."""
         return Mul.apply(self, other)
 
     def div(self, other, rounding_mode=None):
+        """self / other, elementwise; ``rounding_mode`` None, 'trunc' or 'floor' (see ``tc.div``)."""
         if rounding_mode is None:
             return Div.apply(self, other)
         fn = {"floor": np.floor_divide, "trunc": lambda a, b: np.trunc(a / b)}[rounding_mode]
         return _nograd(fn, self, other, "div")
 
     def neg(self):
+        """-self, elementwise."""
         return Neg.apply(self)
 
     def pow(self, exponent):
+        """self ** exponent, elementwise with broadcasting."""
         return pow(self, exponent)
 
     def add_(self, other, alpha=1):
+        """In-place ``add``: self += alpha * other."""
         return self._inplace("add_", Tensor.add, other, alpha)
 
     def sub_(self, other, alpha=1):
+        """In-place ``sub``: self -= alpha * other."""
         return self._inplace("sub_", Tensor.sub, other, alpha)
 
     def mul_(self, other):
+        """In-place ``mul``: self *= other."""
         return self._inplace("mul_", Tensor.mul, other)
 
     def div_(self, other):
+        """In-place ``div``: self /= other."""
         return self._inplace("div_", Tensor.div, other)
 
     def pow_(self, exponent):
+        """In-place ``pow``: self = self ** exponent."""
         return self._inplace("pow_", Tensor.pow, exponent)
 
     def neg_(self):
+        """In-place ``neg``: self = -self."""
         return self._inplace("neg_", Tensor.neg)
 
     subtract = sub
@@ -482,10 +498,24 @@ class ArithOps:
 # ---- function forms: ``tc.<name>(input, ...)`` ----
 
 def add(input, other, alpha=1):
+    """Elementwise sum with broadcasting: out = input + alpha * other.
+
+    Args: input, other: tensors or numbers (broadcast); alpha: scale of ``other``.
+
+    >>> tc.add(tc.tensor([1., 2.]), tc.tensor([10., 20.]), alpha=2)
+    tensor([21., 42.])
+    """
     return _t(input).add(other, alpha)
 
 
 def sub(input, other, alpha=1):
+    """Elementwise difference with broadcasting: out = input - alpha * other.
+
+    Args: input, other: tensors or numbers (broadcast); alpha: scale of ``other``.
+
+    >>> tc.sub(tc.tensor([5., 5.]), tc.tensor([1., 2.]))
+    tensor([4., 3.])
+    """
     return _t(input).sub(other, alpha)
 
 
@@ -493,6 +523,11 @@ subtract = sub
 
 
 def mul(input, other):
+    """Elementwise product with broadcasting: out = input * other.
+
+    >>> tc.mul(tc.tensor([1., 2.]), 3)
+    tensor([3., 6.])
+    """
     return _t(input) * other
 
 
@@ -500,6 +535,15 @@ multiply = mul
 
 
 def div(input, other, rounding_mode=None):
+    """Elementwise quotient with broadcasting: out = input / other.
+
+    Args: input, other: tensors or numbers; rounding_mode: None (true division), ``'trunc'`` or ``'floor'``.
+
+    >>> tc.div(tc.tensor([3., -3.]), 2)
+    tensor([ 1.5000, -1.5000])
+    >>> tc.div(tc.tensor([3., -3.]), 2, rounding_mode='floor')
+    tensor([1., -2.])
+    """
     return _t(input).div(other, rounding_mode)
 
 
@@ -507,6 +551,11 @@ divide = true_divide = div
 
 
 def neg(input):
+    """Negation, elementwise: out = -input.
+
+    >>> tc.neg(tc.tensor([1., -2.]))
+    tensor([-1., 2.])
+    """
     return -input
 
 
@@ -514,6 +563,11 @@ negative = neg
 
 
 def neg_(input):
+    """In-place ``neg``: overwrites input with -input and returns it.
+
+    >>> tc.neg_(tc.tensor([1., -2.]))
+    tensor([-1., 2.])
+    """
     return input.neg_()
 
 

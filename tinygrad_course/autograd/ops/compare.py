@@ -94,42 +94,55 @@ class CompareOps:
         return Tensor._make(np.logical_not(d) if d.dtype.kind == "b" else np.invert(d))
 
     def logical_not(self):
+        """Elementwise logical NOT (non-zero is True)."""
         return Tensor._make(np.logical_not(self._data))
 
     def logical_and(self, other):
+        """Elementwise logical AND (non-zero is True)."""
         return _logic(np.logical_and, self, other, "logical_and")
 
     def logical_or(self, other):
+        """Elementwise logical OR (non-zero is True)."""
         return _logic(np.logical_or, self, other, "logical_or")
 
     def isnan(self):
+        """True where self is NaN."""
         return Tensor._make(np.isnan(self._data))
 
     def isinf(self):
+        """True where self is infinite."""
         return Tensor._make(np.isinf(self._data))
 
     def isfinite(self):
+        """True where self is finite."""
         return Tensor._make(np.isfinite(self._data))
 
     def equal(self, other):
+        """True when other has self's shape and elements (a Python bool)."""
         return bool(self.shape == other.shape and np.array_equal(self._data, other._data))
 
     def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        """True when |self - other| <= atol + rtol * |other| everywhere (a Python bool)."""
         return bool(np.allclose(self._data, _arr(other), rtol=rtol, atol=atol, equal_nan=equal_nan))
 
     def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        """Elementwise |self - other| <= atol + rtol * |other|, as a bool tensor."""
         return Tensor._make(np.isclose(self._data, _arr(other), rtol=rtol, atol=atol, equal_nan=equal_nan))
 
     def all(self, dim=None, keepdim=False):
+        """True if every element (along ``dim``, when given) is non-zero."""
         return Tensor._make(np.asarray(np.all(self._data, axis=_axes(dim, self), keepdims=keepdim)))
 
     def any(self, dim=None, keepdim=False):
+        """True if some element (along ``dim``, when given) is non-zero."""
         return Tensor._make(np.asarray(np.any(self._data, axis=_axes(dim, self), keepdims=keepdim)))
 
     def count_nonzero(self, dim=None):
+        """The number of non-zero elements (along ``dim``, when given)."""
         return Tensor._make(np.asarray(np.count_nonzero(self._data, axis=_axes(dim, self)), dtype=np.int64))
 
     def nonzero(self, as_tuple=False):
+        """Indices of the non-zero elements, one row each (a tuple of index tensors with ``as_tuple=True``)."""
         if self.ndim == 0:  # PyTorch treats a 0-d tensor as one element: (n, 0) indices, or one (n,) tensor
             n = int(bool(self.item()))
             return (Tensor(np.zeros(n, np.int64)),) if as_tuple else Tensor(np.zeros((n, 0), np.int64))
@@ -151,78 +164,182 @@ class CompareOps:
 # ---- function forms: ``tc.<name>(input, ...)`` ----
 
 def all(input, dim=None, keepdim=False):
+    """True if every element (along ``dim``, when given) is non-zero.
+
+    >>> tc.all(tc.tensor([True, False]))
+    tensor(False)
+    >>> tc.all(tc.tensor([[1, 1], [0, 1]]), dim=1)
+    tensor([ True, False])
+    """
     return input.all(dim, keepdim)
 
 
 def any(input, dim=None, keepdim=False):
+    """True if some element (along ``dim``, when given) is non-zero.
+
+    >>> tc.any(tc.tensor([True, False]))
+    tensor(True)
+    >>> tc.any(tc.tensor([[0, 0], [0, 1]]), dim=1)
+    tensor([False,  True])
+    """
     return input.any(dim, keepdim)
 
 
 def isnan(input):
+    """True where input is NaN.
+
+    >>> tc.isnan(tc.tensor([1.0, float('nan')]))
+    tensor([False,  True])
+    """
     return input.isnan()
 
 
 def isinf(input):
+    """True where input is +inf or -inf.
+
+    >>> tc.isinf(tc.tensor([1.0, float('inf')]))
+    tensor([False,  True])
+    """
     return input.isinf()
 
 
 def isfinite(input):
+    """True where input is neither NaN nor infinite.
+
+    >>> tc.isfinite(tc.tensor([1.0, float('inf'), float('nan')]))
+    tensor([ True, False, False])
+    """
     return input.isfinite()
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """True when |input - other| <= atol + rtol * |other| everywhere (a Python bool).
+
+    Args: rtol, atol: tolerances; equal_nan: NaNs compare equal when True.
+
+    >>> tc.allclose(tc.tensor([1.0, 2.0]), tc.tensor([1.0, 2.0 + 1e-9]))
+    True
+    """
     return input.allclose(other, rtol, atol, equal_nan)
 
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """Elementwise |input - other| <= atol + rtol * |other|, as a bool tensor.
+
+    Args: rtol, atol: tolerances; equal_nan: NaNs compare equal when True.
+
+    >>> tc.isclose(tc.tensor([1.0, 2.0]), tc.tensor([1.0, 2.1]))
+    tensor([ True, False])
+    """
     return input.isclose(other, rtol, atol, equal_nan)
 
 
 def equal(input, other):
+    """True when input and other have the same shape and elements (a Python bool).
+
+    >>> tc.equal(tc.tensor([1, 2]), tc.tensor([1, 2]))
+    True
+    """
     return input.equal(other)
 
 
 def eq(input, other):
+    """Elementwise ``input == other`` with broadcasting, as a bool tensor.
+
+    >>> tc.eq(tc.tensor([1., 2., 3.]), 2)
+    tensor([False,  True, False])
+    """
     return input == other
 
 
 def ne(input, other):
+    """Elementwise ``input != other`` with broadcasting, as a bool tensor.
+
+    >>> tc.ne(tc.tensor([1., 2., 3.]), 2)
+    tensor([ True, False,  True])
+    """
     return input != other
 
 
 def lt(input, other):
+    """Elementwise ``input < other`` with broadcasting, as a bool tensor.
+
+    >>> tc.lt(tc.tensor([1., 2., 3.]), 2)
+    tensor([ True, False, False])
+    """
     return input < other
 
 
 def le(input, other):
+    """Elementwise ``input <= other`` with broadcasting, as a bool tensor.
+
+    >>> tc.le(tc.tensor([1., 2., 3.]), 2)
+    tensor([ True,  True, False])
+    """
     return input <= other
 
 
 def gt(input, other):
+    """Elementwise ``input > other`` with broadcasting, as a bool tensor.
+
+    >>> tc.gt(tc.tensor([1., 2., 3.]), 2)
+    tensor([False, False,  True])
+    """
     return input > other
 
 
 def ge(input, other):
+    """Elementwise ``input >= other`` with broadcasting, as a bool tensor.
+
+    >>> tc.ge(tc.tensor([1., 2., 3.]), 2)
+    tensor([False,  True,  True])
+    """
     return input >= other
 
 
 def logical_not(input):
+    """Elementwise logical NOT (non-zero is True).
+
+    >>> tc.logical_not(tc.tensor([1., 0.]))
+    tensor([False,  True])
+    """
     return input.logical_not()
 
 
 def logical_and(input, other):
+    """Elementwise logical AND of the truth values (non-zero is True).
+
+    >>> tc.logical_and(tc.tensor([True, False]), tc.tensor([True, True]))
+    tensor([ True, False])
+    """
     return input.logical_and(other)
 
 
 def logical_or(input, other):
+    """Elementwise logical OR of the truth values (non-zero is True).
+
+    >>> tc.logical_or(tc.tensor([True, False]), tc.tensor([False, False]))
+    tensor([ True, False])
+    """
     return input.logical_or(other)
 
 
 def nonzero(input, as_tuple=False):
+    """Indices of the non-zero elements: one row per element (or a tuple of index tensors with ``as_tuple=True``).
+
+    >>> tc.nonzero(tc.tensor([0., 1., 2.]))
+    tensor([[1],
+            [2]])
+    """
     return input.nonzero(as_tuple)
 
 
 def count_nonzero(input, dim=None):
+    """The number of non-zero elements (along ``dim``, when given), int64.
+
+    >>> tc.count_nonzero(tc.tensor([[0, 1], [2, 3]]), dim=0)
+    tensor([1, 2])
+    """
     return input.count_nonzero(dim)
 
 

@@ -311,21 +311,27 @@ class ReduceOps:
     __slots__ = ()
 
     def softmax(self, dim):
+        """Softmax along ``dim``: exp(x_i) / sum_j exp(x_j), computed stably."""
         return Softmax.apply(self, dim)
 
     def log_softmax(self, dim):
+        """Log-softmax along ``dim``: x_i - logsumexp(x), computed stably."""
         return LogSoftmax.apply(self, dim)
 
     def sum(self, dim=None, keepdim=False, dtype=None):
+        """Sum of the elements, over all of them or along ``dim`` (see ``tc.sum``)."""
         return Sum.apply(self, dim, keepdim, None if dtype is None else _dt.to_np(dtype))
 
     def mean(self, dim=None, keepdim=False, dtype=None):
+        """Mean of the elements, over all of them or along ``dim`` (see ``tc.mean``)."""
         return Mean.apply(self, dim, keepdim, None if dtype is None else _dt.to_np(dtype))
 
     def nansum(self, dim=None, keepdim=False):
+        """Sum treating NaN as zero."""
         return where(self.isnan(), 0.0, self).sum(dim, keepdim)
 
     def prod(self, dim=None, keepdim=False):
+        """Product of the elements, over all of them or along ``dim``."""
         return Prod.apply(self, dim, keepdim)
 
     def var(self, dim=None, unbiased=None, keepdim=False, correction=None):
@@ -347,9 +353,11 @@ class ReduceOps:
         return StdSqrt.apply(self.var(dim, unbiased, keepdim, correction))
 
     def amax(self, dim=(), keepdim=False):
+        """Maximum along ``dim`` (all dims by default)."""
         return Amax.apply(self, None if dim == () else dim, keepdim)
 
     def amin(self, dim=(), keepdim=False):
+        """Minimum along ``dim`` (all dims by default)."""
         return Amin.apply(self, None if dim == () else dim, keepdim)
 
     def max(self, dim=None, keepdim=False):
@@ -369,9 +377,11 @@ class ReduceOps:
         return _minmax_dim(self, dim, keepdim, np.argmin, "min")
 
     def argmax(self, dim=None, keepdim=False):
+        """Index of the maximum (flattened, or along ``dim``)."""
         return _argext(np.argmax, self, dim, keepdim, "argmax")
 
     def argmin(self, dim=None, keepdim=False):
+        """Index of the minimum (flattened, or along ``dim``)."""
         return _argext(np.argmin, self, dim, keepdim, "argmin")
 
     def logsumexp(self, dim, keepdim=False):
@@ -419,85 +429,218 @@ class ReduceOps:
 # ---- function forms: ``tc.<name>(input, ...)`` ----
 
 def softmax(input, dim, dtype=None):
+    """Softmax along ``dim``: out_i = exp(x_i) / sum_j exp(x_j), computed stably (max subtracted).
+
+    >>> tc.softmax(tc.tensor([1., 2., 3.]), dim=0)
+    tensor([0.0900, 0.2447, 0.6652])
+    """
     x = input if dtype is None else input.to(dtype)
     return x.softmax(dim)
 
 
 def log_softmax(input, dim, dtype=None):
+    """Log of softmax along ``dim``: out_i = x_i - logsumexp(x), computed stably.
+
+    >>> tc.log_softmax(tc.tensor([1., 2., 3.]), dim=0)
+    tensor([-2.4076, -1.4076, -0.4076])
+    """
     x = input if dtype is None else input.to(dtype)
     return x.log_softmax(dim)
 
 
 def sum(input, dim=None, keepdim=False, dtype=None):
+    """Sum of the elements, over all of them or along ``dim`` (an int or tuple of ints).
+
+    Args: dim: dimension(s) to reduce (all when None); keepdim: keep them as size 1; dtype: accumulate and return in this dtype.
+
+    >>> tc.sum(tc.tensor([[1., 2.], [3., 4.]]))
+    tensor(10.)
+    >>> tc.sum(tc.tensor([[1., 2.], [3., 4.]]), dim=0)
+    tensor([4., 6.])
+    >>> tc.sum(tc.tensor([[1., 2.], [3., 4.]]), dim=1, keepdim=True)
+    tensor([[3.],
+            [7.]])
+    """
     return input.sum(dim, keepdim, dtype=dtype)
 
 
 def mean(input, dim=None, keepdim=False, dtype=None):
+    """Mean of the elements, over all of them or along ``dim``: sum / count.
+
+    Args: dim: dimension(s) to reduce (all when None); keepdim: keep them as size 1; dtype: compute in this dtype.
+
+    >>> tc.mean(tc.tensor([[1., 2.], [3., 4.]]))
+    tensor(2.5000)
+    >>> tc.mean(tc.tensor([[1., 2.], [3., 4.]]), dim=1)
+    tensor([1.5000, 3.5000])
+    """
     return input.mean(dim, keepdim, dtype=dtype)
 
 
 def nansum(input, dim=None, keepdim=False):
+    """Sum treating NaN as zero, over all elements or along ``dim``.
+
+    >>> tc.nansum(tc.tensor([1., float('nan'), 2.]))
+    tensor(3.)
+    """
     return input.nansum(dim, keepdim)
 
 
 def prod(input, dim=None, keepdim=False):
+    """Product of the elements, over all of them or along one ``dim``.
+
+    >>> tc.prod(tc.tensor([[1., 2.], [3., 4.]]))
+    tensor(24.)
+    >>> tc.prod(tc.tensor([[1., 2.], [3., 4.]]), dim=0)
+    tensor([3., 8.])
+    """
     return input.prod(dim, keepdim)
 
 
 def var(input, dim=None, unbiased=None, keepdim=False, correction=None):
+    """Variance along ``dim``: sum((x - mean)^2) / (N - correction); correction=1 (Bessel) by default.
+
+    Args: dim: dimension(s) (all when None); unbiased: legacy form of correction (True = 1); keepdim; correction: subtracted from N.
+
+    >>> tc.var(tc.tensor([[1., 2.], [3., 4.]]))
+    tensor(1.6667)
+    >>> tc.var(tc.tensor([[1., 2.], [3., 4.]]), dim=1, correction=0)
+    tensor([0.2500, 0.2500])
+    """
     return input.var(dim, unbiased, keepdim, correction)
 
 
 def std(input, dim=None, unbiased=None, keepdim=False, correction=None):
+    """Standard deviation along ``dim``: sqrt(var); correction=1 (Bessel) by default.
+
+    Args: dim: dimension(s) (all when None); unbiased: legacy form of correction (True = 1); keepdim; correction: subtracted from N.
+
+    >>> tc.std(tc.tensor([[1., 2.], [3., 4.]]))
+    tensor(1.2910)
+    >>> tc.std(tc.tensor([[1., 2.], [3., 4.]]), dim=1, correction=0)
+    tensor([0.5000, 0.5000])
+    """
     return input.std(dim, unbiased, keepdim, correction)
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, correction=None):
+    """The pair (var, mean) along ``dim`` (see ``tc.var``).
+
+    >>> tc.var_mean(tc.tensor([[1., 2.], [3., 4.]]), dim=1)
+    (tensor([0.5000, 0.5000]), tensor([1.5000, 3.5000]))
+    """
     return input.var(dim, unbiased, keepdim, correction), input.mean(dim, keepdim)
 
 
 def std_mean(input, dim=None, unbiased=None, keepdim=False, correction=None):
+    """The pair (std, mean) along ``dim`` (see ``tc.std``).
+
+    >>> tc.std_mean(tc.tensor([[1., 2.], [3., 4.]]), dim=1)
+    (tensor([0.7071, 0.7071]), tensor([1.5000, 3.5000]))
+    """
     return input.std(dim, unbiased, keepdim, correction), input.mean(dim, keepdim)
 
 
 def max(input, dim=None, keepdim=False):
+    """Maximum: of all elements; along ``dim``, a (values, indices) pair; with a tensor second argument, the elementwise maximum.
+
+    >>> tc.max(tc.tensor([[1., 2.], [3., 4.]]))
+    tensor(4.)
+    >>> tc.max(tc.tensor([[1., 2.], [3., 4.]]), dim=1)
+    max(values=tensor([2., 4.]), indices=tensor([1, 1]))
+    """
     return input.max(dim, keepdim)
 
 
 def min(input, dim=None, keepdim=False):
+    """Minimum: of all elements; along ``dim``, a (values, indices) pair; with a tensor second argument, the elementwise minimum.
+
+    >>> tc.min(tc.tensor([[1., 2.], [3., 4.]]))
+    tensor(1.)
+    >>> tc.min(tc.tensor([[1., 2.], [3., 4.]]), dim=1)
+    min(values=tensor([1., 3.]), indices=tensor([0, 0]))
+    """
     return input.min(dim, keepdim)
 
 
 def amax(input, dim=(), keepdim=False):
+    """Maximum along ``dim`` (all dims by default); the gradient is shared evenly among ties.
+
+    >>> tc.amax(tc.tensor([[1., 2.], [3., 4.]]), dim=1)
+    tensor([2., 4.])
+    """
     return input.amax(dim, keepdim)
 
 
 def amin(input, dim=(), keepdim=False):
+    """Minimum along ``dim`` (all dims by default); the gradient is shared evenly among ties.
+
+    >>> tc.amin(tc.tensor([[1., 2.], [3., 4.]]), dim=1)
+    tensor([1., 3.])
+    """
     return input.amin(dim, keepdim)
 
 
 def argmax(input, dim=None, keepdim=False):
+    """Index of the maximum (in the flattened tensor, or along ``dim``).
+
+    >>> tc.argmax(tc.tensor([[1., 2.], [3., 4.]]))
+    tensor(3)
+    >>> tc.argmax(tc.tensor([[1., 2.], [3., 4.]]), dim=0)
+    tensor([1, 1])
+    """
     return input.argmax(dim, keepdim)
 
 
 def argmin(input, dim=None, keepdim=False):
+    """Index of the minimum (in the flattened tensor, or along ``dim``).
+
+    >>> tc.argmin(tc.tensor([[1., 2.], [3., 4.]]))
+    tensor(0)
+    >>> tc.argmin(tc.tensor([[1., 2.], [3., 4.]]), dim=0)
+    tensor([0, 0])
+    """
     return input.argmin(dim, keepdim)
 
 
 def logsumexp(input, dim, keepdim=False):
+    """log(sum(exp(input))) along ``dim``, computed stably (max subtracted).
+
+    >>> tc.logsumexp(tc.tensor([1000., 1000.]), dim=0)
+    tensor(1000.6932)
+    """
     return input.logsumexp(dim, keepdim)
 
 
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    """Vector or matrix norm: p='fro' (Frobenius / 2-norm), a number p (sum |x|^p)^(1/p), inf, -inf or 'nuc'.
+
+    Args: p: the order; dim: dimension(s) (all when None); keepdim; dtype.
+
+    >>> tc.norm(tc.tensor([[1., 2.], [3., 4.]]))
+    tensor(5.4772)
+    >>> tc.norm(tc.tensor([3., -4.]), p=1)
+    tensor(7.)
+    """
     x = input if dtype is None else input.to(dtype)
     return x.norm(p, dim, keepdim)
 
 
 def cumsum(input, dim):
+    """Cumulative sum along ``dim``: out_i = x_1 + ... + x_i.
+
+    >>> tc.cumsum(tc.tensor([1., 2., 3.]), dim=0)
+    tensor([1., 3., 6.])
+    """
     return input.cumsum(dim)
 
 
 def cumprod(input, dim):
+    """Cumulative product along ``dim``: out_i = x_1 * ... * x_i.
+
+    >>> tc.cumprod(tc.tensor([1., 2., 3.]), dim=0)
+    tensor([1., 2., 6.])
+    """
     return input.cumprod(dim)
 
 

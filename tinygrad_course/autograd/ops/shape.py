@@ -134,20 +134,24 @@ class ShapeOps:
     __slots__ = ()
 
     def reshape(self, *shape):
+        """The same elements in a new shape (a view when possible); one size may be -1."""
         shape = _shape_arg(shape)
         if shape == self._data.shape:
             return self if not self._rg else Reshape.apply(self, shape)
         return Reshape.apply(self, shape)
 
     def view(self, *shape):
+        """A view with a new shape sharing self's data; one size may be -1."""
         if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int, np.integer)):
             return self.to(shape[0])
         return Reshape.apply(self, _shape_arg(shape))
 
     def view_as(self, other):
+        """``self.view(other.shape)``."""
         return self.view(other.shape)
 
     def reshape_as(self, other):
+        """``self.reshape(other.shape)``."""
         return self.reshape(other.shape)
 
     def resize(self, *sizes):
@@ -169,6 +173,7 @@ class ShapeOps:
         return self.reshape(shape)
 
     def flatten(self, start_dim=0, end_dim=-1):
+        """Flatten dims ``start_dim``..``end_dim`` into one."""
         if self.ndim == 0:
             return self.reshape(1)
         s = norm_dim(start_dim, self.ndim, "flatten")
@@ -179,10 +184,12 @@ class ShapeOps:
         return Reshape.apply(self, sh[:s] + (int(np.prod(sh[s : e + 1])),) + sh[e + 1 :])
 
     def unflatten(self, dim, sizes):
+        """Split dimension ``dim`` into ``sizes``."""
         d = norm_dim(dim, self.ndim, "unflatten")
         return self.reshape(self.shape[:d] + tuple(sizes) + self.shape[d + 1 :])
 
     def squeeze(self, dim=None):
+        """Remove dimensions of size 1 (all, or just ``dim``)."""
         sh = self.shape
         if dim is None:
             new = tuple(s for s in sh if s != 1)
@@ -192,11 +199,13 @@ class ShapeOps:
         return Reshape.apply(self, new) if new != sh else self.view(sh)
 
     def unsqueeze(self, dim):
+        """Insert a dimension of size 1 at ``dim``."""
         d = norm_dim(dim, self.ndim + 1, "unsqueeze")
         sh = self.shape
         return Reshape.apply(self, sh[:d] + (1,) + sh[d:])
 
     def permute(self, *dims):
+        """Reorder the dimensions (a view)."""
         dims = _shape_arg(dims)
         if len(dims) != self.ndim:
             raise RuntimeError(
@@ -209,6 +218,7 @@ class ShapeOps:
         return Permute.apply(self, dims)
 
     def transpose(self, dim0, dim1):
+        """Swap dimensions ``dim0`` and ``dim1`` (a view)."""
         n = self.ndim
         if n < 2 and dim0 in (0, -1) and dim1 in (0, -1):
             return self.view(self.shape)
@@ -218,11 +228,13 @@ class ShapeOps:
         return Permute.apply(self, tuple(dims))
 
     def t(self):
+        """Transpose a tensor of at most 2 dimensions."""
         if self.ndim > 2:
             raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
         return self.transpose(0, 1) if self.ndim == 2 else self
 
     def movedim(self, source, destination):
+        """Move dimension(s) ``source`` to ``destination``."""
         n = self.ndim
         s, d = norm_dim(source, n, "movedim"), norm_dim(destination, n, "movedim")
         order = [i for i in range(n) if i != s]
@@ -230,6 +242,7 @@ class ShapeOps:
         return Permute.apply(self, tuple(order))
 
     def expand(self, *sizes):
+        """A broadcast view with a larger shape (-1 keeps a size)."""
         sizes = _shape_arg(sizes)
         sh = self.shape
         if len(sizes) < len(sh):
@@ -273,9 +286,11 @@ class ShapeOps:
         return SumTo.apply(self, size)
 
     def expand_as(self, other):
+        """``self.expand(other.shape)``."""
         return self.expand(other.shape)
 
     def broadcast_to(self, shape):
+        """Broadcast self to ``shape`` (a view)."""
         return self.expand(shape)
 
     def repeat(self, *sizes):
@@ -297,11 +312,13 @@ class ShapeOps:
         return x.expand(exp).reshape(tuple(r * s for r, s in zip(sizes, sh)))
 
     def tile(self, *dims):
+        """Repeat self along each dimension."""
         dims = _shape_arg(dims)
         dims = (1,) * (self.ndim - len(dims)) + tuple(dims)
         return self.repeat(dims)
 
     def flip(self, *dims):
+        """Reverse the order of elements along ``dims``."""
         dims = _shape_arg(dims)
         idx = [slice(None)] * self.ndim
         for d in norm_dims(tuple(dims), self.ndim, "flip"):
@@ -341,11 +358,13 @@ class ShapeOps:
         return tuple(out)
 
     def unbind(self, dim=0):
+        """The slices along ``dim`` as a tuple."""
         d = norm_dim(dim, self.ndim, "unbind")
         pre = (slice(None),) * d
         return tuple(self[pre + (i,)] for i in range(self.shape[d]))
 
     def narrow(self, dim, start, length):
+        """The slice ``start:start+length`` of dimension ``dim`` (a view)."""
         d = norm_dim(dim, self.ndim, "narrow")
         if start < 0:
             start += self.shape[d]
@@ -438,22 +457,50 @@ class ShapeOps:
 # ---- function forms: ``tc.<name>(input, ...)`` ----
 
 def reshape(input, shape):
+    """The same elements in a new shape (a view when possible); one size may be -1.
+
+    >>> tc.reshape(tc.arange(6), (2, 3))
+    tensor([[0, 1, 2],
+            [3, 4, 5]])
+    """
     return input.reshape(shape)
 
 
 def flatten(input, start_dim=0, end_dim=-1):
+    """Flatten dims ``start_dim``..``end_dim`` into one.
+
+    >>> tc.flatten(tc.zeros(2, 3, 4), start_dim=1).shape
+    tinygrad_course.Size([2, 12])
+    """
     return input.flatten(start_dim, end_dim)
 
 
 def squeeze(input, dim=None):
+    """Remove dimensions of size 1 (all, or just ``dim``).
+
+    >>> tc.squeeze(tc.zeros(2, 1, 3)).shape
+    tinygrad_course.Size([2, 3])
+    >>> tc.squeeze(tc.zeros(1, 2, 1), dim=0).shape
+    tinygrad_course.Size([2, 1])
+    """
     return input.squeeze(dim)
 
 
 def unsqueeze(input, dim):
+    """Insert a dimension of size 1 at ``dim``.
+
+    >>> tc.unsqueeze(tc.zeros(2, 3), 1).shape
+    tinygrad_course.Size([2, 1, 3])
+    """
     return input.unsqueeze(dim)
 
 
 def transpose(input, dim0, dim1):
+    """Swap dimensions ``dim0`` and ``dim1`` (a view).
+
+    >>> tc.transpose(tc.zeros(2, 3), 0, 1).shape
+    tinygrad_course.Size([3, 2])
+    """
     return input.transpose(dim0, dim1)
 
 
@@ -461,14 +508,30 @@ swapaxes = swapdims = transpose
 
 
 def t(input):
+    """Transpose a tensor of at most 2 dimensions (a view).
+
+    >>> tc.t(tc.tensor([[1., 2.], [3., 4.]]))
+    tensor([[1., 3.],
+            [2., 4.]])
+    """
     return input.t()
 
 
 def permute(input, dims):
+    """Reorder the dimensions: out.shape[i] = input.shape[dims[i]] (a view).
+
+    >>> tc.permute(tc.zeros(2, 3, 4), (2, 0, 1)).shape
+    tinygrad_course.Size([4, 2, 3])
+    """
     return input.permute(dims)
 
 
 def movedim(input, source, destination):
+    """Move dimension(s) ``source`` to position(s) ``destination``, the others keeping their order.
+
+    >>> tc.movedim(tc.zeros(2, 3, 4), 0, -1).shape
+    tinygrad_course.Size([3, 4, 2])
+    """
     return input.movedim(source, destination)
 
 
@@ -476,71 +539,164 @@ moveaxis = movedim
 
 
 def flip(input, dims):
+    """Reverse the order of elements along ``dims``.
+
+    >>> tc.flip(tc.tensor([1., 2., 3.]), (0,))
+    tensor([3., 2., 1.])
+    """
     return input.flip(dims)
 
 
 def diff(input, n=1, dim=-1, prepend=None, append=None):
-    """The n-th forward difference along dim (see ``Tensor.diff``)."""
+    """The n-th forward difference along dim (see ``Tensor.diff``).
+
+    >>> tc.diff(tc.tensor([1., 4., 9.]))
+    tensor([3., 5.])
+    """
     return input.diff(n, dim, prepend, append)
 
 
 def narrow(input, dim, start, length):
+    """The slice ``start:start+length`` of dimension ``dim`` (a view).
+
+    >>> tc.narrow(tc.arange(5), 0, 1, 3)
+    tensor([1, 2, 3])
+    """
     return input.narrow(dim, start, length)
 
 
 def roll(input, shifts, dims=None):
+    """Shift elements cyclically by ``shifts`` along ``dims`` (flattened when None).
+
+    >>> tc.roll(tc.tensor([1., 2., 3.]), 1)
+    tensor([3., 1., 2.])
+    """
     return input.roll(shifts, dims)
 
 
 def tril(input, diagonal=0):
+    """The lower triangle (elements with j - i <= diagonal), the rest zero.
+
+    >>> tc.tril(tc.tensor([[1., 2.], [3., 4.]]))
+    tensor([[1., 0.],
+            [3., 4.]])
+    """
     return input.tril(diagonal)
 
 
 def triu(input, diagonal=0):
+    """The upper triangle (elements with j - i >= diagonal), the rest zero.
+
+    >>> tc.triu(tc.tensor([[1., 2.], [3., 4.]]))
+    tensor([[1., 2.],
+            [0., 4.]])
+    """
     return input.triu(diagonal)
 
 
 def diagonal(input, offset=0, dim1=0, dim2=1):
+    """The diagonal with ``offset`` of the 2-D planes (dim1, dim2), as a view.
+
+    >>> tc.diagonal(tc.tensor([[1., 2.], [3., 4.]]))
+    tensor([1., 4.])
+    """
     return input.diagonal(offset, dim1, dim2)
 
 
 def diag(input, diagonal=0):
+    """A 1-D input's diagonal matrix, or a 2-D input's ``diagonal``-th diagonal.
+
+    >>> tc.diag(tc.tensor([1., 2.]))
+    tensor([[1., 0.],
+            [0., 2.]])
+    >>> tc.diag(tc.tensor([[1., 2.], [3., 4.]]))
+    tensor([1., 4.])
+    """
     return input.diag(diagonal)
 
 
 def chunk(input, chunks, dim=0):
+    """Split into ``chunks`` nearly equal pieces along ``dim`` (the last may be smaller).
+
+    >>> tc.chunk(tc.arange(5), 3)
+    (tensor([0, 1]), tensor([2, 3]), tensor([4]))
+    """
     return input.chunk(chunks, dim)
 
 
 def split(tensor, split_size_or_sections, dim=0):
+    """Split into chunks of ``split_size_or_sections`` elements (an int or a list of sizes) along ``dim``.
+
+    >>> tc.split(tc.arange(5), 2)
+    (tensor([0, 1]), tensor([2, 3]), tensor([4]))
+    """
     return tensor.split(split_size_or_sections, dim)
 
 
 def unbind(input, dim=0):
+    """The slices of input along ``dim``, as a tuple (the dimension removed).
+
+    >>> tc.unbind(tc.tensor([[1., 2.], [3., 4.]]))
+    (tensor([1., 2.]), tensor([3., 4.]))
+    """
     return input.unbind(dim)
 
 
 def broadcast_to(input, size):
+    """Broadcast input to ``size`` (a view, as ``expand``).
+
+    >>> tc.broadcast_to(tc.tensor([1., 2.]), (2, 2))
+    tensor([[1., 2.],
+            [1., 2.]])
+    """
     return input.expand(size)
 
 
 def tile(input, dims):
+    """Repeat input along each dimension (``dims`` padded with 1s on the left).
+
+    >>> tc.tile(tc.tensor([1., 2.]), (2,))
+    tensor([1., 2., 1., 2.])
+    """
     return input.tile(dims)
 
 
 def unflatten(input, dim, sizes):
+    """Split dimension ``dim`` into ``sizes`` (inverse of flatten).
+
+    >>> tc.unflatten(tc.zeros(2, 12), 1, (3, 4)).shape
+    tinygrad_course.Size([2, 3, 4])
+    """
     return input.unflatten(dim, sizes)
 
 
 def expand(input, *sizes):
+    """A broadcast view with a larger shape (-1 keeps a size); no copy.
+
+    >>> tc.tensor([[1.], [2.]]).expand(2, 3)
+    tensor([[1., 1., 1.],
+            [2., 2., 2.]])
+    """
     return input.expand(*sizes)
 
 
 def repeat(input, *sizes):
+    """Tile input ``sizes[i]`` times along each dimension (copies).
+
+    >>> tc.tensor([1., 2.]).repeat(2)
+    tensor([1., 2., 1., 2.])
+    """
     return input.repeat(*sizes)
 
 
 def view(input, *shape):
+    """A view with a new shape sharing input's data; one size may be -1.
+
+    >>> tc.arange(6).view(3, 2)
+    tensor([[0, 1],
+            [2, 3],
+            [4, 5]])
+    """
     return input.view(*shape)
 
 
