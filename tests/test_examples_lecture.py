@@ -72,13 +72,6 @@ def test_backprop_by_hand_formulas_match_the_tape_on_other_inputs():
         np.testing.assert_allclose(W[l].grad.numpy(), hand[l], rtol=1e-10, atol=1e-14)
 
 
-def test_gradient_descent_variants(tmp_path):
-    out = run_example("gradient_descent_variants.py", tmp_path)
-    for name in ("batch GD", "mini-batch GD (B=32)", "stochastic GD (B=1)"):
-        assert name in out
-    assert written(tmp_path) == (["gradient_descent_variants.png"] if HAVE_MPL else [])
-
-
 @pytest.mark.slow
 def test_optimizers(tmp_path):
     out = run_example("optimizers.py", tmp_path)

@@ -112,3 +112,38 @@ def test_adaptive_lr_example(tmp_path):
     out = run_example("adaptive_lr.py", tmp_path)
     assert "Adagrad" in out and "RMSprop" in out
     assert written(tmp_path) == (["adaptive_lr.png"] if HAVE_MPL else [])
+
+
+# ---------------------------------------------------------------- batch vs mini-batch vs stochastic
+
+def test_gd_variants_at_equal_gradient_evaluations_and_equal_time():
+    import tinygrad_course as tc
+
+    mod = load_example("gradient_descent_variants")
+    X_np, y_np = tc.datasets.load_digits()
+    X, Y = tc.from_numpy(X_np[:300] / 16.0), tc.from_numpy(y_np[:300])
+    res = mod.compare(X, Y, epochs=2, seconds=0.3)
+    ev, tm = res["equal_evals"], res["equal_time"]
+    batch, mini, sgd = (name for name, _, _ in mod.VARIANTS)
+    # the same budget of per-sample gradients: N per batch step, B per mini-batch step, 1 per SGD step
+    assert ev[batch]["evals"][-1] == ev[mini]["evals"][-1] == ev[sgd]["evals"][-1] == 2 * 300
+    assert ev[batch]["updates"][-1] == 2 and ev[mini]["updates"][-1] == 2 * 10 and ev[sgd]["updates"][-1] == 600
+    # the slide's point: per gradient evaluation, frequent updates win
+    assert ev[mini]["loss"][-1] < ev[batch]["loss"][-1] and ev[sgd]["loss"][-1] < ev[batch]["loss"][-1]
+    for name in (batch, mini, sgd):
+        assert tm[name]["seconds"][-1] >= 0.3  # each ran for the whole time budget
+        assert np.all(np.diff(tm[name]["seconds"]) >= 0) and np.all(np.diff(tm[name]["evals"]) > 0)
+        assert len(ev[name]["batch_losses"]) == ev[name]["updates"][-1]
+    # at equal time batch GD takes many steps, not the 2 of the evaluation budget
+    assert tm[batch]["updates"][-1] > 2
+    assert tm[batch]["loss"][-1] < ev[batch]["loss"][-1]
+    with pytest.raises(ValueError, match="exactly one of"):
+        mod.train(X, Y, 32, 0.1)
+
+
+def test_gradient_descent_variants(tmp_path):
+    out = run_example("gradient_descent_variants.py", tmp_path)
+    for name in ("batch GD", "mini-batch GD (B=32)", "stochastic GD (B=1)"):
+        assert name in out
+    assert "(same evals)" in out and "(same time)" in out
+    assert written(tmp_path) == (["gradient_descent_variants.png"] if HAVE_MPL else [])
