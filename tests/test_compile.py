@@ -3,6 +3,8 @@ bit: the replay runs the same NumPy calls in the same order), retraces only when
 and refuses what it cannot replay."""
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import tinygrad_course as tc
 import tinygrad_course.nn as nn
@@ -383,3 +385,49 @@ def test_keras_fit_with_jit_compile_matches_eager(with_bn):
     _same(w_e, w_c)
     # batches of 32 and the last one of 26: two programs, each traced once
     assert training._JIT_STEPS[m].trace_count == 2
+
+
+_OPS = [
+    lambda y, w, b: y * w,  # same shape
+    lambda y, w, b: y + b,  # broadcast (the reduction in backward)
+    lambda y, w, b: y - 0.5,
+    lambda y, w, b: (y * 1.5).tanh(),
+    lambda y, w, b: y.sigmoid() * y,
+    lambda y, w, b: y.exp().clamp(max=5.0),
+    lambda y, w, b: y / (1.0 + y * y),
+    lambda y, w, b: y.relu() + y.abs().sqrt(),
+    lambda y, w, b: y.mean(-1, keepdim=True) * y,
+    lambda y, w, b: y.transpose(0, 1).contiguous().transpose(0, 1),
+]
+
+
+@given(shape=st.tuples(st.integers(1, 4), st.integers(1, 5)), ops=st.lists(st.integers(0, len(_OPS) - 1), min_size=1,
+                                                                         max_size=8),
+       seed=st.integers(0, 2**16))
+@settings(max_examples=15, deadline=None)
+def test_random_op_chains_replay_bit_for_bit(shape, ops, seed):
+    rng = np.random.default_rng(seed)
+    w = tc.tensor(rng.standard_normal(shape), requires_grad=True)
+    b = tc.tensor(rng.standard_normal((1, shape[1])), requires_grad=True)
+
+    def f(x):
+        y = x * w + b
+        for k in ops:
+            y = _OPS[k](y, w, b)
+        loss = (y * y).sum()
+        loss.backward()
+        return loss, y
+
+    step = tc.compile(f)
+    for i in range(3):
+        x = tc.tensor(rng.standard_normal(shape))
+        lc, yc = step(x)
+        gc = [w.grad.numpy().copy(), b.grad.numpy().copy()]
+        w.grad = b.grad = None
+        le, ye = f(x)
+        ge = [w.grad.numpy().copy(), b.grad.numpy().copy()]
+        w.grad = b.grad = None
+        assert lc.detach().numpy().tobytes() == le.detach().numpy().tobytes()
+        assert yc.detach().numpy().tobytes() == ye.detach().numpy().tobytes()
+        _same(gc, ge)
+    assert step.trace_count == 1

@@ -10,6 +10,7 @@ Anything else that would make the replay wrong (``.item()``, in-place ops, raw w
 draws outside a replayed call, hooks, ``retain_graph``, ``create_graph``, ``autograd.grad``)
 is refused through ``refuse``.
 """
+import functools
 import os
 import sys
 
@@ -60,15 +61,13 @@ class _GuardedGenerator:
 def _refusing(name, orig):
     """``Tensor.<name>`` that, while tracing, refuses (its value would steer Python)."""
 
+    @functools.wraps(orig)  # name, docstring and signature (via __wrapped__) stay the method's
     def method(self, *args, **kwargs):
         tracer = _Mode.tracer
         if tracer is not None:
             tracer.refuse(f"Tensor.{name}() (a tensor's value read into Python)")
         return orig(self, *args, **kwargs)
 
-    method.__name__ = name
-    method.__qualname__ = f"Tensor.{name}"
-    method.__doc__ = orig.__doc__
     method.__compile_guard__ = orig
     return method
 
@@ -159,9 +158,7 @@ class Tracer:
             g = self.grad_of.get(id(a))
             if g is not None:
                 return g[0]
-            if id(a) in self.input_leaves:
-                return a
-            return a
+            return a  # a persistent tensor (parameter, buffer) or a constant made outside the tape
         if a.__class__ is list or a.__class__ is tuple:
             return a.__class__(self.ref(x) for x in a)
         if a.__class__ is _ARR:
@@ -207,7 +204,7 @@ class Tracer:
                 holders.append(None)
         rargs = tuple(self.ref(a) for a in args)
         if any(a.__class__ is ArrayRef for a in rargs) and cls._raw and not kwargs:
-            kwargs = {}
+            # the general path resolves array references on every replay
             self.code.append((FWDK, cls.forward, ctx, rargs, {}, tuple(holders), out.__class__ is tuple))
         elif not cls._raw:
             self.code.append((FWDU, cls.forward, ctx, rargs, {k: self.ref(v) for k, v in kwargs.items()},
