@@ -1,0 +1,525 @@
+"""Conformance with PyTorch's own operator tests (op_db's sample and error inputs).
+
+For every OpInfo of ``torch.testing._internal.common_methods_invocations.op_db``
+whose name (or an alias) resolves to a callable of ours, the op's
+``sample_inputs`` (float32, float64 with ``requires_grad``, int64, bool, where
+the OpInfo supports the dtype) are converted to our tensors and run through our
+op; we compare the raised exception class, output shapes, dtypes, values (NaN
+positions included) and, for float64, the gradients of the sum of the outputs.
+``error_inputs`` must raise the same exception class as PyTorch.
+
+Known mismatches are strict xfails in ``KNOWN_SAMPLE_MISMATCHES`` and
+``KNOWN_ERROR_MISMATCHES``: a new mismatch fails, a fixed one XPASSes (and
+fails, so the list is kept honest). ``python tests/test_opdb_conformance.py``
+prints the counts and regenerates the lists for review.
+"""
+from __future__ import annotations
+
+import math
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+import tinygrad_course as tc
+
+torch = pytest.importorskip("torch")
+pytest.importorskip("expecttest")
+
+pytestmark = [pytest.mark.oracle, pytest.mark.slow]
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from torch.testing._internal.common_methods_invocations import op_db
+
+DTYPES = (torch.float32, torch.float64, torch.int64, torch.bool)
+# ops whose values are random or uninitialised: only shape, dtype and errors are compared
+RANDOM_OPS = {
+    "bernoulli", "multinomial", "normal", "rand_like", "randn_like", "randint_like", "randint", "rand", "randn",
+    "empty", "empty_like", "new_empty", "new_empty_strided", "empty_strided", "empty_permuted", "uniform",
+    "cauchy", "exponential", "geometric", "log_normal", "nn.functional.dropout", "nn.functional.dropout2d",
+    "nn.functional.dropout3d", "nn.functional.alpha_dropout", "nn.functional.feature_alpha_dropout",
+    "nn.functional.rrelu", "nn.functional.gumbel_softmax", "nn.functional.multi_head_attention_forward",
+}
+MAX_SAMPLES = 64  # per op and dtype
+TOL = {torch.float32: (1e-4, 1e-5), torch.float64: (1e-7, 1e-9)}
+
+
+def _resolve_attr(root, dotted: str):
+    obj = root
+    for part in dotted.split("."):
+        obj = getattr(obj, part, None)
+        if obj is None:
+            return None
+    return obj if callable(obj) else None
+
+
+def resolve(opinfo):
+    """Our callable for an OpInfo (``fn(input, *args, **kwargs)``), or None when we have no counterpart."""
+    names = [opinfo.name] + [a.name for a in getattr(opinfo, "aliases", ()) or ()]
+    for name in names:
+        if name.startswith("__") and name.endswith("__"):
+            if hasattr(tc.Tensor, name):
+                return lambda x, *a, _n=name, **k: getattr(x, _n)(*a, **k)
+            continue
+        if name.startswith("nn.functional."):
+            fn = _resolve_attr(tc.nn.functional, name[len("nn.functional."):])
+        else:
+            fn = _resolve_attr(tc, name)
+        if fn is not None and not isinstance(fn, type):
+            return fn
+        if "." not in name and opinfo.method_variant is not None and hasattr(tc.Tensor, name):
+            return lambda x, *a, _n=name, **k: getattr(x, _n)(*a, **k)
+    return None
+
+
+def op_id(opinfo) -> str:
+    return opinfo.name + ("." + opinfo.variant_test_name if opinfo.variant_test_name else "")
+
+
+COVERED = [o for o in op_db if resolve(o) is not None]
+
+
+class _Skip(Exception):
+    """A sample we do not run (device/layout/memory_format arguments, a dtype we lack)."""
+
+
+def _tc_dtype(d):
+    name = str(d).replace("torch.", "")
+    got = getattr(tc, name, None)
+    if not isinstance(got, tc.float32.__class__):
+        raise _Skip(f"dtype {d}")
+    return got
+
+
+def to_ours(v, leaves: list):
+    """Convert a sample's torch values to ours; tensors that require grad are appended to ``leaves``."""
+    if isinstance(v, torch.Tensor):
+        if v.is_complex() or v.layout != torch.strided or v.dtype not in (
+                torch.float32, torch.float64, torch.int64, torch.bool, torch.int32, torch.int16, torch.int8,
+                torch.uint8, torch.float16):
+            raise _Skip("tensor kind")
+        t = tc.tensor(v.detach().numpy().copy(), requires_grad=v.requires_grad)
+        if v.requires_grad:
+            leaves.append(t)
+        return t
+    if isinstance(v, torch.Size):
+        return tuple(v)
+    if isinstance(v, torch.dtype):
+        return _tc_dtype(v)
+    if isinstance(v, (torch.device, torch.layout, torch.memory_format, torch.Generator)):
+        raise _Skip("device/layout/memory_format")
+    if isinstance(v, list):
+        return [to_ours(x, leaves) for x in v]
+    if isinstance(v, tuple):
+        return tuple(to_ours(x, leaves) for x in v)
+    if isinstance(v, dict):
+        return {k: to_ours(x, leaves) for k, x in v.items()}
+    if isinstance(v, complex):
+        raise _Skip("complex")
+    return v
+
+
+def torch_leaves(v, out: list):
+    if isinstance(v, torch.Tensor):
+        if v.requires_grad:
+            out.append(v)
+    elif isinstance(v, (list, tuple)):
+        for x in v:
+            torch_leaves(x, out)
+    elif isinstance(v, dict):
+        for x in v.values():
+            torch_leaves(x, out)
+    return out
+
+
+def _builtin_base(exc_type):
+    for k in exc_type.__mro__:
+        if k.__module__ == "builtins":
+            return k
+    return Exception
+
+
+def _flat(v, out: list):
+    if isinstance(v, (list, tuple)) and not isinstance(v, torch.Size) and not isinstance(v, tc.Size):
+        for x in v:
+            _flat(x, out)
+    else:
+        out.append(v)
+    return out
+
+
+def compare_outputs(theirs, ours, dtype, random_op: bool) -> str | None:
+    """None when ``ours`` matches ``theirs`` (torch), else a short reason."""
+    t_flat, o_flat = _flat(theirs, []), _flat(ours, [])
+    if len(t_flat) != len(o_flat):
+        return f"structure: {len(t_flat)} outputs vs {len(o_flat)}"
+    for t, o in zip(t_flat, o_flat):
+        if isinstance(t, torch.Tensor):
+            if not isinstance(o, tc.Tensor):
+                return f"type: torch Tensor vs {type(o).__name__}"
+            if tuple(t.shape) != tuple(o.shape):
+                return f"shape: {tuple(t.shape)} vs {tuple(o.shape)}"
+            if str(t.dtype).replace("torch.", "") != str(o.dtype).replace("tinygrad_course.", ""):
+                return f"dtype: {t.dtype} vs {o.dtype}"
+            if random_op:
+                continue
+            tn, on = t.detach().numpy(), o.detach().numpy()
+            if tn.dtype.kind in "fc":
+                if not np.array_equal(np.isnan(tn), np.isnan(on)):
+                    return "NaN positions"
+                rtol, atol = TOL.get(dtype, (1e-4, 1e-5)) if tn.dtype.itemsize >= 4 else (1e-2, 1e-2)
+                if tn.dtype == np.float32:
+                    rtol, atol = max(rtol, 1e-4), max(atol, 1e-5)
+                if not np.allclose(on, tn, rtol=rtol, atol=atol, equal_nan=True):
+                    return f"values: max |diff| {np.nanmax(np.abs(on.astype(np.float64) - tn)) if tn.size else 0}"
+            elif not np.array_equal(tn, on):
+                return "values (exact)"
+        elif isinstance(t, (bool, int, float)) and not isinstance(t, torch.Size):
+            if isinstance(o, tc.Tensor) or not isinstance(o, (bool, int, float, np.generic)):
+                return f"type: {type(t).__name__} vs {type(o).__name__}"
+            if not (t == o or (isinstance(t, float) and math.isnan(t) and math.isnan(o))):
+                if not (isinstance(t, float) and math.isclose(t, o, rel_tol=1e-5, abs_tol=1e-6)):
+                    return f"values: {t} vs {o}"
+        elif isinstance(t, torch.Size) or t is None:
+            if (None if o is None else tuple(o)) != (None if t is None else tuple(t)):
+                return f"values: {t} vs {o}"
+    return None
+
+
+def compare_grads(t_out, o_out, t_leaves, o_leaves) -> str | None:
+    t_parts = [x for x in _flat(t_out, []) if isinstance(x, torch.Tensor) and x.requires_grad]
+    if not t_parts:
+        return None
+    o_parts = [x for x in _flat(o_out, []) if isinstance(x, tc.Tensor)]
+    o_parts = [x for x in o_parts if x.requires_grad]
+    if len(o_parts) != len(t_parts):
+        return f"requires_grad: torch {len(t_parts)} outputs need grad, ours {len(o_parts)}"
+    try:
+        sum(p.sum() for p in t_parts).backward()
+    except Exception:
+        return None  # torch cannot differentiate this sample: nothing to compare
+    try:
+        sum(p.sum() for p in o_parts).backward()
+    except Exception as e:  # noqa: BLE001 - reported as a mismatch
+        return f"backward raised {type(e).__name__}: {str(e)[:80]}"
+    for i, (tl, ol) in enumerate(zip(t_leaves, o_leaves)):
+        tg = np.zeros(tuple(tl.shape)) if tl.grad is None else tl.grad.numpy(force=True)
+        og = np.zeros(tuple(ol.shape)) if ol.grad is None else ol.grad.detach().numpy()
+        if tg.shape != og.shape:
+            return f"grad {i} shape {tg.shape} vs {og.shape}"
+        if not np.allclose(og, tg, rtol=1e-6, atol=1e-8, equal_nan=True):
+            return f"grad {i} values: max |diff| {np.nanmax(np.abs(og - tg))}"
+    return None
+
+
+def run_sample(opinfo, fn, sample, dtype) -> tuple[str, str | None]:
+    """Run one sample on both engines: ('skip'|'fwd'|'grad', mismatch reason or None)."""
+    kwargs = sample.kwargs
+    if any(k in kwargs for k in ("device", "layout", "memory_format")):
+        return "skip", None
+    o_leaves: list = []
+    try:
+        o_in = to_ours(sample.input, o_leaves)
+        o_args = to_ours(tuple(sample.args), o_leaves)
+        o_kwargs = to_ours(dict(kwargs), o_leaves)
+    except Exception:  # noqa: BLE001 - _Skip, or a tensor NumPy cannot hold (> 64 dims)
+        return "skip", None
+    t_err = o_err = None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            t_out = opinfo.op(sample.input, *sample.args, **kwargs)
+        except Exception as e:  # noqa: BLE001
+            t_err = e
+        try:
+            o_out = fn(o_in, *o_args, **o_kwargs)
+        except Exception as e:  # noqa: BLE001
+            o_err = e
+    if t_err is not None or o_err is not None:
+        if t_err is None:
+            return "fwd", f"we raise {type(o_err).__name__}: {str(o_err)[:100]}"
+        if o_err is None:
+            return "fwd", f"torch raises {type(t_err).__name__}, we return"
+        base = _builtin_base(type(t_err))
+        return "fwd", None if isinstance(o_err, base) else f"torch raises {base.__name__}, we {type(o_err).__name__}"
+    bad = compare_outputs(t_out, o_out, dtype, opinfo.name in RANDOM_OPS)
+    if bad or dtype != torch.float64 or opinfo.name in RANDOM_OPS:
+        return "fwd", bad
+    t_leaves = torch_leaves((sample.input, sample.args, sample.kwargs), [])
+    if not t_leaves:
+        return "fwd", None
+    return "grad", compare_grads(t_out, o_out, t_leaves, o_leaves)
+
+
+def _dtype_ok(opinfo, dtype) -> bool:
+    try:
+        return dtype in opinfo.supported_dtypes("cpu")
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def check_samples(opinfo) -> dict:
+    """Stats and mismatch reasons of one OpInfo's samples over DTYPES."""
+    fn = resolve(opinfo)
+    stats = {"fwd": 0, "fwd_ok": 0, "grad": 0, "grad_ok": 0, "bad": []}
+    for dtype in DTYPES:
+        if not _dtype_ok(opinfo, dtype):
+            continue
+        rg = dtype == torch.float64 and opinfo.supports_autograd
+        torch.manual_seed(0)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                samples = list(opinfo.sample_inputs("cpu", dtype, requires_grad=rg))
+        except Exception:  # noqa: BLE001 - torch's generator itself failed
+            continue
+        step = max(1, math.ceil(len(samples) / MAX_SAMPLES))  # the pooling ops yield ~1,000: an even spread
+        for sample in samples[::step]:
+            kind, bad = run_sample(opinfo, fn, sample, dtype)
+            if kind == "skip":
+                continue
+            stats["fwd"] += 1
+            if kind == "grad":
+                stats["grad"] += 1
+                stats["fwd_ok"] += 1
+                stats["grad_ok"] += bad is None
+            else:
+                stats["fwd_ok"] += bad is None
+            if bad:
+                stats["bad"].append(f"{str(dtype)[6:]}: {bad}")
+    return stats
+
+
+def check_errors(opinfo) -> dict:
+    """Stats and mismatch reasons of one OpInfo's error_inputs."""
+    fn = resolve(opinfo)
+    stats = {"err": 0, "err_ok": 0, "bad": []}
+    if opinfo.error_inputs_func is None:
+        return stats
+    torch.manual_seed(0)
+    try:
+        errs = list(opinfo.error_inputs("cpu"))
+    except Exception:  # noqa: BLE001
+        return stats
+    for ei in errs:
+        s = ei.sample_input
+        if any(k in s.kwargs for k in ("device", "layout", "memory_format")):
+            continue
+        leaves: list = []
+        try:
+            args = (to_ours(s.input, leaves), to_ours(tuple(s.args), leaves), to_ours(dict(s.kwargs), leaves))
+        except Exception:  # noqa: BLE001 - _Skip, or a tensor NumPy cannot hold
+            continue
+        try:  # error_inputs are meant to raise; those torch itself accepts today are not held against us
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                opinfo.op(s.input, *s.args, **s.kwargs)
+            continue
+        except Exception as e:  # noqa: BLE001
+            base = _builtin_base(type(e))
+        stats["err"] += 1
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                fn(args[0], *args[1], **args[2])
+            except Exception as e:  # noqa: BLE001
+                if isinstance(e, base):
+                    stats["err_ok"] += 1
+                else:
+                    stats["bad"].append(f"torch {base.__name__} ({ei.error_regex[:50]}), we {type(e).__name__}")
+                continue
+        stats["bad"].append(f"torch {base.__name__} ({ei.error_regex[:50]}), we return")
+    return stats
+
+
+# Reviewed known mismatches: op id -> reason. Strict xfails.
+KNOWN_SAMPLE_MISMATCHES: dict[str, str] = {
+    'normal.in_place': 'float32: we raise TypeError: normal(): size, dtype and requires_grad are only accepted with a float mean and std (got mean Tensor; float64: we raise T',  # 4
+    'addmv': 'int64: dtype: torch.int64 vs tinygrad_course.float32',  # 3
+    'addbmm': 'int64: dtype: torch.int64 vs tinygrad_course.float32',  # 3
+    'baddbmm': 'int64: dtype: torch.int64 vs tinygrad_course.float32',  # 3
+    'addr': 'bool: dtype: torch.bool vs tinygrad_course.int64',  # 2
+    'cdist': 'float32: we raise RuntimeError: amax(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim wit; float64: we rais',  # 8
+    'sum_to_size': 'bool: dtype: torch.int64 vs tinygrad_course.bool',  # 1
+    'cumsum': "float32: we raise IndexError: tuple index out of range; float32: we raise TypeError: cumsum() got an unexpected keyword argument 'dtype'; float64: we ",  # 6
+    'cumprod': "float32: we raise TypeError: cumprod() got an unexpected keyword argument 'dtype'; float32: we raise ValueError: axes don't match array; float64: we r",  # 14
+    'div.trunc_rounding': 'float64: requires_grad: torch 1 outputs need grad, ours 0; int64: dtype: torch.int64 vs tinygrad_course.float64',  # 18
+    'div.floor_rounding': 'float64: requires_grad: torch 1 outputs need grad, ours 0',  # 9
+    'masked_select': 'bool: shape: (100,) vs (1, 10, 10); bool: shape: (50,) vs (5, 10); bool: we raise IndexError: index: boolean index did not match indexed array along d',  # 20
+    'var_mean.unbiased': 'float32: we raise TypeError: var(): dim must be an int, got bool; float64: we raise TypeError: var(): dim must be an int, got bool',  # 6
+    'std_mean.unbiased': 'float32: we raise TypeError: var(): dim must be an int, got bool; float64: we raise TypeError: var(): dim must be an int, got bool',  # 6
+    'softmax': 'float32: we raise ValueError: zero-size array to reduction operation maximum which has no identity; float64: we raise ValueError: zero-size array to r',  # 2
+    'softmax.with_dtype': 'bool: we raise ValueError: zero-size array to reduction operation maximum which has no identity; float32: we raise ValueError: zero-size array to redu',  # 4
+    'nn.functional.softmin': 'float32: we raise ValueError: zero-size array to reduction operation maximum which has no identity; float64: we raise ValueError: zero-size array to r',  # 2
+    'nn.functional.softmin.with_dtype': 'float32: we raise ValueError: zero-size array to reduction operation maximum which has no identity; float64: we raise ValueError: zero-size array to r',  # 3
+    'nn.functional.avg_pool1d': 'int64: dtype: torch.int64 vs tinygrad_course.float32',  # 9
+    'nn.functional.group_norm': "float32: we raise RuntimeError: reshape(): shape '[0, 1, -1]' is invalid for input of size 0 (input shape (0, 2)); float64: grad 1 values: max |diff| ",  # 20
+    'nn.functional.pad.reflect': "float32: we raise RuntimeError: pad(): negative padding is only supported in 'constant' mode, got (-1, 1, -2, 1); float64: we raise RuntimeError: pad(",  # 3
+    'nn.functional.pad.replicate': "float32: we raise RuntimeError: pad(): negative padding is only supported in 'constant' mode, got (-1, 1, -2, 1); float64: we raise RuntimeError: pad(",  # 3
+    'nn.functional.pad.replicate_negative': "float32: we raise RuntimeError: pad(): negative padding is only supported in 'constant' mode, got (-2, -1, -1, -3); float32: we raise RuntimeError: pa",  # 18
+    'nn.functional.pad.circular': "float32: we raise RuntimeError: pad(): negative padding is only supported in 'constant' mode, got (-1, 1, -2, 1); float64: we raise RuntimeError: pad(",  # 3
+    'nn.functional.interpolate.nearest': 'float32: we raise NotImplementedError: interpolate(): Input Error: Only 3D and 4D input Tensors supported (got 5D, shape (2, 2, 5, 2, 3)) f; float32: ',  # 18
+    'nn.functional.interpolate.nearest-exact': 'float32: we raise NotImplementedError: interpolate(): Input Error: Only 3D and 4D input Tensors supported (got 5D, shape (2, 2, 5, 2, 3)) f; float32: ',  # 18
+    'nn.functional.interpolate.bicubic': "float32: we raise NotImplementedError: interpolate(): mode 'bicubic' is not supported by tinygrad_course; float64: we raise NotImplementedError: inter",  # 48
+    'nn.functional.interpolate.trilinear': 'float32: we raise NotImplementedError: Got 5D input, but trilinear mode needs 5D input; float64: we raise NotImplementedError: Got 5D input, but trili',  # 48
+    'nn.functional.interpolate.area': 'float32: we raise NotImplementedError: interpolate(): Input Error: Only 3D and 4D input Tensors supported (got 5D, shape (2, 3, 4, 3, 5)) f; float32: ',  # 16
+    'nn.functional.upsample_nearest': 'float32: we raise NotImplementedError: interpolate(): Input Error: Only 3D and 4D input Tensors supported (got 5D, shape (2, 3, 4, 4, 4)) f; float64: ',  # 8
+    'nn.functional.avg_pool2d': 'int64: dtype: torch.int64 vs tinygrad_course.float32',  # 7
+    'nn.functional.scaled_dot_product_attention': 'float32: values: max |diff| 15.198043745011091; float32: values: max |diff| 16.442182082682848; float32: values: max |diff| 17.808391571044922; float3',  # 24
+    'topk': 'float32: we raise IndexError: index: too many indices for array: array is 0-dimensional, but 1 were indexed (tensor of shape ()); float64: we raise In',  # 28
+    'nn.functional.batch_norm': 'float32: we raise ValueError: batch_norm(): expected input of at least 2 dimensions (N, C, ...), got shape (0,); float64: we raise ValueError: batch_n',  # 4
+    'nn.functional.hardtanh': 'int64: dtype: torch.int64 vs tinygrad_course.float32',  # 5
+    'nn.functional.relu6': 'int64: dtype: torch.int64 vs tinygrad_course.float32',  # 3
+    'narrow': 'float64: grad 0 values: max |diff| 1.0',  # 3
+    'sign': "bool: we raise UFuncTypeError: ufunc 'sign' did not contain a loop with signature matching types <class 'numpy.dtypes.BoolDType'> -",  # 1
+    'sgn': "bool: we raise UFuncTypeError: ufunc 'sign' did not contain a loop with signature matching types <class 'numpy.dtypes.BoolDType'> -",  # 1
+    '__rpow__': 'int64: we raise RuntimeError: pow(): the size of tensor a () must match the size of tensor b () (broadcasting failed); int64: we raise RuntimeError: p',  # 8
+    'square': 'bool: dtype: torch.int64 vs tinygrad_course.bool',  # 3
+    'einsum': "float32: we raise AttributeError: 'str' object has no attribute '_data'; float64: we raise AttributeError: 'str' object has no attribute '_data'; int6",  # 33
+    'polygamma.polygamma_n_0': "bool: we raise AttributeError: 'int' object has no attribute 'polygamma'; float32: we raise AttributeError: 'int' object has no attribute 'polygamma';",  # 40
+    'polygamma.polygamma_n_1': "bool: we raise AttributeError: 'int' object has no attribute 'polygamma'; float32: we raise AttributeError: 'int' object has no attribute 'polygamma';",  # 40
+    'polygamma.polygamma_n_2': "bool: we raise AttributeError: 'int' object has no attribute 'polygamma'; float32: we raise AttributeError: 'int' object has no attribute 'polygamma';",  # 40
+    'polygamma.polygamma_n_3': "bool: we raise AttributeError: 'int' object has no attribute 'polygamma'; float32: we raise AttributeError: 'int' object has no attribute 'polygamma';",  # 40
+    'polygamma.polygamma_n_4': "bool: we raise AttributeError: 'int' object has no attribute 'polygamma'; float32: we raise AttributeError: 'int' object has no attribute 'polygamma';",  # 40
+    'gather': 'bool: we raise RuntimeError: gather(): Index tensor must have the same number of dimensions as input tensor (index (1,), input (); bool: we raise Runt',  # 12
+    'index_select': 'bool: we raise IndexError: index: too many indices for array: array is 0-dimensional, but 1 were indexed (tensor of shape ()); float32: we raise Index',  # 4
+    'sort': 'bool: values (exact); bool: we raise TypeError: The numpy boolean negative, the `-` operator, is not supported, use the `~` operator or the logical_',  # 27
+    'stack': 'float64: grad 0 values: max |diff| 1.0; float64: grad 0 values: max |diff| 2.0; float64: grad 0 values: max |diff| 3.0',  # 4
+    'movedim': 'bool: we raise TypeError: movedim(): dim must be an int, got list; float32: we raise TypeError: movedim(): dim must be an int, got list; float64: we r',  # 8
+    'zero_': 'float64: we raise RuntimeError: zero_: a leaf Variable that requires grad is being used in an in-place operation.',  # 3
+    'logsumexp': 'bool: we raise TypeError: numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, o',  # 5
+    'tril': 'bool: dtype: torch.bool vs tinygrad_course.int64',  # 8
+    'triu': 'bool: dtype: torch.bool vs tinygrad_course.int64',  # 8
+    'log_softmax': 'float32: we raise ValueError: zero-size array to reduction operation maximum which has no identity; float64: we raise ValueError: zero-size array to r',  # 2
+    'log_softmax.with_dtype': 'bool: we raise ValueError: zero-size array to reduction operation maximum which has no identity; float32: we raise ValueError: zero-size array to redu',  # 4
+    'where': 'bool: values (exact); float32: we raise RuntimeError: where(): expected condition to be a bool tensor, got float32; float64: we raise RuntimeError: wh',  # 23
+    'norm': 'float64: requires_grad: torch 1 outputs need grad, ours 0',  # 3
+    'norm.nuc': "float32: we raise RuntimeError: norm(): unsupported norm type 'nuc'; float64: we raise RuntimeError: norm(): unsupported norm type 'nuc'",  # 4
+    'nn.functional.feature_alpha_dropout.without_train': 'bool: we raise RuntimeError: feature_alpha_dropout: Feature dropout requires at least 2 dimensions in the input, got shape (); bool: we raise RuntimeE',  # 28
+    'nn.functional.embedding': "float32: we raise RuntimeError: embedding(): Expected tensor for argument #1 'indices' to have one of the following scalar types: Lo; float64: we rais",  # 13
+    'std.unbiased': 'float32: we raise TypeError: var(): dim must be an int, got bool; float64: we raise TypeError: var(): dim must be an int, got bool',  # 6
+    'var.unbiased': 'float32: we raise TypeError: var(): dim must be an int, got bool; float64: we raise TypeError: var(): dim must be an int, got bool',  # 6
+    'prod': "bool: we raise TypeError: prod() got an unexpected keyword argument 'dtype'; float32: we raise TypeError: prod() got an unexpected keyword argument 'd",  # 8
+    'nansum': 'bool: dtype: torch.int64 vs tinygrad_course.float32; int64: dtype: torch.int64 vs tinygrad_course.float32',  # 48
+    'argsort': 'bool: values (exact); bool: we raise TypeError: The numpy boolean negative, the `-` operator, is not supported, use the `~` operator or the logical_',  # 27
+}
+KNOWN_ERROR_MISMATCHES: dict[str, str] = {
+    'arange': 'torch RuntimeError (unsupported range), we ValueError; torch ValueError (step must be nonzero), we RuntimeError',  # 3
+    'normal.in_place': 'torch RuntimeError (normal expects std >= 0.0, but found std -1), we TypeError',  # 1
+    'clamp_max': 'torch TypeError (), we AttributeError',  # 2
+    'clamp_min': 'torch TypeError (), we AttributeError',  # 2
+    'atan2': 'torch TypeError (), we AttributeError',  # 2
+    'eq': 'torch TypeError (), we return',  # 2
+    'remainder': 'torch TypeError (), we AttributeError',  # 1
+    'ge': 'torch TypeError (), we return',  # 2
+    'gt': 'torch TypeError (), we return',  # 2
+    'le': 'torch TypeError (), we return',  # 2
+    'linspace': 'torch RuntimeError (only supports 0-dimensional start and end tensors), we return',  # 1
+    'linspace.tensor_overload': 'torch RuntimeError (only supports 0-dimensional start and end tensors), we return',  # 1
+    'logspace': 'torch RuntimeError (number of steps must be non-negative), we ValueError; torch RuntimeError (only supports 0-dimensional start and end tensors), we r',  # 2
+    'logspace.tensor_overload': 'torch RuntimeError (number of steps must be non-negative), we ValueError; torch RuntimeError (only supports 0-dimensional start and end tensors), we r',  # 2
+    'logaddexp': 'torch TypeError (), we AttributeError',  # 2
+    'lt': 'torch TypeError (), we return',  # 2
+    'masked_select': 'torch RuntimeError (unsupported operation), we return',  # 3
+    'max.binary': 'torch TypeError (), we AttributeError',  # 2
+    'maximum': 'torch TypeError (), we return',  # 3
+    'min.binary': 'torch TypeError (), we AttributeError',  # 2
+    'minimum': 'torch TypeError (), we return',  # 3
+    'logical_and': 'torch TypeError (), we AttributeError; torch TypeError (), we return',  # 3
+    'logical_or': 'torch TypeError (), we AttributeError; torch TypeError (), we return',  # 3
+    'isclose': 'torch RuntimeError (atol must be greater than or equal to zero), we return; torch RuntimeError (rtol must be greater than or equal to zero), we return',  # 5
+    'nn.functional.adaptive_avg_pool1d': "torch RuntimeError ('output_size' should contain one int), we ValueError; torch RuntimeError (elements of output_size must be greater than or eq), we ",  # 2
+    'nn.functional.adaptive_avg_pool2d': 'torch RuntimeError (elements of output_size must be greater than or eq), we ValueError; torch RuntimeError (output_size must be 2), we ValueError; tor',  # 3
+    'nn.functional.adaptive_max_pool1d': "torch RuntimeError ('output_size' should contain one int), we ValueError",  # 1
+    'nn.functional.adaptive_max_pool2d': 'torch RuntimeError (internal error), we ValueError; torch ValueError (Input dimension should be at least 3), we RuntimeError',  # 2
+    'nn.functional.conv1d': 'torch RuntimeError (non-positive groups is not supported), we ValueError; torch RuntimeError (should be the same), we UFuncTypeError',  # 3
+    'nn.functional.conv2d': 'torch RuntimeError (non-positive groups is not supported), we ValueError; torch RuntimeError (should be the same), we UFuncTypeError',  # 3
+    'nn.functional.max_pool1d': 'torch RuntimeError (Expected 2D or 3D \\(batch mode\\) tensor with optio), we return; torch RuntimeError (dilation must be greater than zero, but got 0)',  # 10
+    'nn.functional.hardtanh': 'torch ValueError (min_val cannot be greater than max_val), we return',  # 1
+    'ne': 'torch TypeError (), we return',  # 2
+    'narrow': 'torch RuntimeError (narrow\\(\\) cannot be applied to a 0-dim tensor\\.), we IndexError; torch RuntimeError (narrow\\(\\): length must be non-negative\\.), ',  # 4
+    '__radd__': 'torch TypeError (), we return',  # 2
+    '__rmul__': 'torch TypeError (), we return',  # 2
+    '__rand__': 'torch TypeError (), we return',  # 2
+    '__ror__': 'torch TypeError (), we return',  # 2
+    '__rxor__': 'torch TypeError (), we return',  # 2
+    'gather': 'torch RuntimeError (Expected out tensor to have dtype), we return; torch RuntimeError (unsupported operation), we return',  # 4
+    'index_select': 'torch RuntimeError (unsupported operation), we return',  # 1
+    'multinomial': 'torch RuntimeError (cannot sample n_sample <= 0 samples), we ValueError; torch RuntimeError (cannot sample n_sample <= 0 samples), we return; torch Ru',  # 21
+    'bernoulli': 'torch RuntimeError (unsupported operation), we return',  # 1
+    'hstack': 'torch RuntimeError (expects a non-empty TensorList), we IndexError',  # 1
+    'hypot': 'torch TypeError (), we AttributeError',  # 2
+    'cat': 'torch RuntimeError (the written-to tensor refer to a single memory loc), we return; torch RuntimeError (unsupported operation), we return; torch Runti',  # 6
+    'vstack': 'torch RuntimeError (expects a non-empty TensorList), we ValueError',  # 1
+    'movedim': 'torch IndexError (Dimension out of range \\(expected to be in range o), we TypeError; torch RuntimeError (movedim: Invalid source or destination dims: ',  # 7
+    'nn.functional.l1_loss': 'torch RuntimeError ((Attempting to broadcast a dimension of length|The), we ValueError',  # 1
+    'amax': 'torch IndexError (reduction), we RuntimeError',  # 1
+    'amin': 'torch IndexError (reduction), we RuntimeError',  # 1
+    'mean': 'torch RuntimeError (mean\\(\\): could not infer output dtype. Optional d), we return',  # 1
+}
+
+
+def _params(known: dict, with_errors: bool):
+    out = []
+    for o in COVERED:
+        if with_errors and o.error_inputs_func is None:
+            continue
+        i = op_id(o)
+        marks = [pytest.mark.xfail(strict=True, reason=known[i])] if i in known else []
+        out.append(pytest.param(o, id=i, marks=marks))
+    return out
+
+
+@pytest.mark.parametrize("opinfo", _params(KNOWN_SAMPLE_MISMATCHES, False))
+def test_sample_inputs_match_torch(opinfo):
+    stats = check_samples(opinfo)
+    assert not stats["bad"], f"{op_id(opinfo)}: {len(stats['bad'])} mismatches, e.g. " + "; ".join(stats["bad"][:3])
+
+
+@pytest.mark.parametrize("opinfo", _params(KNOWN_ERROR_MISMATCHES, True))
+def test_error_inputs_match_torch(opinfo):
+    stats = check_errors(opinfo)
+    assert not stats["bad"], f"{op_id(opinfo)}: " + "; ".join(stats["bad"][:3])
+
+
+def test_known_lists_name_covered_ops():
+    ids = {op_id(o) for o in COVERED}
+    assert not (set(KNOWN_SAMPLE_MISMATCHES) | set(KNOWN_ERROR_MISMATCHES)) - ids
+
+
+def main() -> None:  # pragma: no cover - a reviewing tool
+    import time
+    tot = {"fwd": 0, "fwd_ok": 0, "grad": 0, "grad_ok": 0, "err": 0, "err_ok": 0}
+    sample_bad, err_bad, t0 = {}, {}, time.time()
+    only = sys.argv[1:]
+    for o in COVERED:
+        if only and op_id(o) not in only and o.name not in only:
+            continue
+        t1 = time.time()
+        s, e = check_samples(o), check_errors(o)
+        for k in ("fwd", "fwd_ok", "grad", "grad_ok"):
+            tot[k] += s[k]
+        tot["err"] += e["err"]
+        tot["err_ok"] += e["err_ok"]
+        if s["bad"]:
+            sample_bad[op_id(o)] = s["bad"]
+        if e["bad"]:
+            err_bad[op_id(o)] = e["bad"]
+        if time.time() - t1 > 1.5:
+            print(f"# slow: {op_id(o)} {time.time() - t1:.1f}s", file=sys.stderr)
+    print(f"# ops covered {len(COVERED)} of {len(op_db)}; samples {tot['fwd_ok']}/{tot['fwd']}; "
+          f"gradients {tot['grad_ok']}/{tot['grad']}; error inputs {tot['err_ok']}/{tot['err']}; "
+          f"{time.time() - t0:.0f}s")
+    print("KNOWN_SAMPLE_MISMATCHES = {")
+    for k, v in sample_bad.items():
+        print(f"    {k!r}: {('; '.join(sorted(set(v)))[:150])!r},  # {len(v)}")
+    print("}\nKNOWN_ERROR_MISMATCHES = {")
+    for k, v in err_bad.items():
+        print(f"    {k!r}: {('; '.join(sorted(set(v)))[:150])!r},  # {len(v)}")
+    print("}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
