@@ -54,9 +54,11 @@ class ConvertOps:
     __slots__ = ()
 
     def contiguous(self):
+        """self when its memory is C-contiguous, else a contiguous (differentiable) copy."""
         return self if self._data.flags.c_contiguous else Clone.apply(self)
 
     def clone(self):
+        """A copy with its own memory; differentiable."""
         return Clone.apply(self)
 
     def to(self, *args, **kwargs):
@@ -93,34 +95,51 @@ class ConvertOps:
         return self.to(dtype_of_type(dtype))
 
     def type_as(self, other):
+        """self converted to other's dtype."""
         return self.to(other.dtype)
 
     def float(self):
+        """self converted to ``tc.float32`` (self itself when already float32)."""
         return self.to(_dt.float32)
 
     def double(self):
+        """self converted to ``tc.float64`` (self itself when already float64)."""
         return self.to(_dt.float64)
 
     def half(self):
+        """self converted to ``tc.float16``."""
         return self.to(_dt.float16)
 
     def long(self):
+        """self converted to ``tc.int64``."""
         return self.to(_dt.int64)
 
     def int(self):
+        """self converted to ``tc.int32``."""
         return self.to(_dt.int32)
 
     def bool(self):
+        """self converted to ``tc.bool``."""
         return self.to(_dt.bool)
 
 
 # ---- function forms: ``tc.<name>(input, ...)`` ----
 
 def clone(input):
+    """A copy of input with its own memory; differentiable (the gradient flows back to input).
+
+    >>> tc.clone(tc.tensor([1., 2.]))
+    tensor([1., 2.])
+    """
     return input.clone()
 
 
 def detach(input):
+    """A tensor sharing input's data but cut from the tape (requires_grad=False).
+
+    >>> tc.detach(tc.ones(2, requires_grad=True))
+    tensor([1., 1.])
+    """
     return input.detach()
 
 
@@ -129,18 +148,40 @@ def numel(input):
 
 
 def is_floating_point(input):
+    """True if input's dtype is a floating-point type.
+
+    >>> tc.is_floating_point(tc.tensor([1.]))
+    True
+    >>> tc.is_floating_point(tc.tensor([1]))
+    False
+    """
     return input.is_floating_point()
 
 
 def fill_(input, value):
+    """Fill input with ``value`` in place and return it.
+
+    >>> tc.fill_(tc.zeros(3), 7.)
+    tensor([7., 7., 7.])
+    """
     return input.fill_(value)
 
 
 def zero_(input):
+    """Fill input with zeros in place and return it.
+
+    >>> tc.zero_(tc.ones(3))
+    tensor([0., 0., 0.])
+    """
     return input.zero_()
 
 
 def detach_(input):
+    """Cut input from the tape in place (it becomes a leaf with requires_grad=False).
+
+    >>> tc.detach_(tc.ones(2) * 2)
+    tensor([2., 2.])
+    """
     return input.detach_()
 
 

@@ -203,6 +203,7 @@ class IndexOps:
         return return_types.sort(self.gather(d, idx), Tensor._make(idx))
 
     def argsort(self, dim=-1, descending=False, stable=False):
+        """The indices that sort self along ``dim``."""
         return self.sort(dim, descending, stable).indices
 
     def topk(self, k, dim=-1, largest=True, sorted=True):
@@ -249,12 +250,14 @@ class IndexOps:
         return x.gather(d, np.broadcast_to(idx, i_shape))
 
     def index_select(self, dim, index):
+        """The slices of ``dim`` listed in ``index`` (see ``tc.index_select``)."""
         d = norm_dim(dim, self.ndim, "index_select")
         if _arr(index).dtype.kind not in "iu":
             raise RuntimeError(f"index_select(): Expected dtype int32 or int64 for index, got {_arr(index).dtype}")
         return self[(slice(None),) * d + (_arr(index).astype(np.int64),)]
 
     def masked_select(self, mask):
+        """The elements where ``mask`` is True, as a 1-D tensor."""
         return self[_arr(mask).astype(bool)]
 
     def __getitem__(self, idx):
@@ -298,34 +301,85 @@ class IndexOps:
 # ---- function forms: ``tc.<name>(input, ...)`` ----
 
 def gather(input, dim, index):
+    """Values along ``dim`` at ``index``: out[i][j] = input[i][index[i][j]] for dim=1 (likewise for any dim).
+
+    Args: dim: the axis indexed; index: int64 tensor with input's number of dims.
+
+    >>> tc.gather(tc.tensor([[1., 2.], [3., 4.]]), 1, tc.tensor([[1], [0]]))
+    tensor([[2.],
+            [3.]])
+    """
     return input.gather(dim, index)
 
 
 def sort(input, dim=-1, descending=False, stable=False):
+    """Sorted values and their original indices along ``dim`` (a (values, indices) pair).
+
+    Args: dim; descending: largest first; stable: keep the order of equal elements.
+
+    >>> tc.sort(tc.tensor([3., 1., 2.]))
+    sort(values=tensor([1., 2., 3.]), indices=tensor([1, 2, 0]))
+    """
     return input.sort(dim, descending, stable)
 
 
 def argsort(input, dim=-1, descending=False, stable=False):
+    """The indices that sort input along ``dim``.
+
+    >>> tc.argsort(tc.tensor([3., 1., 2.]))
+    tensor([1, 2, 0])
+    """
     return input.argsort(dim, descending, stable)
 
 
 def topk(input, k, dim=-1, largest=True, sorted=True):
+    """The ``k`` largest (or smallest) elements along ``dim`` and their indices.
+
+    Args: k; dim; largest: False for the smallest; sorted: return them in order.
+
+    >>> tc.topk(tc.tensor([3., 1., 2.]), 2)
+    topk(values=tensor([3., 2.]), indices=tensor([0, 2]))
+    """
     return input.topk(k, dim, largest, sorted)
 
 
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    """The sorted unique elements (with the inverse indices and/or counts when asked).
+
+    Args: sorted; return_inverse: also each element's index in the output; return_counts: also how often each occurs; dim: unique slices along dim.
+
+    >>> tc.unique(tc.tensor([2, 1, 2, 3]), return_counts=True)
+    (tensor([1, 2, 3]), tensor([1, 2, 1]))
+    """
     return input.unique(sorted, return_inverse, return_counts, dim)
 
 
 def take_along_dim(input, indices, dim=None):
+    """Values at ``indices`` along ``dim`` (of the flattened input when dim is None), like numpy.take_along_axis.
+
+    >>> tc.take_along_dim(tc.tensor([[1., 2.], [3., 4.]]), tc.tensor([[1], [0]]), dim=1)
+    tensor([[2.],
+            [3.]])
+    """
     return input.take_along_dim(indices, dim)
 
 
 def index_select(input, dim, index):
+    """The slices of ``dim`` listed in the 1-D int ``index`` (repeats allowed; gradients accumulate).
+
+    >>> tc.index_select(tc.tensor([[1., 2.], [3., 4.]]), 0, tc.tensor([1, 1]))
+    tensor([[3., 4.],
+            [3., 4.]])
+    """
     return input.index_select(dim, index)
 
 
 def masked_select(input, mask):
+    """The elements where the bool ``mask`` (broadcast to input) is True, as a 1-D tensor.
+
+    >>> tc.masked_select(tc.tensor([[1., 2.], [3., 4.]]), tc.tensor([[1., 2.], [3., 4.]]) > 2)
+    tensor([3., 4.])
+    """
     return input.masked_select(mask)
 
 

@@ -76,7 +76,11 @@ class PadConstant(Function):
 
 
 def cat(tensors, dim=0):
-    """Join tensors along an existing dimension."""
+    """Join tensors along an existing dimension.
+
+    >>> tc.cat([tc.tensor([1., 2.]), tc.tensor([3.])])
+    tensor([1., 2., 3.])
+    """
     tensors = list(tensors)
     if not tensors:
         raise ValueError("cat(): expected a non-empty list of Tensors")
@@ -93,7 +97,12 @@ concat = concatenate = cat
 
 
 def stack(tensors, dim=0):
-    """Join tensors of equal shape along a new dimension."""
+    """Join tensors of equal shape along a new dimension.
+
+    >>> tc.stack([tc.tensor([1., 2.]), tc.tensor([3., 4.])], dim=1)
+    tensor([[1., 3.],
+            [2., 4.]])
+    """
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
@@ -108,10 +117,21 @@ def stack(tensors, dim=0):
 
 
 def hstack(tensors):
+    """Concatenate horizontally: along dim 1 (dim 0 for 1-D tensors).
+
+    >>> tc.hstack([tc.tensor([1., 2.]), tc.tensor([3.])])
+    tensor([1., 2., 3.])
+    """
     return cat(tensors, 1 if tensors[0].ndim > 1 else 0)
 
 
 def vstack(tensors):
+    """Concatenate vertically: along dim 0, 1-D tensors becoming rows.
+
+    >>> tc.vstack([tc.tensor([1., 2.]), tc.tensor([3., 4.])])
+    tensor([[1., 2.],
+            [3., 4.]])
+    """
     return cat([x.reshape(1, -1) if x.ndim == 1 else x for x in tensors], 0)
 
 

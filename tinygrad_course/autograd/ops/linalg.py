@@ -213,7 +213,11 @@ def _einsum_any(eq, *ops):
 
 
 def einsum(eq, *ops):
-    """Differentiable einsum over Tensors (``tc.einsum``)."""
+    """Differentiable einsum over Tensors (``tc.einsum``).
+
+    >>> tc.einsum('ij,j->i', tc.tensor([[1., 2.], [3., 4.]]), tc.tensor([1., 1.]))
+    tensor([3., 7.])
+    """
     if len(ops) == 1 and isinstance(ops[0], (list, tuple)):
         ops = tuple(ops[0])
     return Einsum.apply(eq, *ops)
@@ -275,30 +279,37 @@ class LinalgOps:
         return MatMul.apply(other, self)
 
     def matmul(self, other):
+        """Matrix product with NumPy's rules (see ``tc.matmul``); also ``self @ other``."""
         return MatMul.apply(self, other)
 
     def mm(self, other):
+        """Matrix product of two 2-D tensors."""
         if self.ndim != 2 or _arr(other).ndim != 2:
             raise RuntimeError(f"mm(): expected 2-D tensors, got {tuple(self.shape)} and {tuple(_arr(other).shape)}")
         return MatMul.apply(self, other)
 
     def bmm(self, other):
+        """Batched matrix product: (b, n, m) @ (b, m, p)."""
         if self.ndim != 3 or _arr(other).ndim != 3:
             raise RuntimeError(f"bmm(): expected 3-D tensors, got {tuple(self.shape)} and {tuple(_arr(other).shape)}")
         return MatMul.apply(self, other)
 
     def mv(self, vec):
+        """Matrix-vector product."""
         return MatMul.apply(self, vec)
 
     def dot(self, other):
+        """Dot product of two 1-D tensors."""
         if self.ndim != 1 or _arr(other).ndim != 1:
             raise RuntimeError(f"dot(): 1D tensors expected, but got {self.ndim}D and {_arr(other).ndim}D tensors")
         return MatMul.apply(self, other)
 
     def outer(self, other):
+        """Outer product of two 1-D tensors."""
         return self.reshape(-1, 1) * other.reshape(1, -1)
 
     def trace(self):
+        """The sum of the main diagonal."""
         if self.ndim != 2:
             raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {self.ndim}")
         return self.diagonal().sum()
@@ -370,26 +381,58 @@ class LinalgOps:
 # ---- function forms: ``tc.<name>(input, ...)`` ----
 
 def matmul(input, other):
+    """Matrix product with NumPy's rules: 1-D·1-D dot, 2-D @ 2-D, batched with broadcasting.
+
+    >>> tc.matmul(tc.tensor([[1., 2.], [3., 4.]]), tc.tensor([1., 1.]))
+    tensor([3., 7.])
+    """
     return _t(input) @ other
 
 
 def mm(input, mat2):
+    """Product of two matrices: (n, m) @ (m, p) -> (n, p).
+
+    >>> tc.mm(tc.tensor([[1., 2.], [3., 4.]]), tc.tensor([[1., 2.], [3., 4.]]))
+    tensor([[7., 10.],
+            [15., 22.]])
+    """
     return input.mm(mat2)
 
 
 def bmm(input, mat2):
+    """Batched matrix product: (b, n, m) @ (b, m, p) -> (b, n, p).
+
+    >>> tc.bmm(tc.ones(2, 1, 3), tc.ones(2, 3, 1)).shape
+    tinygrad_course.Size([2, 1, 1])
+    """
     return input.bmm(mat2)
 
 
 def mv(input, vec):
+    """Matrix-vector product: (n, m) @ (m,) -> (n,).
+
+    >>> tc.mv(tc.tensor([[1., 2.], [3., 4.]]), tc.tensor([1., 0.]))
+    tensor([1., 3.])
+    """
     return input.mv(vec)
 
 
 def dot(input, other):
+    """Dot product of two 1-D tensors: sum_i x_i y_i.
+
+    >>> tc.dot(tc.tensor([1., 2.]), tc.tensor([3., 4.]))
+    tensor(11.)
+    """
     return input.dot(other)
 
 
 def outer(input, vec2):
+    """Alias of ``outer`` (PyTorch's older name).
+
+    >>> tc.ger(tc.tensor([1., 2.]), tc.tensor([1., 10.]))
+    tensor([[1., 10.],
+            [2., 20.]])
+    """
     return input.outer(vec2)
 
 
@@ -397,6 +440,11 @@ ger = outer
 
 
 def trace(input):
+    """The sum of a matrix's main diagonal.
+
+    >>> tc.trace(tc.tensor([[1., 2.], [3., 4.]]))
+    tensor(5.)
+    """
     return input.trace()
 
 
@@ -416,32 +464,59 @@ def _add_scaled(input, prod, beta, alpha, op):
 
 
 def cross(input, other, dim=None):
-    """The cross product of 3-vectors along ``dim`` (see ``Tensor.cross``)."""
+    """The cross product of 3-vectors along ``dim`` (see ``Tensor.cross``).
+
+    >>> tc.cross(tc.tensor([1., 0., 0.]), tc.tensor([0., 1., 0.]), dim=0)
+    tensor([0., 0., 1.])
+    """
     return input.cross(other, dim)
 
 
 def kron(input, other):
-    """The Kronecker product (see ``Tensor.kron``)."""
+    """The Kronecker product (see ``Tensor.kron``).
+
+    >>> tc.kron(tc.tensor([1., 2.]), tc.tensor([1., 10.]))
+    tensor([1., 10., 2., 20.])
+    """
     return input.kron(other)
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
-    """beta * input + alpha * bmm(batch1, batch2)."""
+    """beta * input + alpha * bmm(batch1, batch2).
+
+    >>> tc.baddbmm(tc.zeros(1, 2, 2), tc.ones(1, 2, 3), tc.ones(1, 3, 2))
+    tensor([[[3., 3.],
+             [3., 3.]]])
+    """
     return input.baddbmm(batch1, batch2, beta=beta, alpha=alpha)
 
 
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
-    """beta * input + alpha * sum over the batch of bmm(batch1, batch2)."""
+    """beta * input + alpha * sum over the batch of bmm(batch1, batch2).
+
+    >>> tc.addbmm(tc.zeros(2, 2), tc.ones(3, 2, 4), tc.ones(3, 4, 2))
+    tensor([[12., 12.],
+            [12., 12.]])
+    """
     return input.addbmm(batch1, batch2, beta=beta, alpha=alpha)
 
 
 def addmv(input, mat, vec, *, beta=1, alpha=1):
-    """beta * input + alpha * (mat @ vec)."""
+    """beta * input + alpha * (mat @ vec).
+
+    >>> tc.addmv(tc.ones(2), tc.tensor([[1., 2.], [3., 4.]]), tc.tensor([1., 1.]))
+    tensor([4., 8.])
+    """
     return input.addmv(mat, vec, beta=beta, alpha=alpha)
 
 
 def addr(input, vec1, vec2, *, beta=1, alpha=1):
-    """beta * input + alpha * outer(vec1, vec2)."""
+    """beta * input + alpha * outer(vec1, vec2).
+
+    >>> tc.addr(tc.zeros(2, 2), tc.tensor([1., 2.]), tc.tensor([1., 1.]))
+    tensor([[1., 1.],
+            [2., 2.]])
+    """
     return input.addr(vec1, vec2, beta=beta, alpha=alpha)
 
 
@@ -449,7 +524,11 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     """Pairwise p-norm distances between the rows of x1 (..., P, M) and x2 (..., R, M) -> (..., P, R);
     the batch dims broadcast. p = 0 counts differing coordinates, p = inf takes the largest.
     The gradient at a zero distance is 0, as PyTorch's.
-    ``tc.cdist(tc.tensor([[0., 0.]]), tc.tensor([[3., 4.]]))`` -> tensor([[5.]])."""
+    ``tc.cdist(tc.tensor([[0., 0.]]), tc.tensor([[3., 4.]]))`` -> tensor([[5.]]).
+
+    >>> tc.cdist(tc.tensor([[0., 0.]]), tc.tensor([[3., 4.], [0., 1.]]))
+    tensor([[5., 1.]])
+    """
     for name, x in (("X1", x1), ("X2", x2)):
         if x.ndim < 2:
             raise RuntimeError(f"cdist(): cdist only supports at least 2D tensors, {name} got: {x.ndim}D")
@@ -485,7 +564,12 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
 
 
 def addmm(input, mat1, mat2, beta=1, alpha=1):
-    """beta * input + alpha * (mat1 @ mat2)."""
+    """beta * input + alpha * (mat1 @ mat2).
+
+    >>> tc.addmm(tc.ones(2, 2), tc.tensor([[1., 2.], [3., 4.]]), tc.tensor([[1., 2.], [3., 4.]]), beta=0.5)
+    tensor([[ 7.5000, 10.5000],
+            [15.5000, 22.5000]])
+    """
     prod = mat1.mm(mat2)
     return (input if beta == 1 else input * beta) + (prod if alpha == 1 else prod * alpha)
 

@@ -121,7 +121,11 @@ class Clamp(Function):
 
 
 def where(condition, input=None, other=None):
-    """Elements of ``input`` where ``condition`` holds, else of ``other``."""
+    """Elements of ``input`` where ``condition`` holds, else of ``other``.
+
+    >>> tc.where(tc.tensor([True, False]), tc.tensor([1., 2.]), tc.tensor([9., 9.]))
+    tensor([1., 9.])
+    """
     if input is None and other is None:
         return _arr(condition).nonzero()
     return Where.apply(condition, input, other)
@@ -144,18 +148,23 @@ class SelectOps:
         return Clamp.apply(self, min, max)
 
     def clamp_min(self, min):
+        """Clamp from below: max(self, min)."""
         return self.clamp(min=min)
 
     def clamp_max(self, max):
+        """Clamp from above: min(self, max)."""
         return self.clamp(max=max)
 
     def maximum(self, other):
+        """Elementwise maximum with other."""
         return Maximum.apply(self, other)
 
     def minimum(self, other):
+        """Elementwise minimum with other."""
         return Minimum.apply(self, other)
 
     def where(self, condition, other):
+        """Elements of self where ``condition`` holds, else of ``other``."""
         return where(condition, self, other)
 
     def masked_fill(self, mask, value):
@@ -176,12 +185,15 @@ class SelectOps:
         return where(mask, value, self)
 
     def lerp(self, end, weight):
+        """self + weight * (end - self)."""
         return self + (end - self) * weight
 
     def clamp_(self, min=None, max=None):
+        """In-place ``clamp``: self = min(max(self, min), max)."""
         return self._inplace("clamp_", Tensor.clamp, min, max)
 
     def masked_fill_(self, mask, value):
+        """In-place ``masked_fill``: write ``value`` where ``mask`` is True."""
         return self._inplace("masked_fill_", Tensor.masked_fill, mask, value)
 
     clip = clamp
@@ -190,6 +202,11 @@ class SelectOps:
 # ---- function forms: ``tc.<name>(input, ...)`` ----
 
 def clamp(input, min=None, max=None):
+    """Clamp into [min, max], elementwise: out = min(max(input, min), max) (either bound may be None).
+
+    >>> tc.clamp(tc.tensor([-2., 0.5, 3.]), min=0., max=1.)
+    tensor([0.0000, 0.5000, 1.0000])
+    """
     return input.clamp(min, max)
 
 
@@ -197,30 +214,65 @@ clip = clamp
 
 
 def maximum(input, other):
+    """Elementwise maximum of input and other (broadcast); ties share the gradient.
+
+    >>> tc.maximum(tc.tensor([1., 5.]), tc.tensor([3., 2.]))
+    tensor([3., 5.])
+    """
     return _t(input).maximum(other)
 
 
 def minimum(input, other):
+    """Elementwise minimum of input and other (broadcast); ties share the gradient.
+
+    >>> tc.minimum(tc.tensor([1., 5.]), tc.tensor([3., 2.]))
+    tensor([1., 2.])
+    """
     return _t(input).minimum(other)
 
 
 def masked_fill(input, mask, value):
+    """input with ``value`` written where the bool ``mask`` (broadcast) is True.
+
+    >>> tc.masked_fill(tc.tensor([1., 2., 3.]), tc.tensor([True, False, True]), 0.)
+    tensor([0., 2., 0.])
+    """
     return input.masked_fill(mask, value)
 
 
 def lerp(input, end, weight):
+    """Linear interpolation: out = input + weight * (end - input).
+
+    >>> tc.lerp(tc.tensor([0., 10.]), tc.tensor([10., 20.]), 0.5)
+    tensor([5., 15.])
+    """
     return input.lerp(end, weight)
 
 
 def clamp_min(input, min):
+    """Clamp from below: out = max(input, min).
+
+    >>> tc.clamp_min(tc.tensor([-2., 3.]), 0.)
+    tensor([0., 3.])
+    """
     return input.clamp(min=min)
 
 
 def clamp_max(input, max):
+    """Clamp from above: out = min(input, max).
+
+    >>> tc.clamp_max(tc.tensor([-2., 3.]), 0.)
+    tensor([-2., 0.])
+    """
     return input.clamp(max=max)
 
 
 def clamp_(input, min=None, max=None):
+    """In-place ``clamp``: input = min(max(input, min), max).
+
+    >>> tc.clamp_(tc.tensor([-2., 3.]), 0., 1.)
+    tensor([0., 1.])
+    """
     return input.clamp_(min, max)
 
 
