@@ -454,42 +454,74 @@ class ElementwiseOps:
 
 # ---- function forms: ``tc.<name>(input, ...)`` ----
 def sinh(input: Tensor) -> Tensor:
-    """sinh, elementwise. ``tc.sinh(tc.tensor([0.]))`` -> tensor([0.])."""
+    """sinh, elementwise. ``tc.sinh(tc.tensor([0.]))`` -> tensor([0.]).
+
+    >>> tc.sinh(tc.tensor([0.]))
+    tensor([0.])
+    """
     return input.sinh()
 
 
 def cosh(input: Tensor) -> Tensor:
-    """cosh, elementwise. ``tc.cosh(tc.tensor([0.]))`` -> tensor([1.])."""
+    """cosh, elementwise. ``tc.cosh(tc.tensor([0.]))`` -> tensor([1.]).
+
+    >>> tc.cosh(tc.tensor([0.]))
+    tensor([1.])
+    """
     return input.cosh()
 
 
 def asin(input: Tensor) -> Tensor:
-    """Inverse sine, elementwise. ``tc.asin(tc.tensor([0.]))`` -> tensor([0.])."""
+    """Inverse sine, elementwise. ``tc.asin(tc.tensor([0.]))`` -> tensor([0.]).
+
+    >>> tc.asin(tc.tensor([0.]))
+    tensor([0.])
+    """
     return input.asin()
 
 
 def acos(input: Tensor) -> Tensor:
-    """Inverse cosine, elementwise. ``tc.acos(tc.tensor([1.]))`` -> tensor([0.])."""
+    """Inverse cosine, elementwise. ``tc.acos(tc.tensor([1.]))`` -> tensor([0.]).
+
+    >>> tc.acos(tc.tensor([1.]))
+    tensor([0.])
+    """
     return input.acos()
 
 
 def atan(input: Tensor) -> Tensor:
-    """Inverse tangent, elementwise. ``tc.atan(tc.tensor([0.]))`` -> tensor([0.])."""
+    """Inverse tangent, elementwise. ``tc.atan(tc.tensor([0.]))`` -> tensor([0.]).
+
+    >>> tc.atan(tc.tensor([0.]))
+    tensor([0.])
+    """
     return input.atan()
 
 
 def asinh(input: Tensor) -> Tensor:
-    """Inverse hyperbolic sine, elementwise. ``tc.asinh(tc.tensor([0.]))`` -> tensor([0.])."""
+    """Inverse hyperbolic sine, elementwise. ``tc.asinh(tc.tensor([0.]))`` -> tensor([0.]).
+
+    >>> tc.asinh(tc.tensor([0.]))
+    tensor([0.])
+    """
     return input.asinh()
 
 
 def acosh(input: Tensor) -> Tensor:
-    """Inverse hyperbolic cosine, elementwise. ``tc.acosh(tc.tensor([1.]))`` -> tensor([0.])."""
+    """Inverse hyperbolic cosine, elementwise. ``tc.acosh(tc.tensor([1.]))`` -> tensor([0.]).
+
+    >>> tc.acosh(tc.tensor([1.]))
+    tensor([0.])
+    """
     return input.acosh()
 
 
 def atanh(input: Tensor) -> Tensor:
-    """Inverse hyperbolic tangent, elementwise. ``tc.atanh(tc.tensor([0.]))`` -> tensor([0.])."""
+    """Inverse hyperbolic tangent, elementwise. ``tc.atanh(tc.tensor([0.]))`` -> tensor([0.]).
+
+    >>> tc.atanh(tc.tensor([0.]))
+    tensor([0.])
+    """
     return input.atanh()
 
 
@@ -526,7 +558,11 @@ arcsin_, arccos_, arctan_ = asin_, acos_, atan_
 
 def atan2(input: Tensor, other: Tensor) -> Tensor:
     """The angle of the point (other, input) in (-pi, pi], elementwise (both tensors).
-    ``tc.atan2(tc.tensor([1.]), tc.tensor([-1.]))`` -> tensor([2.3562])."""
+    ``tc.atan2(tc.tensor([1.]), tc.tensor([-1.]))`` -> tensor([2.3562]).
+
+    >>> tc.atan2(tc.tensor([1.]), tc.tensor([-1.]))
+    tensor([2.3562])
+    """
     return input.atan2(other)
 
 
@@ -534,28 +570,48 @@ arctan2 = atan2
 
 
 def hypot(input: Tensor, other: Tensor) -> Tensor:
-    """sqrt(input^2 + other^2) without overflow. ``tc.hypot(tc.tensor([3.]), tc.tensor([4.]))`` -> tensor([5.])."""
+    """sqrt(input^2 + other^2) without overflow. ``tc.hypot(tc.tensor([3.]), tc.tensor([4.]))`` -> tensor([5.]).
+
+    >>> tc.hypot(tc.tensor([3.]), tc.tensor([4.]))
+    tensor([5.])
+    """
     return input.hypot(other)
 
 
 def logaddexp(input: Tensor, other: Tensor) -> Tensor:
-    """log(e^input + e^other). ``tc.logaddexp(tc.tensor([1000.]), tc.tensor([1000.]))`` -> tensor([1000.6931])."""
+    """log(e^input + e^other). ``tc.logaddexp(tc.tensor([1000.]), tc.tensor([1000.]))`` -> tensor([1000.6931]).
+
+    >>> tc.logaddexp(tc.tensor([1000.]), tc.tensor([1000.]))
+    tensor([1000.6932])
+    """
     return input.logaddexp(other)
 
 
 def logaddexp2(input: Tensor, other: Tensor) -> Tensor:
-    """log2(2^input + 2^other). ``tc.logaddexp2(tc.tensor([1.]), tc.tensor([1.]))`` -> tensor([2.])."""
+    """log2(2^input + 2^other). ``tc.logaddexp2(tc.tensor([1.]), tc.tensor([1.]))`` -> tensor([2.]).
+
+    >>> tc.logaddexp2(tc.tensor([1.]), tc.tensor([1.]))
+    tensor([2.])
+    """
     return input.logaddexp2(other)
 
 
 def logit(input: Tensor, eps: float | None = None) -> Tensor:
     """log(p / (1 - p)), p clamped to [eps, 1 - eps] when eps is given.
-    ``tc.logit(tc.tensor([0.5]))`` -> tensor([0.])."""
+    ``tc.logit(tc.tensor([0.5]))`` -> tensor([0.]).
+
+    >>> tc.logit(tc.tensor([0.5]))
+    tensor([0.])
+    """
     return input.logit(eps)
 
 
 def frac(input: Tensor) -> Tensor:
-    """input - trunc(input) (float tensors). ``tc.frac(tc.tensor([2.75]))`` -> tensor([0.7500])."""
+    """input - trunc(input) (float tensors). ``tc.frac(tc.tensor([2.75]))`` -> tensor([0.7500]).
+
+    >>> tc.frac(tc.tensor([2.75]))
+    tensor([0.7500])
+    """
     return input.frac()
 
 
@@ -571,7 +627,11 @@ def square_(input: Tensor) -> Tensor:
 
 def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> Tensor:
     """NaN -> nan, +-inf -> posinf/neginf (default: the dtype's extremes).
-    ``tc.nan_to_num(tc.tensor([float('nan')]))`` -> tensor([0.])."""
+    ``tc.nan_to_num(tc.tensor([float('nan')]))`` -> tensor([0.]).
+
+    >>> tc.nan_to_num(tc.tensor([float('nan')]))
+    tensor([0.])
+    """
     return input.nan_to_num(nan, posinf, neginf)
 
 
@@ -582,7 +642,11 @@ def nan_to_num_(input: Tensor, nan: float = 0.0, posinf: float | None = None, ne
 
 def fmod(input: Tensor, other) -> Tensor:
     """input - other * trunc(input/other), elementwise (C's fmod: the sign of input).
-    ``tc.fmod(tc.tensor([-3, 3]), 2)`` -> tensor([-1, 1])."""
+    ``tc.fmod(tc.tensor([-3, 3]), 2)`` -> tensor([-1, 1]).
+
+    >>> tc.fmod(tc.tensor([-3, 3]), 2)
+    tensor([-1,  1])
+    """
     if not isinstance(input, Tensor):
         raise TypeError(f"fmod(): argument 'input' must be Tensor, not {type(input).__name__}")
     return _run(Fmod, input, other)
@@ -590,7 +654,11 @@ def fmod(input: Tensor, other) -> Tensor:
 
 def remainder(input, other) -> Tensor:
     """input - other * floor(input/other), elementwise (Python's %: the sign of other); either
-    may be a number. ``tc.remainder(tc.tensor([-3, 3]), 2)`` -> tensor([1, 1])."""
+    may be a number. ``tc.remainder(tc.tensor([-3, 3]), 2)`` -> tensor([1, 1]).
+
+    >>> tc.remainder(tc.tensor([-3, 3]), 2)
+    tensor([1, 1])
+    """
     if not isinstance(input, Tensor):
         # a number on the left: PyTorch promotes it as a wrapped scalar, as b % a does
         return _run(Remainder, _tensor_module._wrap(np.asarray(input, result_type(_arr(other), input))), other)

@@ -303,25 +303,41 @@ class ScatterOps:
 # ---- function forms: ``tc.<name>(input, ...)`` ----
 def scatter(input: Tensor, dim: int, index: Tensor, src=None, value=None, reduce: str | None = None) -> Tensor:
     """``input.scatter(dim, index, src or value)``.
-    ``tc.scatter(tc.zeros(2), 0, tc.tensor([1]), value=3.)`` -> tensor([0., 3.])."""
+    ``tc.scatter(tc.zeros(2), 0, tc.tensor([1]), value=3.)`` -> tensor([0., 3.]).
+
+    >>> tc.scatter(tc.zeros(2), 0, tc.tensor([1]), value=3.)
+    tensor([0., 3.])
+    """
     return input.scatter(dim, index, src, value, reduce)
 
 
 def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     """``input.scatter_add(dim, index, src)``.
-    ``tc.scatter_add(tc.zeros(2), 0, tc.tensor([1, 1]), tc.ones(2))`` -> tensor([0., 2.])."""
+    ``tc.scatter_add(tc.zeros(2), 0, tc.tensor([1, 1]), tc.ones(2))`` -> tensor([0., 2.]).
+
+    >>> tc.scatter_add(tc.zeros(2), 0, tc.tensor([1, 1]), tc.ones(2))
+    tensor([0., 2.])
+    """
     return input.scatter_add(dim, index, src)
 
 
 def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha=1) -> Tensor:
     """``input.index_add(dim, index, source, alpha=alpha)``.
-    ``tc.index_add(tc.zeros(2), 0, tc.tensor([1]), tc.ones(1))`` -> tensor([0., 1.])."""
+    ``tc.index_add(tc.zeros(2), 0, tc.tensor([1]), tc.ones(1))`` -> tensor([0., 1.]).
+
+    >>> tc.index_add(tc.zeros(2), 0, tc.tensor([1]), tc.ones(1))
+    tensor([0., 1.])
+    """
     return input.index_add(dim, index, source, alpha)
 
 
 def repeat_interleave(input: Tensor, repeats=None, dim: int | None = None, *, output_size: int | None = None) -> Tensor:
     """Repeat elements (``input.repeat_interleave``); with only a 1-D count tensor, each index i
-    repeated count[i] times. ``tc.repeat_interleave(tc.tensor([2, 1]))`` -> tensor([0, 0, 1])."""
+    repeated count[i] times. ``tc.repeat_interleave(tc.tensor([2, 1]))`` -> tensor([0, 0, 1]).
+
+    >>> tc.repeat_interleave(tc.tensor([2, 1]))
+    tensor([0, 0, 1])
+    """
     if repeats is None:
         counts = _arr(input)
         if counts.ndim != 1 or counts.dtype.kind not in "iu":
@@ -339,12 +355,20 @@ def argwhere(input: Tensor) -> Tensor:
 
 
 def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
-    """``input.bincount(weights, minlength)``. ``tc.bincount(tc.tensor([1, 1]))`` -> tensor([0, 2])."""
+    """``input.bincount(weights, minlength)``. ``tc.bincount(tc.tensor([1, 1]))`` -> tensor([0, 2]).
+
+    >>> tc.bincount(tc.tensor([1, 1]))
+    tensor([0, 2])
+    """
     return input.bincount(weights, minlength)
 
 
 def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:
-    """``input.histc(bins, min, max)``. ``tc.histc(tc.tensor([0., 1.]), bins=2)`` -> tensor([1., 1.])."""
+    """``input.histc(bins, min, max)``. ``tc.histc(tc.tensor([0., 1.]), bins=2)`` -> tensor([1., 1.]).
+
+    >>> tc.histc(tc.tensor([0., 1.]), bins=2)
+    tensor([1., 1.])
+    """
     return input.histc(bins, min, max)
 
 
@@ -353,7 +377,11 @@ def searchsorted(sorted_sequence: Tensor, input, *, out_int32: bool = False, rig
     """For each value, the index where it would be inserted into ``sorted_sequence`` to keep it
     sorted (the first such index; the last with right=True or side="right"). A N-d sequence is
     searched row by row along its last dim (its leading dims match input's).
-    ``tc.searchsorted(tc.tensor([1, 3, 5]), tc.tensor([3, 6]))`` -> tensor([1, 3])."""
+    ``tc.searchsorted(tc.tensor([1, 3, 5]), tc.tensor([3, 6]))`` -> tensor([1, 3]).
+
+    >>> tc.searchsorted(tc.tensor([1, 3, 5]), tc.tensor([3, 6]))
+    tensor([1, 3])
+    """
     op = "torch.searchsorted()"
     if side is not None:
         if side not in ("left", "right"):
@@ -385,7 +413,11 @@ def searchsorted(sorted_sequence: Tensor, input, *, out_int32: bool = False, rig
 def bucketize(input, boundaries: Tensor, *, out_int32: bool = False, right: bool = False) -> Tensor:
     """The bucket of each value among 1-D sorted ``boundaries``: i with boundaries[i-1] < x <=
     boundaries[i] (right=True: boundaries[i-1] <= x < boundaries[i]).
-    ``tc.bucketize(tc.tensor([1, 5, 9]), tc.tensor([1, 3, 5, 7]))`` -> tensor([0, 2, 4])."""
+    ``tc.bucketize(tc.tensor([1, 5, 9]), tc.tensor([1, 3, 5, 7]))`` -> tensor([0, 2, 4]).
+
+    >>> tc.bucketize(tc.tensor([1, 5, 9]), tc.tensor([1, 3, 5, 7]))
+    tensor([0, 2, 4])
+    """
     if boundaries.ndim != 1:
         raise RuntimeError(f"bucketize(): boundaries tensor must be 1 dimension, but got dim({boundaries.ndim})")
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)

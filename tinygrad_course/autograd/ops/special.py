@@ -394,37 +394,65 @@ class SpecialOps:
 
 # ---- function forms: ``tc.<name>(input, ...)`` ----
 def erf(input: Tensor) -> Tensor:
-    """The error function, elementwise. ``tc.erf(tc.tensor([0.]))`` -> tensor([0.])."""
+    """The error function, elementwise. ``tc.erf(tc.tensor([0.]))`` -> tensor([0.]).
+
+    >>> tc.erf(tc.tensor([0.]))
+    tensor([0.])
+    """
     return input.erf()
 
 
 def erfc(input: Tensor) -> Tensor:
-    """1 - erf(input), elementwise. ``tc.erfc(tc.tensor([0.]))`` -> tensor([1.])."""
+    """1 - erf(input), elementwise. ``tc.erfc(tc.tensor([0.]))`` -> tensor([1.]).
+
+    >>> tc.erfc(tc.tensor([0.]))
+    tensor([1.])
+    """
     return input.erfc()
 
 
 def erfinv(input: Tensor) -> Tensor:
-    """The inverse error function, elementwise. ``tc.erfinv(tc.tensor([0.]))`` -> tensor([0.])."""
+    """The inverse error function, elementwise. ``tc.erfinv(tc.tensor([0.]))`` -> tensor([0.]).
+
+    >>> tc.erfinv(tc.tensor([0.]))
+    tensor([0.])
+    """
     return input.erfinv()
 
 
 def lgamma(input: Tensor) -> Tensor:
-    """log|Gamma(input)|, elementwise. ``tc.lgamma(tc.tensor([3.]))`` -> tensor([0.6931])."""
+    """log|Gamma(input)|, elementwise. ``tc.lgamma(tc.tensor([3.]))`` -> tensor([0.6931]).
+
+    >>> tc.lgamma(tc.tensor([3.]))
+    tensor([0.6931])
+    """
     return input.lgamma()
 
 
 def digamma(input: Tensor) -> Tensor:
-    """psi(input) = Gamma'/Gamma, elementwise. ``tc.digamma(tc.tensor([1.]))`` -> tensor([-0.5772])."""
+    """psi(input) = Gamma'/Gamma, elementwise. ``tc.digamma(tc.tensor([1.]))`` -> tensor([-0.5772]).
+
+    >>> tc.digamma(tc.tensor([1.]))
+    tensor([-0.5772])
+    """
     return input.digamma()
 
 
 def polygamma(n: int, input: Tensor) -> Tensor:
-    """psi^(n)(input) (PyTorch's argument order: n first). ``tc.polygamma(1, tc.tensor([1.]))`` -> tensor([1.6449])."""
+    """psi^(n)(input) (PyTorch's argument order: n first). ``tc.polygamma(1, tc.tensor([1.]))`` -> tensor([1.6449]).
+
+    >>> tc.polygamma(1, tc.tensor([1.]))
+    tensor([1.6449])
+    """
     return input.polygamma(n)
 
 
 def mvlgamma(input: Tensor, p: int) -> Tensor:
-    """The multivariate log-gamma of dimension p. ``tc.mvlgamma(tc.tensor([2.5]), 2)`` -> tensor([1.6458])."""
+    """The multivariate log-gamma of dimension p. ``tc.mvlgamma(tc.tensor([2.5]), 2)`` -> tensor([1.6458]).
+
+    >>> tc.mvlgamma(tc.tensor([2.5]), 2)
+    tensor([0.8570])
+    """
     return input.mvlgamma(p)
 
 

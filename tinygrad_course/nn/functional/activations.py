@@ -10,7 +10,11 @@ __all__ = ["relu", "relu6", "hardtanh", "leaky_relu", "elu", "gelu", "sigmoid", 
 
 def erf(input):
     """The error function, elementwise: ``tc.erf`` (its kernel and derivatives live in
-    autograd/ops/special.py). ``F.erf(tc.tensor([0.]))`` -> tensor([0.])."""
+    autograd/ops/special.py). ``F.erf(tc.tensor([0.]))`` -> tensor([0.]).
+
+    >>> F.erf(tc.tensor([0.]))
+    tensor([0.])
+    """
     return input.erf()
 
 
