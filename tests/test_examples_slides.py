@@ -147,3 +147,25 @@ def test_gradient_descent_variants(tmp_path):
         assert name in out
     assert "(same evals)" in out and "(same time)" in out
     assert written(tmp_path) == (["gradient_descent_variants.png"] if HAVE_MPL else [])
+
+
+# ---------------------------------------------------------------- Newton vs first-order methods
+
+def test_nesterov_and_momentum_beat_gd_on_the_convex_problem_newton_beats_all():
+    mod = load_example("newton_vs_gd")
+    c = mod.compare(quick=True)
+    res, tol = c["results"], c["tol"]
+    assert list(res) == ["GD", "Momentum", "Nesterov", "Newton", "NewtonCG", "L-BFGS"]
+    assert c["eta"] == pytest.approx((np.sqrt(c["kappa"]) - 1) / (np.sqrt(c["kappa"]) + 1))
+    assert c["kappa"] == pytest.approx(c["L"] / c["mu"]) and 0 < c["mu"] <= mod.LAM
+    for m, (its, secs, gaps) in res.items():
+        assert its[0] == 0 and len(its) == len(secs) == len(gaps)
+        assert np.all(gaps > 0), m
+    reached = {m: its[-1] for m, (its, _, gaps) in res.items() if gaps[-1] <= tol}
+    # all from W = 0 on the same f: the same first gap
+    assert len({round(g[0], 12) for _, _, g in res.values()}) == 1
+    # GD (600 steps) is still far; momentum and Nesterov (same gamma = 1/L) get there
+    assert "GD" not in reached and res["GD"][2][-1] > 100 * tol
+    assert reached["Nesterov"] < 600 and reached["Momentum"] < 600
+    assert reached["Newton"] <= 10 and reached["NewtonCG"] <= 10 and reached["L-BFGS"] < 60
+    assert reached["Newton"] < reached["Nesterov"]

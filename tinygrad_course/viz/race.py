@@ -67,7 +67,7 @@ def lecture_iterate(opt, p) -> np.ndarray:
         if group.get("nesterov") and any(q is p for q in group["params"]):
             buf = opt.state.get(p, {}).get("momentum_buffer")
             if buf is not None:
-                w = w + group["momentum"] * group["lr"] * _array(buf)
+                w = np.asarray(w + group["momentum"] * group["lr"] * _array(buf))  # 0-d stays an array
     return w
 
 
