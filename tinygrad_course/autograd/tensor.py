@@ -47,6 +47,12 @@ def _bump_version(t):
         _Mode.tracer.raw_write(t)
 
 
+def _set_array(t, arr):
+    """Make the ndarray ``arr`` the one behind ``t`` (no copy, version unchanged): how
+    ``tc.compile``'s replay moves each step's arrays through its own holder tensors."""
+    t._data = arr
+
+
 def _wrap(arr, requires_grad=False):
     """A tensor around the ndarray ``arr``, not copied (internal; users call ``tc.tensor``)."""
     return Tensor._make(arr, requires_grad)

@@ -10,7 +10,7 @@ change, without the call into the ``Function`` or its ctx.
 """
 import numpy as np
 
-from ..autograd import _array
+from ..autograd import _array, _set_array
 from ..autograd import engine as _engine
 from ..autograd.grad_mode import _Mode
 from ..autograd.ops import arith as _arith
@@ -40,7 +40,7 @@ class _Gen:
     def __init__(self):
         self.ns = {"A": _A, "asarray": np.asarray, "add": _engine._add, "_array": _array, "_Mode": _Mode,
                    "CALLB": _engine._call_backward, "CHECK": _engine._check_user_grad,
-                   "ACC": _engine._accumulate_leaves, "tanh": np.tanh}
+                   "ACC": _engine._accumulate_leaves, "tanh": np.tanh, "SET": _set_array}
         self.lines = []
         self.names = {}  # id(object) -> name in ns
         self.var = {}  # id(holder) -> local variable holding its array
@@ -62,7 +62,7 @@ class _Gen:
         if v is not None:
             return v
         if id(t) in self.holders:
-            return f"{self.const(t, 'h')}._data"
+            return f"_array({self.const(t, 'h')})"
         return f"_array({self.const(t, 'p')})"
 
     def emit(self, line, indent=1):
@@ -84,7 +84,7 @@ def generate(program):
     for i, h in enumerate(program.input_holders):
         v = G.new_var()
         G.var[id(h)] = v
-        G.emit(f"{v} = _array(inp[{i}]); {G.const(h, 'h')}._data = {v}")
+        G.emit(f"{v} = _array(inp[{i}]); SET({G.const(h, 'h')}, {v})")
     for ins in program.code:
         k = ins[0]
         if k == FWD1:
@@ -103,7 +103,7 @@ def generate(program):
                 else:
                     b = G.const(args[1])
                 # the holder is bound only if something other than generated lines reads it
-                bind = f"; {hname}._data = {out}" if id(holder) in needed else ""
+                bind = f"; SET({hname}, {out})" if id(holder) in needed else ""
                 if kind == "tanh":
                     G.emit(f"{out} = tanh({a}){bind}")
                 else:
@@ -116,9 +116,9 @@ def generate(program):
             if zero_d:
                 G.emit(f"{out} = {call}")
                 G.emit(f"if {out}.__class__ is not A: {out} = asarray({out})")
-                G.emit(f"{hname}._data = {out}")
+                G.emit(f"SET({hname}, {out})")
             else:
-                G.emit(f"{out} = {call}; {hname}._data = {out}")
+                G.emit(f"{out} = {call}; SET({hname}, {out})")
         elif k == BWD:
             _backward(G, ins, lowered)
         elif k == CALL:

@@ -8,7 +8,7 @@ the numbers are the same bit for bit.
 """
 import numpy as np
 
-from ..autograd import _array, _wrap
+from ..autograd import _array, _set_array, _wrap
 from ..autograd import engine as _engine
 from ..autograd import function as _function
 from ..autograd.grad_mode import _Mode
@@ -35,7 +35,7 @@ class ArrayRef:
 
 
 def _resolve(a):
-    return a.holder._data if a.__class__ is ArrayRef else a
+    return _array(a.holder) if a.__class__ is ArrayRef else a
 
 
 class Program:
@@ -82,7 +82,7 @@ class Program:
     def _call(self, ins, inputs):
         res = ins[1](*ins[2], **ins[3])
         if ins[4] is not None:
-            ins[4]._data = _array(res)
+            _set_array(ins[4], _array(res))
         self._rebind_grads(inputs)
 
     def _forward_op(self, ins):
@@ -90,7 +90,7 @@ class Program:
             outs = ins[1](ins[2], *ins[3])
             for h, o in zip(ins[4], outs):
                 if h is not None:
-                    h._data = _as_array(o)
+                    _set_array(h, _as_array(o))
         else:
             self._forward_general(ins)
 
@@ -111,7 +111,7 @@ class Program:
         outs = out if is_tuple else (out,)
         for h, o in zip(holders, outs):
             if h is not None:
-                h._data = _as_array(o)
+                _set_array(h, _as_array(o))
         saved = ctx._saved if k == FWDU else None
         if saved is not None:
             # outputs saved for backward come back as Tensors in a user's backward
@@ -127,12 +127,12 @@ class Program:
                 p = inputs[idx]
             g = p.grad
             if g is not None:
-                h._data = _array(g)
+                _set_array(h, _array(g))
 
     def _outputs(self, spec, inputs):
         kind = spec[0]
         if kind == "h":  # an op's output: a fresh tensor around this replay's array
-            return _wrap(spec[1]._data)
+            return _wrap(_array(spec[1]))
         if kind == "in":
             return inputs[spec[1]]
         if kind == "grad":
