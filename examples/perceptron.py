@@ -4,7 +4,8 @@
 
 First one perceptron tells X from O; then one perceptron per letter (one-vs-rest) tells several
 letters apart, predicting the letter whose perceptron scores highest. No gradient, no loss:
-the rule only moves w when the answer is wrong. Draws the learned weights as 20x20 images.
+the rule only moves w when the answer is wrong. Draws the learned weights as 20x20 images and
+the mistakes made in each epoch (they reach 0 on separable data: the convergence theorem).
 
     python examples/perceptron.py [--out docs] [--quick]
 """
@@ -76,7 +77,7 @@ def main(argv=None):
     results = {}
     for task in ("XO", "AEHLTX"):
         W, b, mistakes, acc, Xtr, ytr = run(task, n_train, n_test, epochs, seed=0)
-        results[task] = (W, acc, Xtr, ytr)
+        results[task] = (W, acc, Xtr, ytr, mistakes)
         print(f"letters {'/'.join(task)}: {len(mistakes)} epochs, mistakes per epoch {mistakes[:8]}"
               f"{' ...' if len(mistakes) > 8 else ''}; test accuracy {acc:.3f}")
     print(f"({time.perf_counter() - t0:.1f} s)")
@@ -84,10 +85,22 @@ def main(argv=None):
     plt = pyplot()
     if plt is None:
         return results
-    W2, acc2, _, _ = results["XO"]
-    Wk, acck, Xk, yk = results["AEHLTX"]
+    W2, acc2, _, _, _ = results["XO"]
+    Wk, acck, Xk, yk, _ = results["AEHLTX"]
     cols = 1 + Wk.shape[0]
-    fig, axes = plt.subplots(2, cols, figsize=(1.5 * cols, 3.4))
+    fig = plt.figure(figsize=(1.5 * cols + 4.8, 3.6))
+    gs = fig.add_gridspec(2, cols + 3)
+    axes = np.array([[fig.add_subplot(gs[r, j]) for j in range(cols)] for r in range(2)])
+    ax_m = fig.add_subplot(gs[:, cols:])
+    for i, (task, r) in enumerate(results.items()):
+        m = r[4]
+        ax_m.plot(np.arange(1, len(m) + 1), m, f"C{i}-o", ms=3,
+                  label=f"{'/'.join(task)} ({'one perceptron' if len(task) == 2 else f'{len(task)} perceptrons'})")
+    ax_m.set_xlabel("epoch")
+    ax_m.set_ylabel("mistakes in the epoch (updates)")
+    ax_m.set_title("Rosenblatt's rule: mistakes per epoch", fontsize=9)
+    ax_m.grid(alpha=0.3)
+    ax_m.legend(fontsize=8)
     samples = [Xk[yk == 5][1]] + [Xk[yk == j][0] for j in range(Wk.shape[0])]
     panels = [("X vs O (red: O)", W2.numpy()[0])] + [(f"'{c}' vs rest", w) for c, w in zip("AEHLTX", Wk.numpy())]
     for j, (ax, img) in enumerate(zip(axes[0], samples)):

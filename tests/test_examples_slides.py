@@ -169,3 +169,17 @@ def test_nesterov_and_momentum_beat_gd_on_the_convex_problem_newton_beats_all():
     assert reached["Nesterov"] < 600 and reached["Momentum"] < 600
     assert reached["Newton"] <= 10 and reached["NewtonCG"] <= 10 and reached["L-BFGS"] < 60
     assert reached["Newton"] < reached["Nesterov"]
+
+
+# ---------------------------------------------------------------- the perceptron's mistakes per epoch
+
+def test_perceptron_mistakes_per_epoch_reach_zero_when_the_training_set_is_separated():
+    mod = load_example("perceptron")
+    W, b, mistakes, acc, Xtr, ytr = mod.run("XO", 20, 10, 50, seed=0)
+    assert mistakes[-1] == 0 and len(mistakes) < 50 and all(isinstance(m, int) for m in mistakes)
+    # the final 0 of the plot means what it says: every training image is on the right side
+    pred = ((mod.flat(Xtr) @ W.T + b).numpy()[:, 0] > 0).astype(int)
+    np.testing.assert_array_equal(pred, ytr)
+    # and a nonzero count before means the rule moved w in that epoch
+    _, _, first = mod.train_perceptrons(mod.flat(Xtr), mod.tc.from_numpy(ytr[:, None].astype(np.float32)), epochs=1)
+    assert first == mistakes[:1] and first[0] > 0
