@@ -4,7 +4,13 @@ _KNOWN = ("cpu", "cuda", "mps", "xpu", "meta")
 
 
 class device:
-    """A device name (``tc.device("cpu")``); tensors can only live on the CPU here."""
+    """A device name (``tc.device("cpu")``); tensors can only live on the CPU here.
+
+    >>> tc.device('cpu')
+    device(type='cpu')
+    >>> tc.zeros(2).to(tc.device('cpu')).device
+    device(type='cpu')
+    """
 
     __slots__ = ("type", "index")
 
@@ -63,9 +69,16 @@ def check_device(d, op):
 
 
 class Size(tuple):
-    """A shape (``tc.Size([2, 3])``): a tuple with ``numel()``."""
+    """A shape (``tc.Size([2, 3])``): a tuple with ``numel()``.
+
+    >>> tc.Size([2, 3]).numel()
+    6
+    >>> tc.zeros(2, 3).shape == (2, 3)
+    True
+    """
 
     def numel(self):
+        """The number of elements of a tensor of this shape (the product of the sizes)."""
         n = 1
         for s in self:
             n *= s
@@ -117,5 +130,9 @@ def set_default_device(device) -> None:
 
 
 def get_default_device():
-    """The device factories use when given none: always ``device(type='cpu')`` here."""
+    """The device factories use when given none: always ``device(type='cpu')`` here.
+
+    >>> tc.get_default_device()
+    device(type='cpu')
+    """
     return _default_device["device"]

@@ -3,7 +3,13 @@ import numpy as np
 
 
 class dtype:
-    """A tensor element type (``tc.float32`` ...); compares equal to the NumPy dtype it wraps."""
+    """A tensor element type (``tc.float32`` ...); compares equal to the NumPy dtype it wraps.
+
+    >>> tc.float32
+    tinygrad_course.float32
+    >>> tc.tensor([1, 2]).dtype == tc.int64
+    True
+    """
 
     __slots__ = ("name", "np", "is_floating_point", "itemsize")
 
@@ -69,12 +75,22 @@ def to_np(d):
 
 
 def get_default_dtype():
-    """The float dtype Python floats and lists become (float32 unless changed)."""
+    """The float dtype Python floats and lists become (float32 unless changed).
+
+    >>> tc.get_default_dtype()
+    tinygrad_course.float32
+    """
     return _default["float"]
 
 
 def set_default_dtype(d):
-    """Set the float dtype Python floats and lists become (float32 or float64)."""
+    """Set the float dtype Python floats and lists become (float32 or float64).
+
+    >>> tc.set_default_dtype(tc.float64)
+    >>> tc.tensor([1.]).dtype
+    tinygrad_course.float64
+    >>> tc.set_default_dtype(tc.float32)
+    """
     d = as_dtype(d)
     if not d.is_floating_point:
         raise TypeError(f"set_default_dtype(): only floating-point types are supported as the default type, got {d}")

@@ -39,7 +39,14 @@ def _float(dtype):
 
 
 def tensor(data, dtype=None, device=None, requires_grad=False):
-    """A new leaf tensor holding a copy of ``data`` (lists/floats become float32, ints int64)."""
+    """A new leaf tensor holding a copy of ``data`` (lists/floats become float32, ints int64).
+
+    >>> tc.tensor([[1, 2], [3, 4]])
+    tensor([[1, 2],
+            [3, 4]])
+    >>> tc.tensor([1., 2.], requires_grad=True)
+    tensor([1., 2.], requires_grad=True)
+    """
     _check_device(device, "tensor")
     arr = _to_array(data, dtype)
     if isinstance(data, (np.ndarray, Tensor)) or arr is data:
@@ -48,7 +55,11 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
 
 
 def as_tensor(data, dtype=None, device=None):
-    """A tensor sharing ``data``'s memory when it is already an array of the right dtype."""
+    """A tensor sharing ``data``'s memory when it is already an array of the right dtype.
+
+    >>> tc.as_tensor([1., 2.])
+    tensor([1., 2.])
+    """
     _check_device(device, "as_tensor")
     if isinstance(data, Tensor) and (dtype is None or data.dtype == dtype):
         return data
@@ -56,7 +67,11 @@ def as_tensor(data, dtype=None, device=None):
 
 
 def from_numpy(ndarray):
-    """A tensor sharing the array's memory and keeping its dtype."""
+    """A tensor sharing the array's memory and keeping its dtype.
+
+    >>> tc.from_numpy(np.arange(3))
+    tensor([0, 1, 2])
+    """
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
     if ndarray.dtype not in _dt._BY_NP:
@@ -65,25 +80,43 @@ def from_numpy(ndarray):
 
 
 def zeros(*args, size=None, dtype=None, device=None, requires_grad=False):
-    """A tensor of zeros: ``tc.zeros(2, 3)``, ``tc.zeros((2, 3))`` or ``tc.zeros(size=(2, 3))``."""
+    """A tensor of zeros: ``tc.zeros(2, 3)``, ``tc.zeros((2, 3))`` or ``tc.zeros(size=(2, 3))``.
+
+    >>> tc.zeros(2, 3)
+    tensor([[0., 0., 0.],
+            [0., 0., 0.]])
+    """
     _check_device(device, "zeros")
     return _finish(np.zeros(_sizes("zeros", args, size), _float(dtype)), requires_grad, "zeros")
 
 
 def ones(*args, size=None, dtype=None, device=None, requires_grad=False):
-    """A tensor of ones: ``tc.ones(2, 3)``, ``tc.ones((2, 3))`` or ``tc.ones(size=(2, 3))``."""
+    """A tensor of ones: ``tc.ones(2, 3)``, ``tc.ones((2, 3))`` or ``tc.ones(size=(2, 3))``.
+
+    >>> tc.ones(2, dtype=tc.int64)
+    tensor([1, 1])
+    """
     _check_device(device, "ones")
     return _finish(np.ones(_sizes("ones", args, size), _float(dtype)), requires_grad, "ones")
 
 
 def empty(*args, size=None, dtype=None, device=None, requires_grad=False):
-    """An uninitialised tensor (zero-filled here): ``tc.empty(2, 3)`` or ``tc.empty(size=(2, 3))``."""
+    """An uninitialised tensor (zero-filled here): ``tc.empty(2, 3)`` or ``tc.empty(size=(2, 3))``.
+
+    >>> tc.empty(2, 3).shape
+    tinygrad_course.Size([2, 3])
+    """
     _check_device(device, "empty")
     return _finish(np.zeros(_sizes("empty", args, size), _float(dtype)), requires_grad, "empty")
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
-    """A tensor of ``size`` filled with ``fill_value`` (dtype inferred from the value)."""
+    """A tensor of ``size`` filled with ``fill_value`` (dtype inferred from the value).
+
+    >>> tc.full((2, 2), 7.)
+    tensor([[7., 7.],
+            [7., 7.]])
+    """
     _check_device(device, "full")
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
@@ -95,31 +128,54 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False):
 
 
 def zeros_like(input, dtype=None, device=None, requires_grad=False):
-    """Zeros of ``input``'s shape (and dtype unless given)."""
+    """Zeros of ``input``'s shape (and dtype unless given).
+
+    >>> tc.zeros_like(tc.ones(2, 2))
+    tensor([[0., 0.],
+            [0., 0.]])
+    """
     _check_device(device, "zeros_like")
     return _finish(np.zeros(input.shape, _dt.to_np(dtype or input.dtype)), requires_grad, "zeros_like")
 
 
 def ones_like(input, dtype=None, device=None, requires_grad=False):
-    """Ones of ``input``'s shape (and dtype unless given)."""
+    """Ones of ``input``'s shape (and dtype unless given).
+
+    >>> tc.ones_like(tc.zeros(3))
+    tensor([1., 1., 1.])
+    """
     _check_device(device, "ones_like")
     return _finish(np.ones(input.shape, _dt.to_np(dtype or input.dtype)), requires_grad, "ones_like")
 
 
 def full_like(input, fill_value, dtype=None, device=None, requires_grad=False):
-    """``fill_value`` in ``input``'s shape (and dtype unless given)."""
+    """``fill_value`` in ``input``'s shape (and dtype unless given).
+
+    >>> tc.full_like(tc.zeros(3), 5.)
+    tensor([5., 5., 5.])
+    """
     _check_device(device, "full_like")
     return _finish(np.full(input.shape, fill_value, _dt.to_np(dtype or input.dtype)), requires_grad, "full_like")
 
 
 def empty_like(input, dtype=None, device=None, requires_grad=False):
-    """An uninitialised (zero-filled here) tensor of ``input``'s shape and dtype."""
+    """An uninitialised (zero-filled here) tensor of ``input``'s shape and dtype.
+
+    >>> tc.empty_like(tc.zeros(2, 3)).shape
+    tinygrad_course.Size([2, 3])
+    """
     _check_device(device, "empty_like")
     return zeros_like(input, dtype, None, requires_grad)
 
 
 def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
-    """Values from ``start`` to ``end`` (exclusive) by ``step``; int64 if all are ints."""
+    """Values from ``start`` to ``end`` (exclusive) by ``step``; int64 if all are ints.
+
+    >>> tc.arange(5)
+    tensor([0, 1, 2, 3, 4])
+    >>> tc.arange(0., 1., 0.25)
+    tensor([0.0000, 0.2500, 0.5000, 0.7500])
+    """
     _check_device(device, "arange")
     if end is None:
         start, end = 0, start
@@ -134,7 +190,11 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
 
 
 def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
-    """``steps`` evenly spaced values from ``start`` to ``end`` inclusive."""
+    """``steps`` evenly spaced values from ``start`` to ``end`` inclusive.
+
+    >>> tc.linspace(0, 1, 5)
+    tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
+    """
     _check_device(device, "linspace")
     if steps < 0:
         raise RuntimeError("linspace(): number of steps must be non-negative")
@@ -142,13 +202,22 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
 
 
 def logspace(start, end, steps, base=10.0, dtype=None, device=None, requires_grad=False):
-    """``steps`` values ``base ** v`` for ``v`` evenly spaced from ``start`` to ``end``."""
+    """``steps`` values ``base ** v`` for ``v`` evenly spaced from ``start`` to ``end``.
+
+    >>> tc.logspace(0, 2, 3)
+    tensor([1., 10., 100.])
+    """
     _check_device(device, "logspace")
     return _finish(np.logspace(start, end, steps, base=base).astype(_float(dtype)), requires_grad, "logspace")
 
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
-    """The n x m identity matrix (m = n by default)."""
+    """The n x m identity matrix (m = n by default).
+
+    >>> tc.eye(2)
+    tensor([[1., 0.],
+            [0., 1.]])
+    """
     _check_device(device, "eye")
     for name, v in (("n", n), ("m", m)):
         if v is not None and v < 0:
@@ -161,21 +230,33 @@ def _gen(generator):
 
 
 def rand(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False):
-    """Uniform samples on [0, 1): ``tc.rand(2, 3)`` or ``tc.rand(size=(2, 3))``."""
+    """Uniform samples on [0, 1): ``tc.rand(2, 3)`` or ``tc.rand(size=(2, 3))``.
+
+    >>> tc.rand(2, 3).shape
+    tinygrad_course.Size([2, 3])
+    """
     _check_device(device, "rand")
     shape = _sizes("rand", args, size)
     return _finish(_gen(generator).random(shape).astype(_float(dtype)), requires_grad, "rand")
 
 
 def randn(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False):
-    """Standard normal samples: ``tc.randn(2, 3)`` or ``tc.randn(size=(2, 3))``."""
+    """Standard normal samples: ``tc.randn(2, 3)`` or ``tc.randn(size=(2, 3))``.
+
+    >>> tc.randn(2, 3).shape
+    tinygrad_course.Size([2, 3])
+    """
     _check_device(device, "randn")
     shape = _sizes("randn", args, size)
     return _finish(_gen(generator).standard_normal(shape).astype(_float(dtype)), requires_grad, "randn")
 
 
 def randint(low=0, high=None, size=None, generator=None, dtype=None, device=None, requires_grad=False):
-    """Integers uniform on [low, high)."""
+    """Integers uniform on [low, high).
+
+    >>> tc.randint(0, 10, (3,)).shape
+    tinygrad_course.Size([3])
+    """
     _check_device(device, "randint")
     if size is None:
         low, high, size = 0, low, high
@@ -188,24 +269,40 @@ def randint(low=0, high=None, size=None, generator=None, dtype=None, device=None
 
 
 def randperm(n, generator=None, dtype=None, device=None, requires_grad=False):
-    """A random permutation of ``0..n-1`` (int64)."""
+    """A random permutation of ``0..n-1`` (int64).
+
+    >>> tc.randperm(4).sort().values
+    tensor([0, 1, 2, 3])
+    """
     _check_device(device, "randperm")
     return _finish(_gen(generator).permutation(n).astype(_dt.to_np(dtype or _dt.int64)), requires_grad, "randperm")
 
 
 def rand_like(input, dtype=None, device=None, requires_grad=False):
-    """Uniform [0, 1) samples of ``input``'s shape and dtype."""
+    """Uniform [0, 1) samples of ``input``'s shape and dtype.
+
+    >>> tc.rand_like(tc.zeros(2, 2)).shape
+    tinygrad_course.Size([2, 2])
+    """
     return rand(*input.shape, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
 
 
 def randn_like(input, dtype=None, device=None, requires_grad=False):
-    """Standard normal samples of ``input``'s shape and dtype."""
+    """Standard normal samples of ``input``'s shape and dtype.
+
+    >>> tc.randn_like(tc.zeros(2, 2)).shape
+    tinygrad_course.Size([2, 2])
+    """
     return randn(*input.shape, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
 
 
 def randint_like(input, low=0, high=None, dtype=None, device=None, requires_grad=False):
     """Integers uniform on [low, high) of ``input``'s shape and dtype: ``randint_like(x, 10)``
-    (as PyTorch: one bound is ``high``) or ``randint_like(x, 3, 10)``."""
+    (as PyTorch: one bound is ``high``) or ``randint_like(x, 3, 10)``.
+
+    >>> tc.randint_like(tc.zeros(3), 0, 5).dtype
+    tinygrad_course.float32
+    """
     if high is None:
         low, high = 0, low
     return randint(low, high, input.shape, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
@@ -214,7 +311,11 @@ def randint_like(input, low=0, high=None, dtype=None, device=None, requires_grad
 def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, device=None, requires_grad=False):
     """Normal samples: scalar ``mean``/``std`` with ``size`` (``tc.normal(0., 1., size=(2, 3))``), or
     tensor ``mean``/``std`` broadcast together (``tc.normal(tc.zeros(3), 1.)``); dtype/device/
-    requires_grad apply to the scalar form, as in PyTorch."""
+    requires_grad apply to the scalar form, as in PyTorch.
+
+    >>> tc.normal(0., 1., size=(2, 3)).shape
+    tinygrad_course.Size([2, 3])
+    """
     _check_device(device, "normal")
     tensors = isinstance(mean, Tensor) or isinstance(std, Tensor)
     if tensors and (size is not None or dtype is not None or requires_grad):
@@ -232,11 +333,25 @@ def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, device=None
 
 
 def bernoulli(input, generator=None):
+    """0/1 samples: each element is 1 with the probability given by input (values in [0, 1]).
+
+    Args: input: probabilities; generator: a ``tc.Generator`` (the default one when None).
+
+    >>> tc.bernoulli(tc.tensor([0., 1.]))
+    tensor([0., 1.])
+    """
     p = input._data
     return Tensor._make((_gen(generator).random(p.shape) < p).astype(p.dtype))
 
 
 def multinomial(input, num_samples, replacement=False, generator=None):
+    """``num_samples`` category indices per row, drawn with the (unnormalised) weights in input.
+
+    Args: input: 1-D or 2-D non-negative weights; num_samples; replacement: draw with replacement; generator.
+
+    >>> tc.multinomial(tc.tensor([0., 1., 0.]), 2, replacement=True)
+    tensor([1, 1])
+    """
     p = input._data
     g = _gen(generator)
     rows = p.reshape(-1, p.shape[-1])

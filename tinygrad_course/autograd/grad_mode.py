@@ -25,7 +25,11 @@ _Mode = _ModeState()
 
 
 def is_grad_enabled():
-    """True when operations are being recorded."""
+    """True when operations are being recorded.
+
+    >>> tc.is_grad_enabled()
+    True
+    """
     return _Mode.enabled
 
 
@@ -56,7 +60,14 @@ class _GradModeContext:
 
 
 class no_grad(_GradModeContext):
-    """Do not record operations (``with tc.no_grad():``, ``@tc.no_grad()`` or ``@tc.no_grad``)."""
+    """Do not record operations (``with tc.no_grad():``, ``@tc.no_grad()`` or ``@tc.no_grad``).
+
+    >>> x = tc.ones(2, requires_grad=True)
+    >>> with tc.no_grad():
+    ...     y = x * 2
+    >>> y.requires_grad
+    False
+    """
 
     _target = False
 
@@ -70,13 +81,28 @@ class no_grad(_GradModeContext):
 
 
 class enable_grad(no_grad):
-    """Record operations again inside a ``no_grad`` block."""
+    """Record operations again inside a ``no_grad`` block.
+
+    >>> x = tc.ones(2, requires_grad=True)
+    >>> with tc.no_grad():
+    ...     with tc.enable_grad():
+    ...         y = x * 2
+    >>> y.requires_grad
+    True
+    """
 
     _target = True
 
 
 class set_grad_enabled(_GradModeContext):
-    """Turn recording on or off: as a function call, a context manager or a decorator."""
+    """Turn recording on or off: as a function call, a context manager or a decorator.
+
+    >>> x = tc.ones(2, requires_grad=True)
+    >>> with tc.set_grad_enabled(False):
+    ...     y = x * 2
+    >>> y.requires_grad
+    False
+    """
 
     def __init__(self, mode):
         if not isinstance(mode, bool):
@@ -110,7 +136,13 @@ class set_grad_enabled(_GradModeContext):
 
 
 class inference_mode(_GradModeContext):
-    """Alias of ``no_grad`` (PyTorch's faster variant; here they cost the same)."""
+    """Alias of ``no_grad`` (PyTorch's faster variant; here they cost the same).
+
+    >>> with tc.inference_mode():
+    ...     y = tc.ones(2, requires_grad=True) * 2
+    >>> y.requires_grad
+    False
+    """
 
     def __init__(self, mode=True):
         self._target = not mode

@@ -81,7 +81,8 @@ def _sizes(args, name):
 
 def _typed(name, dt):
     return _TypedTensorMeta(name, (), {"dtype": dt, "__doc__": f"Legacy constructor/type of {dt} tensors "
-                                       f"(``tc.{name}(2, 3)``, ``tc.{name}([1, 2])``, ``isinstance(x, tc.{name})``)."})
+                                       f"(``tc.{name}(2, 3)``, ``tc.{name}([1, 2])``, ``isinstance(x, tc.{name})``).\n\n"
+                                       f">>> tc.{name}([1, 0]).dtype\n{dt}\n"})
 
 
 FloatTensor = _typed("FloatTensor", _dt.float32)

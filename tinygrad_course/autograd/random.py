@@ -28,7 +28,12 @@ def manual_seed(seed):
 
 
 def initial_seed():
-    """The seed of the library's generator (the last ``manual_seed``, or the entropy it started from)."""
+    """The seed of the library's generator (the last ``manual_seed``, or the entropy it started from).
+
+    >>> _ = tc.manual_seed(42)
+    >>> tc.initial_seed()
+    0
+    """
     if _state["seed"] is None:
         _state["seed"] = int(np.random.SeedSequence().entropy % (2**63))
         _state["gen"] = np.random.default_rng(_state["seed"])
@@ -36,12 +41,20 @@ def initial_seed():
 
 
 def default_generator():
-    """The library's numpy Generator (reseeded by ``manual_seed``)."""
+    """The library's numpy Generator (reseeded by ``manual_seed``).
+
+    >>> tc.default_generator() is not None
+    True
+    """
     return _state["gen"]
 
 
 def seed():
-    """Reseed from fresh entropy and return the seed used."""
+    """Reseed from fresh entropy and return the seed used.
+
+    >>> isinstance(tc.seed(), int)
+    True
+    """
     s = int(np.random.SeedSequence().entropy % (2**63))
     manual_seed(s)
     return s

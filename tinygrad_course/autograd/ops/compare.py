@@ -346,10 +346,20 @@ def count_nonzero(input, dim=None):
 
 
 def greater(input, other):
+    """Alias of ``tc.gt``: elementwise input > other.
+
+    >>> tc.greater(tc.tensor([1., 3.]), 2)
+    tensor([False,  True])
+    """
     return input > other
 
 
 def less(input, other):
+    """Alias of ``tc.lt``: elementwise input < other.
+
+    >>> tc.less(tc.tensor([1., 3.]), 2)
+    tensor([ True, False])
+    """
     return input < other
 
 

@@ -529,27 +529,47 @@ arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, aco
 
 
 def sinh_(input: Tensor) -> Tensor:
-    """In-place ``sinh``."""
+    """In-place ``sinh``.
+
+    >>> tc.sinh_(tc.tensor([0.]))
+    tensor([0.])
+    """
     return input.sinh_()
 
 
 def cosh_(input: Tensor) -> Tensor:
-    """In-place ``cosh``."""
+    """In-place ``cosh``.
+
+    >>> tc.cosh_(tc.tensor([0.]))
+    tensor([1.])
+    """
     return input.cosh_()
 
 
 def asin_(input: Tensor) -> Tensor:
-    """In-place ``asin``."""
+    """In-place ``asin``.
+
+    >>> tc.arcsin_(tc.tensor([0.]))
+    tensor([0.])
+    """
     return input.asin_()
 
 
 def acos_(input: Tensor) -> Tensor:
-    """In-place ``acos``."""
+    """In-place ``acos``.
+
+    >>> tc.acos_(tc.tensor([1.]))
+    tensor([0.])
+    """
     return input.acos_()
 
 
 def atan_(input: Tensor) -> Tensor:
-    """In-place ``atan``."""
+    """In-place ``atan``.
+
+    >>> tc.arctan_(tc.tensor([0.]))
+    tensor([0.])
+    """
     return input.atan_()
 
 
@@ -616,12 +636,20 @@ def frac(input: Tensor) -> Tensor:
 
 
 def frac_(input: Tensor) -> Tensor:
-    """In-place ``frac``."""
+    """In-place ``frac``.
+
+    >>> tc.frac_(tc.tensor([2.75]))
+    tensor([0.7500])
+    """
     return input.frac_()
 
 
 def square_(input: Tensor) -> Tensor:
-    """In-place ``square``."""
+    """In-place ``square``.
+
+    >>> tc.square_(tc.tensor([3.]))
+    tensor([9.])
+    """
     return input.square_()
 
 
@@ -636,7 +664,11 @@ def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None, neg
 
 
 def nan_to_num_(input: Tensor, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> Tensor:
-    """In-place ``nan_to_num``."""
+    """In-place ``nan_to_num``.
+
+    >>> tc.nan_to_num_(tc.tensor([float('nan'), 1.]))
+    tensor([0., 1.])
+    """
     return input.nan_to_num_(nan, posinf, neginf)
 
 

@@ -350,7 +350,12 @@ def repeat_interleave(input: Tensor, repeats=None, dim: int | None = None, *, ou
 
 
 def argwhere(input: Tensor) -> Tensor:
-    """``input.argwhere()``: the indices of the non-zero elements, one row each."""
+    """``input.argwhere()``: the indices of the non-zero elements, one row each.
+
+    >>> tc.argwhere(tc.tensor([[0., 1.], [2., 0.]]))
+    tensor([[0, 1],
+            [1, 0]])
+    """
     return input.argwhere()
 
 

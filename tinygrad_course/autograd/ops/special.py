@@ -457,27 +457,47 @@ def mvlgamma(input: Tensor, p: int) -> Tensor:
 
 
 def erf_(input: Tensor) -> Tensor:
-    """In-place ``erf``."""
+    """In-place ``erf``.
+
+    >>> tc.erf_(tc.tensor([0.]))
+    tensor([0.])
+    """
     return input.erf_()
 
 
 def erfc_(input: Tensor) -> Tensor:
-    """In-place ``erfc``."""
+    """In-place ``erfc``.
+
+    >>> tc.erfc_(tc.tensor([0.]))
+    tensor([1.])
+    """
     return input.erfc_()
 
 
 def erfinv_(input: Tensor) -> Tensor:
-    """In-place ``erfinv``."""
+    """In-place ``erfinv``.
+
+    >>> tc.erfinv_(tc.tensor([0.]))
+    tensor([0.])
+    """
     return input.erfinv_()
 
 
 def lgamma_(input: Tensor) -> Tensor:
-    """In-place ``lgamma``."""
+    """In-place ``lgamma``.
+
+    >>> tc.lgamma_(tc.tensor([3.]))
+    tensor([0.6931])
+    """
     return input.lgamma_()
 
 
 def digamma_(input: Tensor) -> Tensor:
-    """In-place ``digamma``."""
+    """In-place ``digamma``.
+
+    >>> tc.digamma_(tc.tensor([1.]))
+    tensor([-0.5772])
+    """
     return input.digamma_()
 
 
