@@ -183,3 +183,37 @@ def test_perceptron_mistakes_per_epoch_reach_zero_when_the_training_set_is_separ
     # and a nonzero count before means the rule moved w in that epoch
     _, _, first = mod.train_perceptrons(mod.flat(Xtr), mod.tc.from_numpy(ytr[:, None].astype(np.float32)), epochs=1)
     assert first == mistakes[:1] and first[0] > 0
+
+
+# ---------------------------------------------------------------- embeddings
+
+def test_embedding_windows_and_neighbours():
+    mod = load_example("embedding")
+    ids = mod.corpus(50, seed=3)
+    X, Y = mod.windows(ids)
+    np.testing.assert_array_equal(Y, ids[2:])
+    np.testing.assert_array_equal(X[:, 0], ids[:-2])
+    np.testing.assert_array_equal(X[:, 1], ids[1:-1])
+    E = np.eye(len(mod.VOCAB))
+    E[mod.INDEX["dog"]] = E[mod.INDEX["cat"]] + 0.1 * E[mod.INDEX["dog"]]
+    assert mod.neighbours(E, ["cat"], k=1) == {"cat": ["dog"]}  # never the word itself
+
+
+def test_embedding_learns_the_grammar_and_puts_classes_together():
+    mod = load_example("embedding")
+    res = mod.train(800)
+    # the loss can't beat the corpus' conditional entropy H(w_t | w_{t-2}, w_{t-1}): counted here
+    X, Y = mod.windows(mod.corpus(2000, seed=0))
+    from collections import Counter
+
+    joint, ctx = Counter(zip(map(tuple, X), Y)), Counter(map(tuple, X))
+    H = -sum(c * np.log(c / ctx[k[0]]) for k, c in joint.items()) / len(Y)
+    assert H - 1e-6 <= res["final_loss"] < H + 0.1
+    assert mod.same_class_rate(res["E_before"]) < 0.35  # random vectors: about chance
+    assert mod.same_class_rate(res["E"]) >= 0.85
+
+
+def test_embedding_example(tmp_path):
+    out = run_example("embedding.py", tmp_path)
+    assert "nearest neighbour in the same class" in out and "cat " in out
+    assert written(tmp_path) == (["embedding.png"] if HAVE_MPL else [])
