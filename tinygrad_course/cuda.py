@@ -2,10 +2,20 @@
 
 
 def is_available():
+    """Always False: there is no GPU backend (device-agnostic code takes its CPU path).
+
+    >>> tc.cuda.is_available()
+    False
+    """
     return False
 
 
 def device_count():
+    """Always 0: there is no GPU backend.
+
+    >>> tc.cuda.device_count()
+    0
+    """
     return 0
 
 

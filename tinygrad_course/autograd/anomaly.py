@@ -40,7 +40,14 @@ class detect_anomaly:
 
 
 class set_detect_anomaly(detect_anomaly):
-    """Turn anomaly detection on or off (function call or context manager)."""
+    """Turn anomaly detection on or off (function call or context manager).
+
+    >>> with tc.autograd.set_detect_anomaly(True):
+    ...     print(tc.autograd.is_anomaly_enabled())
+    True
+    >>> tc.autograd.is_anomaly_enabled()
+    False
+    """
 
     def __init__(self, mode, check_nan=True):
         self.check_nan = bool(mode) and check_nan
@@ -52,12 +59,23 @@ class set_detect_anomaly(detect_anomaly):
 
 
 def is_anomaly_enabled():
-    """True inside ``detect_anomaly`` (in this thread)."""
+    """True inside ``detect_anomaly`` (in this thread).
+
+    >>> tc.autograd.is_anomaly_enabled()
+    False
+    >>> with tc.autograd.detect_anomaly():
+    ...     print(tc.autograd.is_anomaly_enabled())
+    True
+    """
     return _Mode.anomaly
 
 
 def is_anomaly_check_nan_enabled():
-    """True when anomaly mode also checks every result for NaN/inf."""
+    """True when anomaly mode also checks every result for NaN/inf.
+
+    >>> tc.autograd.is_anomaly_check_nan_enabled()
+    False
+    """
     return _Mode.check_nan
 
 

@@ -33,6 +33,11 @@ class BackwardStep:
     what it sent to each input (None where an input needs none); ``summed_axes``: for an input
     whose gradient was summed back to its shape because it was broadcast, ``{input_index: axes}``
     (axes of the output's shape).
+
+    >>> x = tc.tensor([1., 2.], requires_grad=True)
+    >>> steps = tc.autograd.backward_steps((x.exp()).sum())
+    >>> [s.node for s in steps]
+    ['SumBackward0', 'ExpBackward0']
     """
 
     index: int

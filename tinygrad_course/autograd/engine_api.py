@@ -40,7 +40,13 @@ def _root_grads(outputs, grad_outputs, create_graph, op):
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
-    """Accumulate the gradients of ``tensors`` into the leaves' ``.grad``."""
+    """Accumulate the gradients of ``tensors`` into the leaves' ``.grad``.
+
+    >>> x = tc.tensor([1., 2.], requires_grad=True)
+    >>> tc.autograd.backward([(x ** 2).sum()])
+    >>> x.grad
+    tensor([2., 4.])
+    """
     outs = _seq(tensors)
     if grad_tensors is None:
         gs = [None] * len(outs)
@@ -65,7 +71,12 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=None,
          is_grads_batched=False, materialize_grads=False):
-    """d(outputs)/d(inputs) contracted with ``grad_outputs``, returned (``.grad`` untouched)."""
+    """d(outputs)/d(inputs) contracted with ``grad_outputs``, returned (``.grad`` untouched).
+
+    >>> x = tc.tensor([1., 2.], requires_grad=True)
+    >>> tc.autograd.grad((x ** 3).sum(), x)
+    (tensor([3., 12.]),)
+    """
     outs = _seq(outputs)
     ins = _seq(inputs)
     for i, t in enumerate(ins):

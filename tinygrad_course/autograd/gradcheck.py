@@ -8,7 +8,11 @@ from .engine_api import grad as _grad
 
 
 class GradcheckError(RuntimeError):
-    """A gradient disagrees with finite differences (or fails a structural check)."""
+    """A gradient disagrees with finite differences (or fails a structural check).
+
+    >>> issubclass(tc.autograd.GradcheckError, RuntimeError)
+    True
+    """
 
 
 def _as_tuple(x):
@@ -87,7 +91,12 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
     differences: |analytical - numerical| <= atol + rtol |numerical| elementwise (float64 inputs).
 
     PyTorch's other keyword options (batched, forward-mode, fast and masked checks) are accepted
-    so calls written for PyTorch run, and have no effect."""
+    so calls written for PyTorch run, and have no effect.
+
+    >>> x = tc.randn(3, dtype=tc.float64, requires_grad=True)
+    >>> tc.autograd.gradcheck(lambda t: (t.sin() * t).sum(), (x,))
+    True
+    """
     inputs = _as_tuple(inputs)
     req = [(k, t) for k, t in enumerate(inputs) if isinstance(t, Tensor) and t._rg]
     if not req:
@@ -154,7 +163,12 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
                   check_undefined_grad=True, check_grad_dtypes=False, check_batched_grad=False,
                   check_fwd_over_rev=False, check_rev_over_rev=True, fast_mode=False, masked=False):
     """``gradcheck`` of the gradient itself: second derivatives by finite differences of the
-    first (the backward must be differentiable, ``create_graph=True``)."""
+    first (the backward must be differentiable, ``create_graph=True``).
+
+    >>> x = tc.randn(3, dtype=tc.float64, requires_grad=True)
+    >>> tc.autograd.gradgradcheck(lambda t: (t ** 3).sum(), (x,))
+    True
+    """
     inputs = _as_tuple(inputs)
     req_idx = [k for k, t in enumerate(inputs) if isinstance(t, Tensor) and t._rg]
     outs = _diff_outputs(_as_tuple(func(*inputs)))

@@ -132,7 +132,13 @@ class TensorDataset(Dataset):
 
 
 class Subset(Dataset):
-    """The samples of ``dataset`` at ``indices``, in that order: ``subset[i] = dataset[indices[i]]``."""
+    """The samples of ``dataset`` at ``indices``, in that order: ``subset[i] = dataset[indices[i]]``.
+
+    >>> ds = tc.data.TensorDataset(tc.arange(5))
+    >>> sub = tc.data.Subset(ds, [4, 0])
+    >>> len(sub), sub[0]
+    (2, (tensor(4),))
+    """
 
     def __init__(self, dataset, indices: Sequence[int]):
         self.dataset = dataset
@@ -162,7 +168,12 @@ class Subset(Dataset):
 
 
 class ConcatDataset(Dataset):
-    """Several datasets one after the other; ``cumulative_sizes[k]`` is the end of dataset ``k``."""
+    """Several datasets one after the other; ``cumulative_sizes[k]`` is the end of dataset ``k``.
+
+    >>> ds = tc.data.ConcatDataset([tc.data.TensorDataset(tc.arange(2)), tc.data.TensorDataset(tc.arange(3))])
+    >>> len(ds), ds.cumulative_sizes
+    (5, [2, 5])
+    """
 
     def __init__(self, datasets):
         self.datasets = list(datasets)

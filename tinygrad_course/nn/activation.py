@@ -7,7 +7,11 @@ __all__ = ["ReLU", "ReLU6", "Hardtanh", "LeakyReLU", "ELU", "GELU", "Sigmoid", "
 
 
 class ReLU(Module):
-    """max(x, 0)."""
+    """max(x, 0).
+
+    >>> nn.ReLU()(tc.tensor([-2., 0., 2.]))
+    tensor([0., 0., 2.])
+    """
 
     def __init__(self, inplace=False):
         super().__init__()
@@ -21,14 +25,22 @@ class ReLU(Module):
 
 
 class ReLU6(ReLU):
-    """min(max(x, 0), 6)."""
+    """min(max(x, 0), 6).
+
+    >>> nn.ReLU6()(tc.tensor([-2., 0., 2.]))
+    tensor([0., 0., 2.])
+    """
 
     def forward(self, input):
         return F.relu6(input)
 
 
 class Hardtanh(Module):
-    """clamp(x, min_val, max_val)."""
+    """clamp(x, min_val, max_val).
+
+    >>> nn.Hardtanh()(tc.tensor([-2., 0., 2.]))
+    tensor([-1., 0., 1.])
+    """
 
     def __init__(self, min_val=-1.0, max_val=1.0, inplace=False):
         super().__init__()
@@ -42,7 +54,11 @@ class Hardtanh(Module):
 
 
 class LeakyReLU(Module):
-    """x if x > 0 else negative_slope * x."""
+    """x if x > 0 else negative_slope * x.
+
+    >>> nn.LeakyReLU(0.1)(tc.tensor([-2., 0., 2.]))
+    tensor([-0.2000,  0.0000,  2.0000])
+    """
 
     def __init__(self, negative_slope=0.01, inplace=False):
         super().__init__()
@@ -57,7 +73,11 @@ class LeakyReLU(Module):
 
 
 class ELU(Module):
-    """x if x > 0 else alpha (e^x - 1)."""
+    """x if x > 0 else alpha (e^x - 1).
+
+    >>> nn.ELU()(tc.tensor([-2., 0., 2.]))
+    tensor([-0.8647,  0.0000,  2.0000])
+    """
 
     def __init__(self, alpha=1.0, inplace=False):
         super().__init__()
@@ -72,7 +92,11 @@ class ELU(Module):
 
 
 class GELU(Module):
-    """x Phi(x) (approximate='tanh': the tanh approximation)."""
+    """x Phi(x) (approximate='tanh': the tanh approximation).
+
+    >>> nn.GELU()(tc.tensor([-2., 0., 2.]))
+    tensor([-0.0455,  0.0000,  1.9545])
+    """
 
     def __init__(self, approximate="none"):
         super().__init__()
@@ -86,21 +110,33 @@ class GELU(Module):
 
 
 class Sigmoid(Module):
-    """1 / (1 + e^-x)."""
+    """1 / (1 + e^-x).
+
+    >>> nn.Sigmoid()(tc.tensor([-2., 0., 2.]))
+    tensor([0.1192, 0.5000, 0.8808])
+    """
 
     def forward(self, input):
         return input.sigmoid()
 
 
 class Tanh(Module):
-    """tanh x."""
+    """tanh x.
+
+    >>> nn.Tanh()(tc.tensor([-2., 0., 2.]))
+    tensor([-0.9640,  0.0000,  0.9640])
+    """
 
     def forward(self, input):
         return input.tanh()
 
 
 class SiLU(Module):
-    """x sigmoid(x)."""
+    """x sigmoid(x).
+
+    >>> nn.SiLU()(tc.tensor([-2., 0., 2.]))
+    tensor([-0.2384,  0.0000,  1.7616])
+    """
 
     def __init__(self, inplace=False):
         super().__init__()
@@ -114,14 +150,22 @@ class SiLU(Module):
 
 
 class LogSigmoid(Module):
-    """log sigmoid(x)."""
+    """log sigmoid(x).
+
+    >>> nn.LogSigmoid()(tc.tensor([-2., 0., 2.]))
+    tensor([-2.1269, -0.6931, -0.1269])
+    """
 
     def forward(self, input):
         return F.logsigmoid(input)
 
 
 class Softplus(Module):
-    """log(1 + e^(beta x)) / beta (linear above threshold)."""
+    """log(1 + e^(beta x)) / beta (linear above threshold).
+
+    >>> nn.Softplus()(tc.tensor([-2., 0., 2.]))
+    tensor([0.1269, 0.6931, 2.1269])
+    """
 
     def __init__(self, beta=1.0, threshold=20.0):
         super().__init__()
@@ -136,7 +180,11 @@ class Softplus(Module):
 
 
 class Softmax(Module):
-    """exp(x_i) / sum_j exp(x_j) along dim."""
+    """exp(x_i) / sum_j exp(x_j) along dim.
+
+    >>> nn.Softmax(dim=0)(tc.tensor([-2., 0., 2.]))
+    tensor([0.0159, 0.1173, 0.8668])
+    """
 
     def __init__(self, dim=None):
         super().__init__()
@@ -150,14 +198,22 @@ class Softmax(Module):
 
 
 class Softmin(Softmax):
-    """softmax(-x) along dim."""
+    """softmax(-x) along dim.
+
+    >>> nn.Softmin(dim=0)(tc.tensor([-2., 0., 2.]))
+    tensor([0.8668, 0.1173, 0.0159])
+    """
 
     def forward(self, input):
         return F.softmin(input, self.dim, _stacklevel=5)
 
 
 class LogSoftmax(Softmax):
-    """log softmax(x) along dim."""
+    """log softmax(x) along dim.
+
+    >>> nn.LogSoftmax(dim=0)(tc.tensor([-2., 0., 2.]))
+    tensor([-4.1429, -2.1429, -0.1429])
+    """
 
     def forward(self, input):
         return F.log_softmax(input, self.dim, _stacklevel=5)

@@ -129,7 +129,12 @@ class Sequential(Module):
 
 
 class ModuleList(Module):
-    """A list of Modules whose parameters are registered (indexing, slicing, append, extend, insert)."""
+    """A list of Modules whose parameters are registered (indexing, slicing, append, extend, insert).
+
+    >>> layers = nn.ModuleList([nn.Linear(2, 2) for _ in range(3)])
+    >>> len(layers), len(list(layers.parameters()))
+    (3, 6)
+    """
 
     def __init__(self, modules=None):
         super().__init__()
@@ -221,7 +226,12 @@ class ModuleList(Module):
 
 
 class ModuleDict(Module):
-    """An ordered dict of name -> Module whose parameters are registered."""
+    """An ordered dict of name -> Module whose parameters are registered.
+
+    >>> heads = nn.ModuleDict({'a': nn.Linear(4, 2), 'b': nn.Linear(4, 3)})
+    >>> heads['b'](tc.zeros(1, 4)).shape
+    tinygrad_course.Size([1, 3])
+    """
 
     def __init__(self, modules=None):
         super().__init__()

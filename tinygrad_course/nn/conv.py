@@ -98,7 +98,11 @@ class Conv2d(_ConvNd):
 
 
 class Conv1d(_ConvNd):
-    """1-D convolution over (N, C_in, L): weight (C_out, C_in/groups, k), bias (C_out,)."""
+    """1-D convolution over (N, C_in, L): weight (C_out, C_in/groups, k), bias (C_out,).
+
+    >>> nn.Conv1d(2, 4, kernel_size=3)(tc.randn(1, 2, 6)).shape
+    tinygrad_course.Size([1, 4, 4])
+    """
 
     _n = 1
 

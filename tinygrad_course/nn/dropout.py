@@ -6,7 +6,12 @@ __all__ = ["Dropout"]
 
 
 class Dropout(Module):
-    """Randomly zero elements with probability p in training mode (identity in eval mode)."""
+    """Randomly zero elements with probability p in training mode (identity in eval mode).
+
+    >>> m = nn.Dropout(p=0.5)
+    >>> m.eval()(tc.ones(3))
+    tensor([1., 1., 1.])
+    """
 
     def __init__(self, p=0.5, inplace=False):
         super().__init__()

@@ -13,7 +13,11 @@ __all__ = ["Embedding"]
 
 
 class Embedding(Module):
-    """out[...] = weight[input[...]];  weight ~ N(0, 1), the padding_idx row zero and never updated."""
+    """out[...] = weight[input[...]];  weight ~ N(0, 1), the padding_idx row zero and never updated.
+
+    >>> nn.Embedding(10, 3)(tc.tensor([[1, 2], [4, 9]])).shape
+    tinygrad_course.Size([2, 2, 3])
+    """
 
     def __init__(self, num_embeddings, embedding_dim, padding_idx=None, max_norm=None, norm_type=2.0,
                  scale_grad_by_freq=False, sparse=False, _weight=None, _freeze=False, device=None, dtype=None):

@@ -69,16 +69,19 @@ class _UninitializedMixin:
     def shape(self):
         # PyTorch: reading the shape is a RuntimeError, using the tensor in a function (nn.init.*,
         # an op) a ValueError; our functions read .shape first, so the caller decides which
+        """Raises: an uninitialised parameter has no shape until its lazy module's first call."""
         caller = sys._getframe(1)
         if caller.f_globals.get("__name__", "").startswith("tinygrad_course."):
             raise _use_error(caller.f_code)
         raise RuntimeError(_SHAPE_MSG)
 
     def size(self, dim=None):
+        """Raises: an uninitialised parameter has no size until its lazy module's first call."""
         raise RuntimeError(_SHAPE_MSG)
 
     @property
     def dtype(self):
+        """The dtype the parameter will get when it is materialised."""
         from ..autograd.dtypes import as_dtype
 
         return as_dtype(self.__dict__["_placeholder"].dtype)

@@ -7,7 +7,11 @@ __all__ = ["Identity", "Linear", "Flatten", "Unflatten"]
 
 
 class Identity(Module):
-    """Returns its input unchanged (arguments are accepted and ignored, as in PyTorch)."""
+    """Returns its input unchanged (arguments are accepted and ignored, as in PyTorch).
+
+    >>> nn.Identity()(tc.tensor([1., 2.]))
+    tensor([1., 2.])
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__()
@@ -47,7 +51,11 @@ class Linear(Module):
 
 
 class Flatten(Module):
-    """Merge dims start_dim..end_dim (default: all but the batch dimension)."""
+    """Merge dims start_dim..end_dim (default: all but the batch dimension).
+
+    >>> nn.Flatten()(tc.zeros(2, 3, 4)).shape
+    tinygrad_course.Size([2, 12])
+    """
 
     def __init__(self, start_dim=1, end_dim=-1):
         super().__init__()
@@ -62,7 +70,11 @@ class Flatten(Module):
 
 
 class Unflatten(Module):
-    """Split dimension ``dim`` into ``unflattened_size``."""
+    """Split dimension ``dim`` into ``unflattened_size``.
+
+    >>> nn.Unflatten(1, (3, 4))(tc.zeros(2, 12)).shape
+    tinygrad_course.Size([2, 3, 4])
+    """
 
     def __init__(self, dim, unflattened_size):
         super().__init__()

@@ -98,7 +98,11 @@ class _BatchNorm(Module):
 
 class BatchNorm1d(_BatchNorm):
     """Batch normalisation over (N, C) or (N, C, L): per-channel batch statistics in training,
-    running statistics (momentum, unbiased variance) in eval."""
+    running statistics (momentum, unbiased variance) in eval.
+
+    >>> nn.BatchNorm1d(3)(tc.randn(4, 3)).shape
+    tinygrad_course.Size([4, 3])
+    """
 
     def _check_input_dim(self, input):
         if input.ndim not in (2, 3) or input.shape[1] != self.num_features:
@@ -106,7 +110,11 @@ class BatchNorm1d(_BatchNorm):
 
 
 class BatchNorm2d(_BatchNorm):
-    """Batch normalisation over (N, C, H, W), per channel."""
+    """Batch normalisation over (N, C, H, W), per channel.
+
+    >>> nn.BatchNorm2d(2)(tc.randn(1, 2, 4, 4)).shape
+    tinygrad_course.Size([1, 2, 4, 4])
+    """
 
     def _check_input_dim(self, input):
         if input.ndim != 4 or input.shape[1] != self.num_features:
@@ -114,7 +122,11 @@ class BatchNorm2d(_BatchNorm):
 
 
 class LayerNorm(Module):
-    """Normalise over the last dims (normalized_shape), then elementwise weight and bias."""
+    """Normalise over the last dims (normalized_shape), then elementwise weight and bias.
+
+    >>> nn.LayerNorm(4)(tc.tensor([[1., 2., 3., 4.]]))
+    tensor([[-1.3416, -0.4472,  0.4472,  1.3416]], grad_fn=<AddBackward0>)
+    """
 
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, device=None, dtype=None):
         super().__init__()
@@ -155,7 +167,11 @@ class LayerNorm(Module):
 
 
 class GroupNorm(Module):
-    """Normalise groups of channels of (N, C, ...), then per-channel weight and bias."""
+    """Normalise groups of channels of (N, C, ...), then per-channel weight and bias.
+
+    >>> nn.GroupNorm(2, 4)(tc.randn(3, 4, 5)).shape
+    tinygrad_course.Size([3, 4, 5])
+    """
 
     def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, device=None, dtype=None, *, bias=True):
         super().__init__()

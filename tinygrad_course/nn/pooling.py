@@ -33,7 +33,11 @@ class _MaxPoolNd(_PoolNd):
 
 
 class MaxPool2d(_MaxPoolNd):
-    """Max over kernel_size windows of (N, C, H, W); stride defaults to kernel_size."""
+    """Max over kernel_size windows of (N, C, H, W); stride defaults to kernel_size.
+
+    >>> nn.MaxPool2d(2)(tc.randn(1, 2, 4, 4)).shape
+    tinygrad_course.Size([1, 2, 2, 2])
+    """
 
     def forward(self, input):
         self._check(input)
@@ -42,7 +46,11 @@ class MaxPool2d(_MaxPoolNd):
 
 
 class MaxPool1d(_MaxPoolNd):
-    """Max over kernel_size windows of (N, C, L)."""
+    """Max over kernel_size windows of (N, C, L).
+
+    >>> nn.MaxPool1d(2)(tc.randn(1, 2, 6)).shape
+    tinygrad_course.Size([1, 2, 3])
+    """
 
     _n = 1
 
@@ -58,7 +66,11 @@ class _AvgPoolNd(_PoolNd):
 
 
 class AvgPool2d(_AvgPoolNd):
-    """Mean over kernel_size windows of (N, C, H, W)."""
+    """Mean over kernel_size windows of (N, C, H, W).
+
+    >>> nn.AvgPool2d(2)(tc.randn(1, 2, 4, 4)).shape
+    tinygrad_course.Size([1, 2, 2, 2])
+    """
 
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
                  divisor_override=None):
@@ -77,7 +89,11 @@ class AvgPool2d(_AvgPoolNd):
 
 
 class AvgPool1d(_AvgPoolNd):
-    """Mean over kernel_size windows of (N, C, L)."""
+    """Mean over kernel_size windows of (N, C, L).
+
+    >>> nn.AvgPool1d(2)(tc.randn(1, 2, 6)).shape
+    tinygrad_course.Size([1, 2, 3])
+    """
 
     _n = 1
 
@@ -105,7 +121,11 @@ class _AdaptiveAvgPoolNd(_PoolNd):
 
 
 class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
-    """Average-pool (N, C, H, W) to a fixed output_size (None keeps that dimension)."""
+    """Average-pool (N, C, H, W) to a fixed output_size (None keeps that dimension).
+
+    >>> nn.AdaptiveAvgPool2d((2, 1))(tc.randn(1, 2, 4, 4)).shape
+    tinygrad_course.Size([1, 2, 2, 1])
+    """
 
     def forward(self, input):
         self._check(input)
@@ -113,7 +133,11 @@ class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
 
 
 class AdaptiveAvgPool1d(_AdaptiveAvgPoolNd):
-    """Average-pool (N, C, L) to a fixed output length."""
+    """Average-pool (N, C, L) to a fixed output length.
+
+    >>> nn.AdaptiveAvgPool1d(3)(tc.randn(1, 2, 6)).shape
+    tinygrad_course.Size([1, 2, 3])
+    """
 
     _n = 1
 

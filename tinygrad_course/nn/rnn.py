@@ -49,7 +49,11 @@ def _unbind(x):
 
 
 class RNNBase(Module):
-    """Common machinery: parameters weight_ih_l{k}[_reverse], weight_hh_l{k}..., bias_ih_l{k}..., bias_hh_l{k}..."""
+    """Common machinery: parameters weight_ih_l{k}[_reverse], weight_hh_l{k}..., bias_ih_l{k}..., bias_hh_l{k}...
+
+    >>> [name for name, _ in nn.RNN(3, 5).named_parameters()]
+    ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0']
+    """
 
     _gates = 1
 
@@ -112,6 +116,7 @@ class RNNBase(Module):
 
     @property
     def all_weights(self):
+        """The parameters as a list per layer and direction: [w_ih, w_hh, b_ih, b_hh] each (PyTorch's layout)."""
         return [[getattr(self, n) for n in self._layer_names(layer, d)]
                 for layer in range(self.num_layers) for d in range(2 if self.bidirectional else 1)]
 
@@ -236,6 +241,10 @@ class RNN(RNNBase):
     """Elman RNN: h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh) (or relu).
 
     Returns (output (L, N, D*H), h_n (num_layers*D, N, H)).
+
+    >>> out, h = nn.RNN(3, 5, num_layers=2)(tc.randn(7, 2, 3))
+    >>> out.shape, h.shape
+    (tinygrad_course.Size([7, 2, 5]), tinygrad_course.Size([2, 2, 5]))
     """
 
     _gates = 1
@@ -258,7 +267,12 @@ class RNN(RNNBase):
 
 class LSTM(RNNBase):
     """LSTM: i, f, g, o = sigma, sigma, tanh, sigma of (x W_ih^T + b_ih + h W_hh^T + b_hh);
-    c_t = f c_{t-1} + i g, h_t = o tanh(c_t).  Returns (output, (h_n, c_n))."""
+    c_t = f c_{t-1} + i g, h_t = o tanh(c_t).  Returns (output, (h_n, c_n)).
+
+    >>> out, (h, c) = nn.LSTM(3, 5, batch_first=True)(tc.randn(2, 7, 3))
+    >>> out.shape, h.shape, c.shape
+    (tinygrad_course.Size([2, 7, 5]), tinygrad_course.Size([1, 2, 5]), tinygrad_course.Size([1, 2, 5]))
+    """
 
     _gates = 4
 
@@ -282,7 +296,12 @@ class LSTM(RNNBase):
 
 class GRU(RNNBase):
     """GRU: r = sigma(.), z = sigma(.), n = tanh(x W_in^T + b_in + r (h W_hn^T + b_hn)),
-    h_t = (1 - z) n + z h_{t-1}.  Returns (output, h_n)."""
+    h_t = (1 - z) n + z h_{t-1}.  Returns (output, h_n).
+
+    >>> out, h = nn.GRU(3, 5, bidirectional=True)(tc.randn(7, 2, 3))
+    >>> out.shape, h.shape
+    (tinygrad_course.Size([7, 2, 10]), tinygrad_course.Size([2, 2, 5]))
+    """
 
     _gates = 3
 

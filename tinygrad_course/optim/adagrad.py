@@ -33,6 +33,13 @@ class Adagrad(Optimizer):
     ``G_{t+1} = G_t + (grad f)^2``: the same accumulator, but PyTorch adds
     ``eps`` outside the square root (and uses the accumulator that already
     includes the current gradient).
+
+    >>> model = nn.Linear(3, 1)
+    >>> opt = tc.optim.Adagrad(model.parameters(), lr=0.1)
+    >>> loss = model(tc.ones(4, 3)).pow(2).mean()
+    >>> loss.backward()
+    >>> opt.step()
+    >>> opt.zero_grad()
     """
 
     _buffer_keys = ("sum",)

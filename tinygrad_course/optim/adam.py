@@ -44,6 +44,13 @@ class Adam(Optimizer):
     beta1^t)``, ``G^_t = G_t / (1 - beta2^t)`` and ``W -= gamma / sqrt(G^_t + eps)
     * M^_t``; PyTorch adds ``eps`` outside the square root:
     ``W -= gamma * M^_t / (sqrt(G^_t) + eps)``.
+
+    >>> model = nn.Linear(3, 1)
+    >>> opt = tc.optim.Adam(model.parameters(), lr=1e-3)
+    >>> loss = model(tc.ones(4, 3)).pow(2).mean()
+    >>> loss.backward()
+    >>> opt.step()
+    >>> opt.zero_grad()
     """
 
     _buffer_keys = ("exp_avg", "exp_avg_sq", "max_exp_avg_sq")
@@ -121,6 +128,13 @@ class AdamW(Adam):
     parameters shrink by ``theta *= 1 - lr * weight_decay`` before the Adam
     step, instead of adding ``weight_decay * theta`` to the gradient (so the
     decay never enters the moment estimates). Default ``weight_decay=1e-2``.
+
+    >>> model = nn.Linear(3, 1)
+    >>> opt = tc.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)
+    >>> loss = model(tc.ones(4, 3)).pow(2).mean()
+    >>> loss.backward()
+    >>> opt.step()
+    >>> opt.zero_grad()
     """
 
     def __init__(

@@ -165,6 +165,15 @@ class LBFGS(Optimizer):
     ``n_iter``, ``d``, ``t``, ``old_dirs``, ``old_stps``, ``ro``,
     ``H_diag``, ``prev_flat_grad``, ``prev_loss`` (and ``al``). If the
     closure raises, parameters and counters are restored before re-raising.
+
+    >>> model = nn.Linear(3, 1)
+    >>> opt = tc.optim.LBFGS(model.parameters())
+    >>> def closure():
+    ...     opt.zero_grad()
+    ...     loss = model(tc.ones(4, 3)).pow(2).mean()
+    ...     loss.backward()
+    ...     return loss
+    >>> loss = opt.step(closure)
     """
 
     def __init__(

@@ -41,6 +41,13 @@ class NAdam(Optimizer):
     optimizer with ``momentum_decay=schedule_decay``: "Adam with Nesterov
     momentum", the gradient term being weighted by ``1 - mu_t`` and the
     momentum term looking one step ahead (``mu_{t+1}``).
+
+    >>> model = nn.Linear(3, 1)
+    >>> opt = tc.optim.NAdam(model.parameters())
+    >>> loss = model(tc.ones(4, 3)).pow(2).mean()
+    >>> loss.backward()
+    >>> opt.step()
+    >>> opt.zero_grad()
     """
 
     _buffer_keys = ("exp_avg", "exp_avg_sq")

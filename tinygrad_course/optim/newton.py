@@ -228,6 +228,17 @@ class NewtonCG(_SecondOrder):
     requires the same closure as :class:`Newton` (``backward(create_graph=True)``).
     State (on the first parameter): ``step``, ``cg_iters`` (iterations used
     by the last step), ``negative_curvature`` (whether it stopped on it).
+
+    >>> w = tc.zeros(2, requires_grad=True)
+    >>> opt = tc.optim.NewtonCG([w])
+    >>> def closure():
+    ...     opt.zero_grad()
+    ...     loss = ((w - tc.tensor([1., 2.])) ** 2).sum()
+    ...     loss.backward(create_graph=True)
+    ...     return loss
+    >>> _ = opt.step(closure)
+    >>> w.detach()
+    tensor([0.9999, 1.9999])
     """
 
     def __init__(self, params: Iterable, lr: float = 1.0, cg_iters: int = 20,

@@ -86,6 +86,11 @@ class Optimizer:
     in-place ufuncs, then ``_bump_version(p)``: no tape is recorded.
     Every step first validates all gradients and buffers of all groups, then
     updates, so a step that raises leaves the parameters unchanged.
+
+    >>> model = nn.Linear(3, 1)
+    >>> opt = tc.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    >>> opt.param_groups[0]['lr']
+    0.1
     """
 
     #: names of per-parameter state buffers shaped like the parameter (checked before a step)

@@ -38,6 +38,13 @@ class RMSprop(Optimizer):
     Lecture: ``G_{t+1} = gamma G_t + (1 - gamma) (grad f)^2`` is ``square_avg``
     with the lecture's decay ``gamma`` = ``alpha`` here; the step divides by
     ``sqrt(G) + eps`` as in Adagrad.
+
+    >>> model = nn.Linear(3, 1)
+    >>> opt = tc.optim.RMSprop(model.parameters(), lr=0.01)
+    >>> loss = model(tc.ones(4, 3)).pow(2).mean()
+    >>> loss.backward()
+    >>> opt.step()
+    >>> opt.zero_grad()
     """
 
     _buffer_keys = ("square_avg", "momentum_buffer", "grad_avg")

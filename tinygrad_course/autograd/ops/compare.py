@@ -3,6 +3,7 @@
 import numpy as np
 
 from .. import dtypes as _dt
+from ..effects import replayed
 from .arith import _arr
 from .reduce import _axes
 
@@ -35,6 +36,7 @@ __all__ = [  # the function forms, exported as tc.<name>
 
 
 
+@replayed  # its result is made outside the tape: tc.compile replays the comparison itself
 def _compare(fn, a, b, op):
     x = a._data if isinstance(a, Tensor) else a
     y = b._data if isinstance(b, Tensor) else np.asarray(b) if isinstance(b, (list, tuple)) else b

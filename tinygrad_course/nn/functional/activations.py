@@ -20,35 +20,59 @@ def erf(input):
 
 # ------------------------------------------------------------------------- activations
 def relu(input, inplace=False):
-    """max(x, 0) (``inplace`` accepted for compatibility; the result is a new tensor)."""
+    """max(x, 0) (``inplace`` accepted for compatibility; the result is a new tensor).
+
+    >>> F.relu(tc.tensor([-2., 0., 2.]))
+    tensor([0., 0., 2.])
+    """
     return input.relu()
 
 
 def relu6(input, inplace=False):
-    """min(max(x, 0), 6)."""
+    """min(max(x, 0), 6).
+
+    >>> F.relu6(tc.tensor([-2., 0., 2.]))
+    tensor([0., 0., 2.])
+    """
     return hardtanh(input, 0.0, 6.0)
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
-    """clamp(x, min_val, max_val); the gradient is 1 strictly inside (min_val, max_val), as PyTorch."""
+    """clamp(x, min_val, max_val); the gradient is 1 strictly inside (min_val, max_val), as PyTorch.
+
+    >>> F.hardtanh(tc.tensor([-2., 0., 2.]))
+    tensor([-1., 0., 1.])
+    """
     inside = (input > min_val) & (input < max_val)
     return _tc.where(inside, input, input.detach().clamp(min_val, max_val))
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
-    """x if x > 0 else negative_slope * x."""
+    """x if x > 0 else negative_slope * x.
+
+    >>> F.leaky_relu(tc.tensor([-2., 0., 2.]))
+    tensor([-0.0200,  0.0000,  2.0000])
+    """
     return _tc.where(input > 0, input, input * negative_slope)
 
 
 def elu(input, alpha=1.0, inplace=False):
-    """x if x > 0 else alpha * (e^x - 1)."""
+    """x if x > 0 else alpha * (e^x - 1).
+
+    >>> F.elu(tc.tensor([-2., 0., 2.]))
+    tensor([-0.8647,  0.0000,  2.0000])
+    """
     # exp of the clamped input: the unused branch must not overflow (inf * 0 = nan in backward)
     neg = (input.clamp(max=0.0).exp() - 1.0) * alpha
     return _tc.where(input > 0, input, neg)
 
 
 def gelu(input, approximate="none"):
-    """x * Phi(x) = 0.5 x (1 + erf(x / sqrt 2));  'tanh': 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))."""
+    """x * Phi(x) = 0.5 x (1 + erf(x / sqrt 2));  'tanh': 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
+
+    >>> F.gelu(tc.tensor([-2., 0., 2.]))
+    tensor([-0.0455,  0.0000,  1.9545])
+    """
     if approximate == "none":
         return input * 0.5 * (1.0 + erf(input * (1.0 / math.sqrt(2.0))))
     if approximate == "tanh":
@@ -58,17 +82,29 @@ def gelu(input, approximate="none"):
 
 
 def sigmoid(input):
-    """1 / (1 + e^-x)."""
+    """1 / (1 + e^-x).
+
+    >>> F.sigmoid(tc.tensor([-2., 0., 2.]))
+    tensor([0.1192, 0.5000, 0.8808])
+    """
     return input.sigmoid()
 
 
 def tanh(input):
-    """tanh x."""
+    """tanh x.
+
+    >>> F.tanh(tc.tensor([-2., 0., 2.]))
+    tensor([-0.9640,  0.0000,  0.9640])
+    """
     return input.tanh()
 
 
 def softplus(input, beta=1.0, threshold=20.0):
-    """log(1 + e^(beta x)) / beta, and x itself where beta x > threshold (as PyTorch)."""
+    """log(1 + e^(beta x)) / beta, and x itself where beta x > threshold (as PyTorch).
+
+    >>> F.softplus(tc.tensor([-2., 0., 2.]))
+    tensor([0.1269, 0.6931, 2.1269])
+    """
     bx = input * beta if beta != 1 else input
     soft = bx.clamp(max=threshold).exp().log1p()
     if beta != 1:
@@ -84,12 +120,20 @@ def softplus_exact(x):
 
 
 def silu(input, inplace=False):
-    """x * sigmoid(x)."""
+    """x * sigmoid(x).
+
+    >>> F.silu(tc.tensor([-2., 0., 2.]))
+    tensor([-0.2384,  0.0000,  1.7616])
+    """
     return input * input.sigmoid()
 
 
 def logsigmoid(input):
-    """log sigmoid(x) = -softplus(-x), stable for large |x|."""
+    """log sigmoid(x) = -softplus(-x), stable for large |x|.
+
+    >>> F.logsigmoid(tc.tensor([-2., 0., 2.]))
+    tensor([-2.1269, -0.6931, -0.1269])
+    """
     return -softplus_exact(-input)
 
 
@@ -106,21 +150,33 @@ def _cast(input, dtype):
 
 
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
-    """exp(x_i) / sum_j exp(x_j) along dim."""
+    """exp(x_i) / sum_j exp(x_j) along dim.
+
+    >>> F.softmax(tc.tensor([-2., 0., 2.]), dim=0)
+    tensor([0.0159, 0.1173, 0.8668])
+    """
     if dim is None:
         dim = _softmax_dim(input.ndim, "softmax")
     return _cast(input, dtype).softmax(dim)
 
 
 def softmin(input, dim=None, _stacklevel=3, dtype=None):
-    """softmax(-x) along dim."""
+    """softmax(-x) along dim.
+
+    >>> F.softmin(tc.tensor([-2., 0., 2.]), dim=0)
+    tensor([0.8668, 0.1173, 0.0159])
+    """
     if dim is None:
         dim = _softmax_dim(input.ndim, "softmin")
     return (-_cast(input, dtype)).softmax(dim)
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
-    """x_i - logsumexp(x) along dim (stable)."""
+    """x_i - logsumexp(x) along dim (stable).
+
+    >>> F.log_softmax(tc.tensor([-2., 0., 2.]), dim=0)
+    tensor([-4.1429, -2.1429, -0.1429])
+    """
     if dim is None:
         dim = _softmax_dim(input.ndim, "log_softmax")
     return _cast(input, dtype).log_softmax(dim)

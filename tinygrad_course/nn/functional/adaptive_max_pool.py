@@ -43,7 +43,11 @@ def _check(input, n, op):
 
 
 def adaptive_max_pool2d_with_indices(input: Tensor, output_size, return_indices: bool = True):
-    """``adaptive_max_pool2d`` returning ``(values, indices)``; indices are flat h * W + w."""
+    """``adaptive_max_pool2d`` returning ``(values, indices)``; indices are flat h * W + w.
+
+    >>> F.adaptive_max_pool2d_with_indices(tc.randn(1, 2, 4, 4), 1)[0].shape
+    tinygrad_course.Size([1, 2, 1, 1])
+    """
     _check(input, 2, "adaptive_max_pool2d")
     H, W = input.shape[-2:]
     OH, OW = _sizes(output_size, (H, W), 2, "adaptive_max_pool2d")
@@ -76,7 +80,11 @@ def adaptive_max_pool2d(input: Tensor, output_size: Union[int, Sequence[Optional
 
 
 def adaptive_max_pool1d_with_indices(input: Tensor, output_size, return_indices: bool = True):
-    """``adaptive_max_pool1d`` returning ``(values, indices)``."""
+    """``adaptive_max_pool1d`` returning ``(values, indices)``.
+
+    >>> F.adaptive_max_pool1d_with_indices(tc.tensor([[[1., 3., 2., 0.]]]), 2)
+    (tensor([[[3., 2.]]]), tensor([[[1, 2]]]))
+    """
     _check(input, 1, "adaptive_max_pool1d")
     L = input.shape[-1]
     (OL,) = _sizes(output_size, (L,), 1, "adaptive_max_pool1d")

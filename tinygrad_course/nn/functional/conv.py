@@ -21,7 +21,11 @@ __all__ = ["unfold", "fold", "conv1d", "conv2d"]
 
 
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
-    """Sliding local blocks of a (N, C, H, W) tensor as columns: (N, C*kh*kw, L) (PyTorch's F.unfold)."""
+    """Sliding local blocks of a (N, C, H, W) tensor as columns: (N, C*kh*kw, L) (PyTorch's F.unfold).
+
+    >>> F.unfold(tc.randn(1, 2, 4, 4), kernel_size=2).shape
+    tinygrad_course.Size([1, 8, 9])
+    """
     k, d, p, s = (ntuple(v, 2, n) for v, n in ((kernel_size, "kernel_size"), (dilation, "dilation"),
                                                 (padding, "padding"), (stride, "stride")))
     batched = input.ndim == 4
@@ -34,7 +38,11 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
 
 
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
-    """Sum columns (N, C*kh*kw, L) back into a (N, C, H, W) tensor (PyTorch's F.fold)."""
+    """Sum columns (N, C*kh*kw, L) back into a (N, C, H, W) tensor (PyTorch's F.fold).
+
+    >>> F.fold(tc.ones(1, 4, 9), output_size=(4, 4), kernel_size=2).shape
+    tinygrad_course.Size([1, 1, 4, 4])
+    """
     size = ntuple(output_size, 2, "output_size")
     k, d, p, s = (ntuple(v, 2, n) for v, n in ((kernel_size, "kernel_size"), (dilation, "dilation"),
                                                 (padding, "padding"), (stride, "stride")))
@@ -142,7 +150,11 @@ def _conv_args(input, weight, bias, stride, padding, dilation, groups, n, op):
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    """2-D cross-correlation: out[n, o] = bias[o] + sum_c weight[o, c] * input[n, c] (sliding)."""
+    """2-D cross-correlation: out[n, o] = bias[o] + sum_c weight[o, c] * input[n, c] (sliding).
+
+    >>> F.conv2d(tc.randn(1, 2, 4, 4), tc.randn(3, 2, 3, 3)).shape
+    tinygrad_course.Size([1, 3, 2, 2])
+    """
     s, p, d = _conv_args(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
     batched = input.ndim == 4
     x = input if batched else input.unsqueeze(0)
@@ -151,7 +163,11 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
 
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    """1-D cross-correlation over (N, C, L) inputs (a conv2d over a height-1 image)."""
+    """1-D cross-correlation over (N, C, L) inputs (a conv2d over a height-1 image).
+
+    >>> F.conv1d(tc.randn(1, 2, 6), tc.randn(4, 2, 3), padding=1).shape
+    tinygrad_course.Size([1, 4, 6])
+    """
     s, p, d = _conv_args(input, weight, bias, stride, padding, dilation, groups, 1, "conv1d")
     batched = input.ndim == 3
     x = input if batched else input.unsqueeze(0)

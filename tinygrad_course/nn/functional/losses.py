@@ -32,7 +32,11 @@ def _pair(input, target, op, same_shape=True):
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
-    """(x - y)^2, reduced."""
+    """(x - y)^2, reduced.
+
+    >>> F.mse_loss(tc.tensor([1., 2.]), tc.tensor([1., 4.]))
+    tensor(2.)
+    """
     reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction, "mse_loss")
     target = _pair(input, target, "mse_loss")
@@ -44,7 +48,11 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
-    """|x - y|, reduced."""
+    """|x - y|, reduced.
+
+    >>> F.l1_loss(tc.tensor([1., 2.]), tc.tensor([1., 4.]))
+    tensor(1.)
+    """
     reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction, "l1_loss")
     target = _pair(input, target, "l1_loss")
@@ -59,7 +67,11 @@ def _reduce(loss, reduction):
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
-    """0.5 d^2 if |d| < delta else delta (|d| - 0.5 delta), d = x - y."""
+    """0.5 d^2 if |d| < delta else delta (|d| - 0.5 delta), d = x - y.
+
+    >>> F.huber_loss(tc.tensor([1., 2.]), tc.tensor([1., 4.]))
+    tensor(0.7500)
+    """
     import tinygrad_course as tc
 
     check_reduction(reduction, "huber_loss")
@@ -75,7 +87,11 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
-    """0.5 d^2 / beta if |d| < beta else |d| - 0.5 beta (plain L1 for beta = 0)."""
+    """0.5 d^2 / beta if |d| < beta else |d| - 0.5 beta (plain L1 for beta = 0).
+
+    >>> F.smooth_l1_loss(tc.tensor([1., 2.]), tc.tensor([1., 4.]))
+    tensor(0.7500)
+    """
     import tinygrad_course as tc
 
     reduction = legacy_reduction(size_average, reduce, reduction)
@@ -184,7 +200,11 @@ def _weighted_mean(total, denom, dt):
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
-    """-w[y] * input[y] for log-probability input (N, C, ...) and class indices y; mean divides by sum w[y]."""
+    """-w[y] * input[y] for log-probability input (N, C, ...) and class indices y; mean divides by sum w[y].
+
+    >>> F.nll_loss(tc.tensor([[-0.1, -2.3], [-1.2, -0.4]]), tc.tensor([0, 1]))
+    tensor(0.2500)
+    """
     reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction, "nll_loss")
     return _nll(input, target, weight, ignore_index, reduction, "nll_loss")[0]
@@ -208,6 +228,9 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     """nll_loss(log_softmax(input, 1), target): class indices, or class probabilities of the input's shape.
 
     With label_smoothing e: (1 - e) * nll + e * mean over classes of -w_c log p_c (PyTorch's formula).
+
+    >>> F.cross_entropy(tc.tensor([[2., 0., 0.], [0., 0., 3.]]), tc.tensor([0, 2]))
+    tensor(0.1672)
     """
     reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction, "cross_entropy")
@@ -259,7 +282,11 @@ def _ce_probs(input, logp, target, weight, reduction, label_smoothing, class_dim
 
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
-    """-w (y log x + (1 - y) log(1 - x)) for probabilities x in [0, 1]; each log clamped at -100."""
+    """-w (y log x + (1 - y) log(1 - x)) for probabilities x in [0, 1]; each log clamped at -100.
+
+    >>> F.binary_cross_entropy(tc.tensor([0.9, 0.2]), tc.tensor([1., 0.]))
+    tensor(0.1643)
+    """
     reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction, "binary_cross_entropy")
     if not isinstance(input, Tensor):
@@ -290,6 +317,9 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
 
     Without pos_weight this equals max(x, 0) - x y + log(1 + e^{-|x|}); the softplus form used
     here also has the exact derivative sigmoid(x) - y at x = 0 (|x| and max(x, 0) have kinks there).
+
+    >>> F.binary_cross_entropy_with_logits(tc.tensor([2., -1.]), tc.tensor([1., 0.]))
+    tensor(0.2201)
     """
     reduction = legacy_reduction(size_average, reduce, reduction)
     check_reduction(reduction, "binary_cross_entropy_with_logits")
@@ -312,7 +342,11 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
-    """target * (log target - input) for log-probability input ('batchmean' divides by the batch size)."""
+    """target * (log target - input) for log-probability input ('batchmean' divides by the batch size).
+
+    >>> F.kl_div(tc.tensor([[-0.7, -0.7]]), tc.tensor([[0.5, 0.5]]), reduction='batchmean')
+    tensor(0.0069)
+    """
     import tinygrad_course as tc
 
     if reduction not in ("mean", "sum", "none", "batchmean"):

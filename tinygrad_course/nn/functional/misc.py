@@ -16,7 +16,11 @@ __all__ = ["linear", "dropout", "embedding", "pad", "one_hot", "flatten"]
 
 
 def linear(input, weight, bias=None):
-    """y = x W^T + b over the last dimension of x (weight: (out_features, in_features))."""
+    """y = x W^T + b over the last dimension of x (weight: (out_features, in_features)).
+
+    >>> F.linear(tc.tensor([[1., 2.]]), tc.tensor([[1., 1.], [0., 1.]]), tc.tensor([0.5, 0.]))
+    tensor([[3.5000, 2.0000]])
+    """
     if not isinstance(input, Tensor) or not isinstance(weight, Tensor):
         raise TypeError(f"linear(): input and weight must be Tensors, got {type(input).__name__} and {type(weight).__name__}")
     if input.ndim == 0 or weight.ndim not in (1, 2) or input.shape[-1] != weight.shape[-1]:
@@ -34,7 +38,11 @@ def linear(input, weight, bias=None):
 
 
 def dropout(input, p=0.5, training=True, inplace=False):
-    """Zero each element with probability p and scale the rest by 1/(1-p) (identity when not training)."""
+    """Zero each element with probability p and scale the rest by 1/(1-p) (identity when not training).
+
+    >>> F.dropout(tc.ones(3), p=0.5, training=False)
+    tensor([1., 1., 1.])
+    """
     if not isinstance(p, (int, float)) or p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0:
@@ -54,7 +62,12 @@ def _dropout_mask(shape, dt, p):
 
 
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False, sparse=False):
-    """Rows of ``weight`` picked by the integer tensor ``input``: out[...] = weight[input[...]]."""
+    """Rows of ``weight`` picked by the integer tensor ``input``: out[...] = weight[input[...]].
+
+    >>> F.embedding(tc.tensor([2, 0]), tc.tensor([[0., 0.], [1., 1.], [2., 2.]]))
+    tensor([[2., 2.],
+            [0., 0.]])
+    """
     idx = input._data if isinstance(input, Tensor) else np.asarray(input)
     if idx.dtype.kind not in "iu":
         raise RuntimeError(
@@ -92,7 +105,12 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
 
 
 def one_hot(tensor, num_classes=-1):
-    """int64 tensor of shape (*, num_classes) with a 1 at each index of ``tensor``."""
+    """int64 tensor of shape (*, num_classes) with a 1 at each index of ``tensor``.
+
+    >>> F.one_hot(tc.tensor([0, 2]), num_classes=3)
+    tensor([[1, 0, 0],
+            [0, 0, 1]])
+    """
     idx = tensor._data if isinstance(tensor, Tensor) else np.asarray(tensor)
     if idx.dtype.kind not in "iu":
         raise RuntimeError(f"one_hot is only applicable to index tensor of integer type, got {idx.dtype}")
@@ -108,5 +126,9 @@ def one_hot(tensor, num_classes=-1):
 
 
 def flatten(input, start_dim=0, end_dim=-1):
-    """Merge dimensions start_dim..end_dim into one."""
+    """Merge dimensions start_dim..end_dim into one.
+
+    >>> F.flatten(tc.zeros(2, 3, 4), 1).shape
+    tinygrad_course.Size([2, 12])
+    """
     return input.flatten(start_dim, end_dim)

@@ -33,6 +33,10 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     Training uses the batch's mean and biased variance and updates the running statistics
     in place: running = (1 - momentum) running + momentum * batch (variance unbiased, n/(n-1)).
     Evaluation uses the running statistics.
+
+    >>> F.batch_norm(tc.tensor([[1.], [3.]]), None, None, training=True)
+    tensor([[-1.0000],
+            [ 1.0000]])
     """
     if input.ndim < 2:
         raise ValueError(f"batch_norm(): expected input of at least 2 dimensions (N, C, ...), got shape {shape_str(input.shape)}")
@@ -65,7 +69,11 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
-    """y = (x - mean) / sqrt(var + eps) * weight + bias over the last len(normalized_shape) dims."""
+    """y = (x - mean) / sqrt(var + eps) * weight + bias over the last len(normalized_shape) dims.
+
+    >>> F.layer_norm(tc.tensor([[1., 3.]]), (2,))
+    tensor([[-1.0000,  1.0000]])
+    """
     if isinstance(normalized_shape, (int, np.integer)):
         normalized_shape = (int(normalized_shape),)
     normalized_shape = tuple(int(s) for s in normalized_shape)
@@ -91,7 +99,11 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
-    """Normalise each group of C/num_groups channels over (channels in group, spatial dims)."""
+    """Normalise each group of C/num_groups channels over (channels in group, spatial dims).
+
+    >>> F.group_norm(tc.randn(2, 4, 3), 2).shape
+    tinygrad_course.Size([2, 4, 3])
+    """
     if input.ndim < 2:
         raise RuntimeError(f"group_norm(): expected input (N, C, ...), got shape {shape_str(input.shape)}")
     N, C = input.shape[:2]

@@ -152,7 +152,11 @@ def _max_index_tables(H, W, OH, OW, k, s, p, d):
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
-    """2-D max pooling over (N, C, H, W) or (C, H, W); the gradient goes to each window's arg-max."""
+    """2-D max pooling over (N, C, H, W) or (C, H, W); the gradient goes to each window's arg-max.
+
+    >>> F.max_pool2d(tc.randn(1, 2, 4, 4), 2).shape
+    tinygrad_course.Size([1, 2, 2, 2])
+    """
     k, s, p, d = _pool_args(kernel_size, stride, padding, dilation, 2, "max_pool2d")
     if input.ndim not in (3, 4):
         raise RuntimeError(f"max_pool2d(): Expected 3D or 4D (batch mode) tensor for input, got shape {shape_str(input.shape)}")
@@ -168,7 +172,11 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
-    """1-D max pooling over (N, C, L) or (C, L)."""
+    """1-D max pooling over (N, C, L) or (C, L).
+
+    >>> F.max_pool1d(tc.tensor([[[1., 3., 2., 0.]]]), 2)
+    tensor([[[3., 2.]]])
+    """
     k, s, p, d = _pool_args(kernel_size, stride, padding, dilation, 1, "max_pool1d")
     if input.ndim not in (2, 3):
         raise RuntimeError(f"max_pool1d(): Expected 2D or 3D (batch mode) tensor for input, got shape {shape_str(input.shape)}")
@@ -226,7 +234,11 @@ def _avg_pool2d(x, k, s, p, ceil_mode, count_include_pad, divisor_override, op):
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
                divisor_override=None):
-    """2-D average pooling over (N, C, H, W) or (C, H, W)."""
+    """2-D average pooling over (N, C, H, W) or (C, H, W).
+
+    >>> F.avg_pool2d(tc.randn(1, 2, 4, 4), 2).shape
+    tinygrad_course.Size([1, 2, 2, 2])
+    """
     k, s, p, _ = _pool_args(kernel_size, stride, padding, 1, 2, "avg_pool2d")
     if input.ndim not in (3, 4):
         raise RuntimeError(f"avg_pool2d(): Expected 3D or 4D (batch mode) tensor for input, got shape {shape_str(input.shape)}")
@@ -239,7 +251,11 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
 
 
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
-    """1-D average pooling over (N, C, L) or (C, L)."""
+    """1-D average pooling over (N, C, L) or (C, L).
+
+    >>> F.avg_pool1d(tc.tensor([[[1., 2., 3., 4.]]]), 2)
+    tensor([[[1.5000, 3.5000]]])
+    """
     k, s, p, _ = _pool_args(kernel_size, stride, padding, 1, 1, "avg_pool1d")
     if input.ndim not in (2, 3):
         raise RuntimeError(f"avg_pool1d(): Expected 2D or 3D (batch mode) tensor for input, got shape {shape_str(input.shape)}")
@@ -275,6 +291,9 @@ def adaptive_avg_pool2d(input, output_size):
     """Average pooling to a fixed (OH, OW): out = A_h @ x @ A_w^T with 1-D averaging matrices.
 
     The windows of adaptive pooling are separable, so two small matmuls do it exactly.
+
+    >>> F.adaptive_avg_pool2d(tc.randn(1, 2, 4, 4), 1).shape
+    tinygrad_course.Size([1, 2, 1, 1])
     """
     if input.ndim not in (3, 4):
         raise RuntimeError(f"adaptive_avg_pool2d(): Expected 3D or 4D tensor, got shape {shape_str(input.shape)}")
@@ -290,7 +309,11 @@ def adaptive_avg_pool2d(input, output_size):
 
 
 def adaptive_avg_pool1d(input, output_size):
-    """Average pooling of (N, C, L) or (C, L) to a fixed length."""
+    """Average pooling of (N, C, L) or (C, L) to a fixed length.
+
+    >>> F.adaptive_avg_pool1d(tc.tensor([[[1., 2., 3., 4.]]]), 2)
+    tensor([[[1.5000, 3.5000]]])
+    """
     if input.ndim not in (2, 3):
         raise RuntimeError(f"adaptive_avg_pool1d(): Expected 2D or 3D tensor, got shape {shape_str(input.shape)}")
     (OL,) = _adaptive_size(output_size, (input.shape[-1],), 1, "adaptive_avg_pool1d")
