@@ -27,34 +27,44 @@ class Callback:
         self.params: Dict = {}
 
     def set_model(self, model) -> None:
+        """Attach the model being trained (``fit`` calls it)."""
         self.model = model
 
     def set_params(self, params: Dict) -> None:
+        """Receive the training parameters (epochs, steps, verbose ...) from ``fit``."""
         self.params = params
 
     def on_train_begin(self, logs: Optional[Dict] = None) -> None:
+        """Called once when ``fit`` starts."""
         pass
 
     def on_train_end(self, logs: Optional[Dict] = None) -> None:
+        """Called once when ``fit`` ends."""
         pass
 
     def on_epoch_begin(self, epoch: int, logs: Optional[Dict] = None) -> None:
+        """Called at the start of each epoch (0-based ``epoch``)."""
         pass
 
     def on_epoch_end(self, epoch: int, logs: Optional[Dict] = None) -> None:
+        """Called at the end of each epoch with its ``logs`` (loss, metrics, val_ ones)."""
         pass
 
     def on_batch_begin(self, batch: int, logs: Optional[Dict] = None) -> None:
+        """Called before each training batch."""
         pass
 
     def on_batch_end(self, batch: int, logs: Optional[Dict] = None) -> None:
+        """Called after each training batch with its ``logs`` (loss, metrics)."""
         pass
 
     # Keras 2.x names; by default they forward to the generic batch hooks
     def on_train_batch_begin(self, batch: int, logs: Optional[Dict] = None) -> None:
+        """Keras 2.x name of ``on_batch_begin`` (forwards to it)."""
         self.on_batch_begin(batch, logs)
 
     def on_train_batch_end(self, batch: int, logs: Optional[Dict] = None) -> None:
+        """Keras 2.x name of ``on_batch_end`` (forwards to it)."""
         self.on_batch_end(batch, logs)
 
 
@@ -70,6 +80,7 @@ class CallbackList:
             cb.set_params(params)
 
     def call(self, hook: str, *args) -> None:
+        """Call the hook named ``hook`` on every callback with the given arguments."""
         for cb in self.callbacks:
             getattr(cb, hook)(*args)
 
@@ -374,6 +385,7 @@ class ReduceLROnPlateau(Callback):
         self._reset()
 
     def in_cooldown(self) -> bool:
+        """True while the cooldown after a reduction is still running."""
         return self.cooldown_counter > 0
 
     def on_epoch_end(self, epoch, logs=None):

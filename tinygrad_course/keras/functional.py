@@ -317,24 +317,29 @@ class Model(SavingMixin, TrainingMixin, Module):
 
     @property
     def built(self) -> bool:
+        """True once the model's layers have been built (its input shape is known)."""
         return True
 
     @property
     def input_shape(self):
+        """The model's input shape, with ``None`` for the batch dimension."""
         shapes = [(None,) + s for s in self._input_shapes]
         return shapes[0] if len(shapes) == 1 else shapes
 
     @property
     def output_shape(self):
+        """The model's output shape, with ``None`` for the batch dimension."""
         shapes = [tuple(kt.shape) for kt in self.outputs]
         return shapes[0] if len(shapes) == 1 else shapes
 
     @property
     def input_names(self) -> List[str]:
+        """The names of the model's Input layers, in order."""
         return [kt._node.layer.name for kt in self.inputs]
 
     @property
     def output_names(self) -> List[str]:
+        """The names of the layers producing the model's outputs, in order."""
         return [kt._node.layer.name for kt in self.outputs]
 
     # ------------------------------------------------------------------ running
@@ -525,14 +530,17 @@ class Model(SavingMixin, TrainingMixin, Module):
     # ----------------------------------------------------------------- weights
     @property
     def weights(self) -> List[Tensor]:
+        """All the layers' weights (trainable first), as Keras lists them."""
         return [w for layer in self._layer_list for w in layer.weights]
 
     @property
     def trainable_weights(self) -> List[Tensor]:
+        """The weights the optimizer updates."""
         return [w for layer in self._layer_list for w in layer.trainable_weights]
 
     @property
     def non_trainable_weights(self) -> List[Tensor]:
+        """The weights that are not trained (frozen layers, batch-norm statistics)."""
         return [w for layer in self._layer_list for w in layer.non_trainable_weights]
 
     def get_weights(self) -> List[_np.ndarray]:

@@ -41,9 +41,11 @@ class Metric:
         self.reset()
 
     def reset(self) -> None:
+        """Forget the accumulated state (start of an epoch)."""
         self.total, self.count = 0.0, 0
 
     def update(self, y_true: np.ndarray, y_pred: np.ndarray) -> None:
+        """Accumulate the metric over one batch of targets and predictions (NumPy arrays)."""
         v = np.asarray(self.fn(y_true, y_pred), dtype=np.float64)
         n = len(y_pred)
         if v.ndim == 0:  # a callable returning the batch mean
@@ -53,6 +55,7 @@ class Metric:
         self.count += n
 
     def result(self) -> float:
+        """The metric over everything accumulated since the last ``reset``."""
         return self.total / self.count if self.count else float("nan")
 
 

@@ -28,7 +28,13 @@ _LOGIT_ACTIVATIONS = (activations.softmax, activations.sigmoid)
 
 class Sequential(SavingMixin, TrainingMixin, Module):
     """Layers applied one after the other; shapes are inferred from the first layer's ``input_shape``
-    (or ``Input``) as layers are added, else from the first batch of data."""
+    (or ``Input``) as layers are added, else from the first batch of data.
+
+    >>> from tinygrad_course.keras import layers, models
+    >>> model = models.Sequential([layers.Dense(8, activation='relu', input_shape=(4,)), layers.Dense(2)])
+    >>> model.output_shape
+    (None, 2)
+    """
 
     def __init__(self, layers: Optional[Sequence[Layer]] = None, name: Optional[str] = None):
         super().__init__()
@@ -46,10 +52,12 @@ class Sequential(SavingMixin, TrainingMixin, Module):
     # ------------------------------------------------------------------ layers
     @property
     def layers(self) -> List[Layer]:
+        """The model's layers in order (without the implicit input layer)."""
         return list(self._modules.values())
 
     @property
     def built(self) -> bool:
+        """True once the model's layers have been built (its input shape is known)."""
         return self._out_shape is not None
 
     def add(self, layer: Layer) -> None:
@@ -130,11 +138,13 @@ class Sequential(SavingMixin, TrainingMixin, Module):
 
     @property
     def input_shape(self):
+        """The model's input shape, with ``None`` for the batch dimension."""
         self._require_built("input_shape")
         return (None,) + self._input_shape
 
     @property
     def output_shape(self):
+        """The model's output shape, with ``None`` for the batch dimension."""
         self._require_built("output_shape")
         return (None,) + self._out_shape
 
@@ -168,14 +178,17 @@ class Sequential(SavingMixin, TrainingMixin, Module):
     # ----------------------------------------------------------------- weights
     @property
     def weights(self) -> List[Tensor]:
+        """All the layers' weights (trainable first), as Keras lists them."""
         return [w for layer in self.layers for w in layer.weights]
 
     @property
     def trainable_weights(self) -> List[Tensor]:
+        """The weights the optimizer updates."""
         return [w for layer in self.layers for w in layer.trainable_weights]
 
     @property
     def non_trainable_weights(self) -> List[Tensor]:
+        """The weights that are not trained (frozen layers, batch-norm statistics)."""
         return [w for layer in self.layers for w in layer.non_trainable_weights]
 
     def get_weights(self) -> List[np.ndarray]:

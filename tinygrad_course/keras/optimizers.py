@@ -109,7 +109,12 @@ def _check_range(value, lo, hi, what, who, lo_open=False, hi_open=False):
 
 
 class Optimizer:
-    """Keras optimizer: hyper-parameters now, a ``tc.optim`` optimizer once ``build(params)`` is called."""
+    """Keras optimizer: hyper-parameters now, a ``tc.optim`` optimizer once ``build(params)`` is called.
+
+    >>> from tinygrad_course.keras import optimizers
+    >>> optimizers.SGD(lr=0.1, momentum=0.9).get_config()['momentum']
+    0.9
+    """
 
     def __init__(self, learning_rate: float, decay: float = 0.0, clipnorm: Optional[float] = None,
                  clipvalue: Optional[float] = None, global_clipnorm: Optional[float] = None, name: Optional[str] = None):
@@ -142,6 +147,7 @@ class Optimizer:
         self.iterations = 0
 
     def zero_grad(self) -> None:
+        """Clear the gradients of the parameters this optimizer updates."""
         self.torch_optimizer.zero_grad()
 
     @_replayed  # Python-side counters and schedules too: tc.compile replays the whole call
@@ -181,6 +187,7 @@ class Optimizer:
     lr = learning_rate
 
     def get_config(self) -> dict:
+        """The optimizer's hyper-parameters as a dict (Keras 2.2's names), enough to rebuild it."""
         return {"name": self.name, "learning_rate": self._initial_lr, "decay": self.decay}
 
     def __repr__(self) -> str:
@@ -412,7 +419,12 @@ _BY_NAME = {"sgd": SGD, "rmsprop": RMSprop, "adagrad": Adagrad, "adadelta": Adad
 
 
 def get(identifier: Union[str, Optimizer, "optim.Optimizer"]) -> Optimizer:
-    """A Keras optimizer for a name (Keras defaults), a Keras optimizer, or a ready ``tc.optim`` optimizer."""
+    """A Keras optimizer for a name (Keras defaults), a Keras optimizer, or a ready ``tc.optim`` optimizer.
+
+    >>> from tinygrad_course.keras import optimizers
+    >>> type(optimizers.get('rmsprop')).__name__
+    'RMSprop'
+    """
     if isinstance(identifier, Optimizer):
         return identifier
     if isinstance(identifier, str):

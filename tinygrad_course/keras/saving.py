@@ -157,7 +157,13 @@ def model_config(model) -> dict:
 
 
 def model_from_config(config: dict, custom_objects: Optional[dict] = None):
-    """A new (uncompiled, freshly initialised) model from ``model.get_config()``-style ``{"class_name", "config"}``."""
+    """A new (uncompiled, freshly initialised) model from ``model.get_config()``-style ``{"class_name", "config"}``.
+
+    >>> from tinygrad_course.keras import layers, models
+    >>> model = models.Sequential([layers.Dense(2, input_shape=(3,))])
+    >>> models.model_from_config({'class_name': 'Sequential', 'config': model.get_config()}).output_shape
+    (None, 2)
+    """
     from .functional import Input, Model
     from .models import Sequential
 
@@ -225,7 +231,13 @@ def model_from_config(config: dict, custom_objects: Optional[dict] = None):
 
 
 def model_from_json(json_string: str, custom_objects: Optional[dict] = None):
-    """A new model from ``model.to_json()``."""
+    """A new model from ``model.to_json()``.
+
+    >>> from tinygrad_course.keras import layers, models
+    >>> model = models.Sequential([layers.Dense(2, input_shape=(3,))])
+    >>> models.model_from_json(model.to_json()).output_shape
+    (None, 2)
+    """
     try:
         config = _json.loads(json_string)
     except (TypeError, ValueError) as e:

@@ -48,6 +48,11 @@ class Layer(Module):
 
     Subclasses define ``_build(shape)`` (create ``nn`` modules), ``compute_output_shape(shape)``,
     ``call(x)`` and, when they hold weights, ``_keras_weights()``.
+
+    >>> from tinygrad_course.keras import layers, models
+    >>> layer = layers.Dense(3)
+    >>> layer(tc.zeros(2, 5)).shape, layer.input_shape
+    (tinygrad_course.Size([2, 3]), (None, 5))
     """
 
     def __init__(self, name: Optional[str] = None, input_shape=None, trainable: bool = True, **kwargs):
@@ -84,12 +89,14 @@ class Layer(Module):
 
     @property
     def input_shape(self) -> Shape:
+        """The input shape with ``None`` for the batch (AttributeError before the layer is built)."""
         if not self.built:
             raise AttributeError(f"The layer {self.name!r} has never been called and thus has no defined input shape.")
         return (None,) + self._in_shape
 
     @property
     def output_shape(self) -> Shape:
+        """The output shape with ``None`` for the batch (AttributeError before the layer is built)."""
         if not self.built:
             raise AttributeError(f"The layer {self.name!r} has never been called and thus has no defined output shape.")
         return (None,) + self._out_shape
@@ -101,6 +108,7 @@ class Layer(Module):
         return self.call(x)
 
     def call(self, x: Tensor) -> Tensor:
+        """The layer's computation on a batch ``x`` (a Tensor whose first dimension is the batch)."""
         return x
 
     # Layers whose output is ``act(z)`` expose ``z`` so losses can be computed from logits.
@@ -117,18 +125,22 @@ class Layer(Module):
 
     @property
     def weights(self) -> List[Tensor]:
+        """The layer's weights (trainable first)."""
         return [t for t, _, _ in self._keras_weights()]
 
     @property
     def trainable_weights(self) -> List[Tensor]:
+        """The weights training updates (empty when ``trainable`` is False)."""
         return [t for t, _, tr in self._keras_weights() if tr and self._trainable]
 
     @property
     def non_trainable_weights(self) -> List[Tensor]:
+        """The weights training leaves alone."""
         return [t for t, _, tr in self._keras_weights() if not (tr and self._trainable)]
 
     @property
     def trainable(self) -> bool:
+        """Whether training updates this layer's weights (settable, as in Keras)."""
         return self._trainable
 
     @trainable.setter

@@ -51,7 +51,12 @@ def _check_image(layer, shape):
 
 
 class Conv2D(Layer):
-    """2D convolution, channels-last: (N, H, W, C) -> (N, H', W', filters); wraps ``nn.Conv2d``."""
+    """2D convolution, channels-last: (N, H, W, C) -> (N, H', W', filters); wraps ``nn.Conv2d``.
+
+    >>> from tinygrad_course.keras import layers, models
+    >>> layers.Conv2D(8, (3, 3), activation='relu')(tc.zeros(1, 28, 28, 1)).shape
+    tinygrad_course.Size([1, 26, 26, 8])
+    """
 
     def __init__(self, filters: int, kernel_size, strides=(1, 1), padding="valid", activation=None,
                  use_bias: bool = True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
@@ -100,6 +105,7 @@ class Conv2D(Layer):
 
     @property
     def final_activation(self):
+        """The layer's last activation function (``keras.activations.softmax`` ...), so a loss can work from the logits before it."""
         return self.activation
 
     def call(self, x):
@@ -156,14 +162,24 @@ class _Pooling2D(Layer):
 
 
 class MaxPooling2D(_Pooling2D):
-    """Max over ``pool_size`` windows, channels-last; 'same' pads with -inf (padding never wins)."""
+    """Max over ``pool_size`` windows, channels-last; 'same' pads with -inf (padding never wins).
+
+    >>> from tinygrad_course.keras import layers, models
+    >>> layers.MaxPooling2D((2, 2))(tc.zeros(1, 28, 28, 8)).shape
+    tinygrad_course.Size([1, 14, 14, 8])
+    """
 
     _pool_cls = nn.MaxPool2d
     _pad_value = float("-inf")
 
 
 class AveragePooling2D(_Pooling2D):
-    """Mean over ``pool_size`` windows, channels-last; with 'same', only real pixels are averaged (as Keras)."""
+    """Mean over ``pool_size`` windows, channels-last; with 'same', only real pixels are averaged (as Keras).
+
+    >>> from tinygrad_course.keras import layers, models
+    >>> layers.AveragePooling2D((2, 2))(tc.zeros(1, 28, 28, 8)).shape
+    tinygrad_course.Size([1, 14, 14, 8])
+    """
 
     _pool_cls = nn.AvgPool2d
 

@@ -46,6 +46,7 @@ class Dense(Layer):
 
     @property
     def final_activation(self):
+        """The layer's last activation function (``keras.activations.softmax`` ...), so a loss can work from the logits before it."""
         return self.activation
 
     def pre_activation(self, x):
@@ -67,7 +68,12 @@ class Dense(Layer):
 
 
 class Activation(Layer):
-    """Applies an activation by name (``'relu'``, ``'softmax'``, ...) or a callable."""
+    """Applies an activation by name (``'relu'``, ``'softmax'``, ...) or a callable.
+
+    >>> from tinygrad_course.keras import layers, models
+    >>> layers.Activation('relu')(tc.tensor([[-1., 2.]]))
+    tensor([[0., 2.]])
+    """
 
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
@@ -75,6 +81,7 @@ class Activation(Layer):
 
     @property
     def final_activation(self):
+        """The layer's last activation function (``keras.activations.softmax`` ...), so a loss can work from the logits before it."""
         return self.activation
 
     def pre_activation(self, x):
@@ -88,7 +95,12 @@ class Activation(Layer):
 
 
 class Dropout(Layer):
-    """Zero each input with probability ``rate`` during training, scale the rest by 1/(1 - rate)."""
+    """Zero each input with probability ``rate`` during training, scale the rest by 1/(1 - rate).
+
+    >>> from tinygrad_course.keras import layers, models
+    >>> layers.Dropout(0.5)(tc.ones(2, 3)).shape
+    tinygrad_course.Size([2, 3])
+    """
 
     def __init__(self, rate: float, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
@@ -107,7 +119,12 @@ class Dropout(Layer):
 
 
 class Flatten(Layer):
-    """Flatten every axis but the batch one (row-major, so channels-last images flatten as Keras does)."""
+    """Flatten every axis but the batch one (row-major, so channels-last images flatten as Keras does).
+
+    >>> from tinygrad_course.keras import layers, models
+    >>> layers.Flatten()(tc.zeros(2, 3, 4)).shape
+    tinygrad_course.Size([2, 12])
+    """
 
     def compute_output_shape(self, shape):
         if any(d is None for d in shape):
@@ -119,7 +136,12 @@ class Flatten(Layer):
 
 
 class Reshape(Layer):
-    """Reshape each sample to ``target_shape`` (one entry may be -1)."""
+    """Reshape each sample to ``target_shape`` (one entry may be -1).
+
+    >>> from tinygrad_course.keras import layers, models
+    >>> layers.Reshape((3, 4))(tc.zeros(2, 12)).shape
+    tinygrad_course.Size([2, 3, 4])
+    """
 
     def __init__(self, target_shape, **kwargs):
         super().__init__(**kwargs)
@@ -145,7 +167,13 @@ class Reshape(Layer):
 
 
 class InputLayer(Layer):
-    """Declares the model's input shape (without batch); ``Sequential.add`` records it, adds no layer."""
+    """Declares the model's input shape (without batch); ``Sequential.add`` records it, adds no layer.
+
+    >>> from tinygrad_course.keras import layers, models
+    >>> model = models.Sequential([layers.InputLayer(input_shape=(4,)), layers.Dense(2)])
+    >>> model.input_shape
+    (None, 4)
+    """
 
     def __init__(self, input_shape=None, shape=None, batch_size=None, name=None, **kwargs):
         shape = shape if shape is not None else input_shape

@@ -46,6 +46,7 @@ class _Merge(Layer):
 
     @property
     def input_shape(self):
+        """The input shapes of the merged inputs, each with ``None`` for the batch."""
         if not self.built:
             raise AttributeError(f"The layer {self.name!r} has never been called and thus has no defined input shape.")
         return [(None,) + tuple(s) for s in self._in_shape]
@@ -78,7 +79,12 @@ class Add(_Merge):
 
 
 class Subtract(_Merge):
-    """out = x_1 - x_2 (exactly two inputs)."""
+    """out = x_1 - x_2 (exactly two inputs).
+
+    >>> from tinygrad_course.keras import layers, models
+    >>> layers.Subtract()([tc.tensor([[1., 5.]]), tc.tensor([[3., 2.]])])
+    tensor([[-2., 3.]])
+    """
 
     def _check_list(self, inputs, where):
         super()._check_list(inputs, where)
@@ -91,7 +97,12 @@ class Subtract(_Merge):
 
 
 class Multiply(_Merge):
-    """out = x_1 * x_2 * ... element-wise."""
+    """out = x_1 * x_2 * ... element-wise.
+
+    >>> from tinygrad_course.keras import layers, models
+    >>> layers.Multiply()([tc.tensor([[1., 5.]]), tc.tensor([[3., 2.]])])
+    tensor([[3., 10.]])
+    """
 
     @staticmethod
     def _merge(a, b):
@@ -99,14 +110,24 @@ class Multiply(_Merge):
 
 
 class Average(_Merge):
-    """out = (x_1 + ... + x_n) / n."""
+    """out = (x_1 + ... + x_n) / n.
+
+    >>> from tinygrad_course.keras import layers, models
+    >>> layers.Average()([tc.tensor([[1., 5.]]), tc.tensor([[3., 2.]])])
+    tensor([[2.0000, 3.5000]])
+    """
 
     def call(self, inputs):
         return reduce(lambda a, b: a + b, inputs) / len(inputs)
 
 
 class Maximum(_Merge):
-    """out = element-wise max of the inputs."""
+    """out = element-wise max of the inputs.
+
+    >>> from tinygrad_course.keras import layers, models
+    >>> layers.Maximum()([tc.tensor([[1., 5.]]), tc.tensor([[3., 2.]])])
+    tensor([[3., 5.]])
+    """
 
     @staticmethod
     def _merge(a, b):
@@ -114,7 +135,12 @@ class Maximum(_Merge):
 
 
 class Minimum(_Merge):
-    """out = element-wise min of the inputs."""
+    """out = element-wise min of the inputs.
+
+    >>> from tinygrad_course.keras import layers, models
+    >>> layers.Minimum()([tc.tensor([[1., 5.]]), tc.tensor([[3., 2.]])])
+    tensor([[1., 2.]])
+    """
 
     @staticmethod
     def _merge(a, b):
@@ -159,35 +185,77 @@ class Concatenate(_Merge):
 
 
 def add(inputs, **kwargs):
-    """Functional form of ``Add``: ``add([a, b])``."""
+    """Functional form of ``Add``: ``add([a, b])``.
+
+    >>> from tinygrad_course.keras import layers, models
+    >>> x, y = layers.Input(shape=(2,)), layers.Input(shape=(2,))
+    >>> models.Model([x, y], layers.add([x, y])).predict([tc.tensor([[1., 5.]]).numpy(), tc.tensor([[3., 2.]]).numpy()], verbose=0)
+    array([[4., 7.]], dtype=float32)
+    """
     return Add(**kwargs)(inputs)
 
 
 def subtract(inputs, **kwargs):
-    """Functional form of ``Subtract``: ``subtract([a, b])``."""
+    """Functional form of ``Subtract``: ``subtract([a, b])``.
+
+    >>> from tinygrad_course.keras import layers, models
+    >>> x, y = layers.Input(shape=(2,)), layers.Input(shape=(2,))
+    >>> models.Model([x, y], layers.subtract([x, y])).predict([tc.tensor([[1., 5.]]).numpy(), tc.tensor([[3., 2.]]).numpy()], verbose=0)
+    array([[-2.,  3.]], dtype=float32)
+    """
     return Subtract(**kwargs)(inputs)
 
 
 def multiply(inputs, **kwargs):
-    """Functional form of ``Multiply``: ``multiply([a, b])``."""
+    """Functional form of ``Multiply``: ``multiply([a, b])``.
+
+    >>> from tinygrad_course.keras import layers, models
+    >>> x, y = layers.Input(shape=(2,)), layers.Input(shape=(2,))
+    >>> models.Model([x, y], layers.multiply([x, y])).predict([tc.tensor([[1., 5.]]).numpy(), tc.tensor([[3., 2.]]).numpy()], verbose=0)
+    array([[ 3., 10.]], dtype=float32)
+    """
     return Multiply(**kwargs)(inputs)
 
 
 def average(inputs, **kwargs):
-    """Functional form of ``Average``: ``average([a, b])``."""
+    """Functional form of ``Average``: ``average([a, b])``.
+
+    >>> from tinygrad_course.keras import layers, models
+    >>> x, y = layers.Input(shape=(2,)), layers.Input(shape=(2,))
+    >>> models.Model([x, y], layers.average([x, y])).predict([tc.tensor([[1., 5.]]).numpy(), tc.tensor([[3., 2.]]).numpy()], verbose=0)
+    array([[2. , 3.5]], dtype=float32)
+    """
     return Average(**kwargs)(inputs)
 
 
 def maximum(inputs, **kwargs):
-    """Functional form of ``Maximum``: ``maximum([a, b])``."""
+    """Functional form of ``Maximum``: ``maximum([a, b])``.
+
+    >>> from tinygrad_course.keras import layers, models
+    >>> x, y = layers.Input(shape=(2,)), layers.Input(shape=(2,))
+    >>> models.Model([x, y], layers.maximum([x, y])).predict([tc.tensor([[1., 5.]]).numpy(), tc.tensor([[3., 2.]]).numpy()], verbose=0)
+    array([[3., 5.]], dtype=float32)
+    """
     return Maximum(**kwargs)(inputs)
 
 
 def minimum(inputs, **kwargs):
-    """Functional form of ``Minimum``: ``minimum([a, b])``."""
+    """Functional form of ``Minimum``: ``minimum([a, b])``.
+
+    >>> from tinygrad_course.keras import layers, models
+    >>> x, y = layers.Input(shape=(2,)), layers.Input(shape=(2,))
+    >>> models.Model([x, y], layers.minimum([x, y])).predict([tc.tensor([[1., 5.]]).numpy(), tc.tensor([[3., 2.]]).numpy()], verbose=0)
+    array([[1., 2.]], dtype=float32)
+    """
     return Minimum(**kwargs)(inputs)
 
 
 def concatenate(inputs, axis: int = -1, **kwargs):
-    """Functional form of ``Concatenate``: ``concatenate([a, b], axis=-1)``."""
+    """Functional form of ``Concatenate``: ``concatenate([a, b], axis=-1)``.
+
+    >>> from tinygrad_course.keras import layers, models
+    >>> x, y = layers.Input(shape=(2,)), layers.Input(shape=(2,))
+    >>> models.Model([x, y], layers.concatenate([x, y])).predict([tc.tensor([[1., 5.]]).numpy(), tc.tensor([[3., 2.]]).numpy()], verbose=0)
+    array([[1., 5., 3., 2.]], dtype=float32)
+    """
     return Concatenate(axis=axis, **kwargs)(inputs)

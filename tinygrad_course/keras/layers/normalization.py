@@ -11,7 +11,12 @@ __all__ = ["BatchNormalization"]
 
 
 class BatchNormalization(Layer):
-    """y = gamma * (x - mean) / sqrt(var + epsilon) + beta per channel (last axis); batch stats in training."""
+    """y = gamma * (x - mean) / sqrt(var + epsilon) + beta per channel (last axis); batch stats in training.
+
+    >>> from tinygrad_course.keras import layers, models
+    >>> layers.BatchNormalization()(tc.randn(8, 3)).shape
+    tinygrad_course.Size([8, 3])
+    """
 
     def __init__(self, axis: int = -1, momentum: float = 0.99, epsilon: float = 1e-3, center: bool = True,
                  scale: bool = True, **kwargs):

@@ -39,19 +39,34 @@ class GlobalAveragePooling2D(_GlobalPooling):
 
 
 class GlobalMaxPooling2D(_GlobalPooling):
-    """out[n, c] = max over (h, w) of x[n, h, w, c] (ties share the gradient)."""
+    """out[n, c] = max over (h, w) of x[n, h, w, c] (ties share the gradient).
+
+    >>> from tinygrad_course.keras import layers, models
+    >>> layers.GlobalMaxPooling2D()(tc.zeros(2, 6, 6, 3)).shape
+    tinygrad_course.Size([2, 3])
+    """
 
     def call(self, x):
         return x.amax(dim=self._axes(), keepdim=self.keepdims)
 
 
 class GlobalAveragePooling1D(GlobalAveragePooling2D):
-    """out[n, c] = mean over steps of x[n, t, c]."""
+    """out[n, c] = mean over steps of x[n, t, c].
+
+    >>> from tinygrad_course.keras import layers, models
+    >>> layers.GlobalAveragePooling1D()(tc.zeros(2, 7, 5)).shape
+    tinygrad_course.Size([2, 5])
+    """
 
     _rank = 1
 
 
 class GlobalMaxPooling1D(GlobalMaxPooling2D):
-    """out[n, c] = max over steps of x[n, t, c]."""
+    """out[n, c] = max over steps of x[n, t, c].
+
+    >>> from tinygrad_course.keras import layers, models
+    >>> layers.GlobalMaxPooling1D()(tc.zeros(2, 7, 5)).shape
+    tinygrad_course.Size([2, 5])
+    """
 
     _rank = 1

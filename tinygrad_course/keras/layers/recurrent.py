@@ -92,6 +92,7 @@ class _RNN(Layer):
 
     @property
     def output_shape(self):
+        """The output shape with ``None`` for the batch: (None, units), or (None, steps, units) with ``return_sequences``."""
         if not self.built:
             raise AttributeError(f"The layer {self.name!r} has never been called and thus has no defined output shape.")
         if self.return_state:
