@@ -55,19 +55,23 @@ class Bernoulli(Distribution):
 
     @property
     def param_shape(self):
+        """The shape of the parameter tensor (``probs``'s)."""
         return self._param.shape
 
     @property
     def mean(self):
+        """The mean: probs."""
         return self.probs
 
     @property
     def mode(self):
+        """The most likely value: 1 where probs > 0.5, 0 where < 0.5, NaN at exactly 0.5."""
         mode = (self.probs >= 0.5).to(self.probs.dtype)
         return tc.where(self.probs == 0.5, tc.full(tuple(mode.shape), float("nan"), dtype=mode.dtype), mode)
 
     @property
     def variance(self):
+        """The variance: probs (1 - probs)."""
         return self.probs * (1 - self.probs)
 
     def sample(self, sample_shape=()):

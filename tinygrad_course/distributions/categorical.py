@@ -47,6 +47,7 @@ class Categorical(Distribution):
 
     @constraints.dependent_property(is_discrete=True, event_dim=0)
     def support(self):
+        """The values a sample takes: integers in [0, number of categories)."""
         return constraints.integer_interval(0, self._num_events - 1)
 
     @lazy_property
@@ -61,18 +62,22 @@ class Categorical(Distribution):
 
     @property
     def param_shape(self):
+        """The shape of the parameter tensor (``probs``'s, categories last)."""
         return self._param.shape
 
     @property
     def mean(self):
+        """NaN of the batch shape (a category index has no mean), as PyTorch."""
         return tc.full(tuple(self._extended_shape()), float("nan"), dtype=self.probs.dtype)
 
     @property
     def mode(self):
+        """The most likely category: argmax of probs over the last dimension."""
         return self.probs.argmax(dim=-1)
 
     @property
     def variance(self):
+        """NaN of the batch shape (a category index has no variance), as PyTorch."""
         return tc.full(tuple(self._extended_shape()), float("nan"), dtype=self.probs.dtype)
 
     def sample(self, sample_shape=()):

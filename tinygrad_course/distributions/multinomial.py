@@ -64,6 +64,7 @@ class Multinomial(Distribution):
 
     @constraints.dependent_property(is_discrete=True, event_dim=1)
     def support(self):
+        """The values a sample takes: count vectors summing to total_count."""
         return _Multinomial(self.total_count)
 
     @property
@@ -78,14 +79,17 @@ class Multinomial(Distribution):
 
     @property
     def param_shape(self):
+        """The shape of the parameter tensor (``probs``'s, categories last)."""
         return self._categorical.param_shape
 
     @property
     def mean(self):
+        """The mean: total_count * probs."""
         return self.probs * self.total_count
 
     @property
     def variance(self):
+        """The variance: total_count * probs (1 - probs)."""
         return self.total_count * self.probs * (1 - self.probs)
 
     def sample(self, sample_shape=()):

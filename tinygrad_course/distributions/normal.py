@@ -41,18 +41,22 @@ class Normal(Distribution):
 
     @property
     def mean(self):
+        """The mean: loc."""
         return self.loc
 
     @property
     def mode(self):
+        """The most likely value: loc."""
         return self.loc
 
     @property
     def stddev(self):
+        """The standard deviation: scale."""
         return self.scale
 
     @property
     def variance(self):
+        """The variance: scale^2."""
         return self.scale.pow(2)
 
     def rsample(self, sample_shape=()):

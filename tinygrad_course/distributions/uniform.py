@@ -30,6 +30,7 @@ class Uniform(Distribution):
 
     @property
     def arg_constraints(self):
+        """The constraints checked on the parameters: low < high, both real."""
         return {"low": constraints.less_than(self.high), "high": constraints.greater_than(self.low)}
 
     def __init__(self, low, high, validate_args=None) -> None:
@@ -39,22 +40,27 @@ class Uniform(Distribution):
 
     @constraints.dependent_property(is_discrete=False, event_dim=0)
     def support(self):
+        """The values a sample takes: the interval [low, high)."""
         return constraints.interval(self.low, self.high)
 
     @property
     def mean(self):
+        """The mean: (low + high) / 2."""
         return (self.high + self.low) / 2
 
     @property
     def mode(self):
+        """NaN (every value of the interval is equally likely), as PyTorch."""
         return math.nan * self.high
 
     @property
     def stddev(self):
+        """The standard deviation: (high - low) / sqrt(12)."""
         return (self.high - self.low) / 12 ** 0.5
 
     @property
     def variance(self):
+        """The variance: (high - low)^2 / 12."""
         return (self.high - self.low).pow(2) / 12
 
     def rsample(self, sample_shape=()):
