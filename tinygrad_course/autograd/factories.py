@@ -419,10 +419,12 @@ class FactoryOps:
     __slots__ = ()
 
     def uniform_(self, a=0.0, b=1.0, generator=None):
+        """Fill self in place with samples uniform on [a, b)."""
         g = generator if generator is not None else default_generator()
         return self._fill("uniform_", g.uniform(a, b, self.shape))
 
     def normal_(self, mean=0.0, std=1.0, generator=None):
+        """Fill self in place with samples of N(mean, std^2)."""
         g = generator if generator is not None else default_generator()
         return self._fill("normal_", g.normal(mean, std, self.shape))
 
@@ -439,10 +441,12 @@ class FactoryOps:
         return multinomial(self, num_samples, replacement, generator=generator)
 
     def bernoulli_(self, p=0.5, generator=None):
+        """Fill self in place with 0/1 samples that are 1 with probability ``p``."""
         g = generator if generator is not None else default_generator()
         return self._fill("bernoulli_", g.random(self.shape) < p)
 
     def exponential_(self, lambd=1.0, generator=None):
+        """Fill self in place with samples of the exponential distribution of rate ``lambd``."""
         g = generator if generator is not None else default_generator()
         return self._fill("exponential_", g.exponential(1.0 / lambd, self.shape))
 

@@ -60,7 +60,14 @@ def _wrap(arr, requires_grad=False):
 
 class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, ShapeOps, IndexOps, LinalgOps,
              ConvertOps, FactoryOps, InplaceOps, ElementwiseOps, SpecialOps, ScatterOps):
-    """A multi-dimensional array that records the operations done on it (PyTorch's Tensor)."""
+    """A multi-dimensional array that records the operations done on it (PyTorch's Tensor).
+
+    >>> x = tc.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+    >>> (x ** 2).sum().backward()
+    >>> x.grad
+    tensor([[2., 4.],
+            [6., 8.]])
+    """
 
     __slots__ = ("_data", "_rg", "grad_fn", "_vc", "__dict__", "__weakref__")
     # rarely set per tensor: class-level defaults keep tensor creation to four stores
@@ -117,6 +124,7 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, ShapeOps, Ind
 
     @property
     def requires_grad(self):
+        """Whether operations on this tensor are recorded for differentiation (settable on leaves)."""
         return self._rg
 
     @requires_grad.setter
@@ -136,6 +144,7 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, ShapeOps, Ind
 
     @property
     def grad(self):
+        """The gradient accumulated by ``backward()`` (None until then; leaves only, unless ``retain_grad()``)."""
         if self.grad_fn is not None and self._grad is None and not self.__dict__.get("_retains"):
             import warnings
 
@@ -182,22 +191,27 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, ShapeOps, Ind
 
     @property
     def ndim(self):
+        """The number of dimensions."""
         return self._data.ndim
 
     @property
     def dtype(self):
+        """The element type (``tc.float32`` ...)."""
         return _dt._BY_NP[self._data.dtype]
 
     @property
     def device(self):
+        """The device the tensor lives on (always the CPU here)."""
         return _CPU
 
     @property
     def is_leaf(self):
+        """True for tensors not produced by a recorded operation (user-created, or requires_grad=False)."""
         return self.grad_fn is None
 
     @property
     def is_cuda(self):
+        """Always False: there is no GPU backend."""
         return False
 
     @property
@@ -206,10 +220,12 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, ShapeOps, Ind
 
     @property
     def T(self):
+        """self with its dimensions reversed (the transpose of a matrix)."""
         return self.permute(*range(self.ndim - 1, -1, -1))
 
     @property
     def mT(self):
+        """The transpose of the last two dimensions (a batch of matrices)."""
         return self.transpose(-2, -1)
 
     def size(self, dim=None):
@@ -219,22 +235,27 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, ShapeOps, Ind
         return self._data.shape[norm_dim(dim, self.ndim, "size")]
 
     def numel(self):
+        """The number of elements (the product of the shape)."""
         return self._data.size
 
     nelement = numel
 
     def dim(self):
+        """The number of dimensions."""
         return self._data.ndim
 
     ndimension = dim
 
     def element_size(self):
+        """The size of one element in bytes."""
         return self._data.itemsize
 
     def is_floating_point(self):
+        """True for floating-point dtypes."""
         return self._data.dtype.kind == "f"
 
     def is_contiguous(self):
+        """True when the memory is laid out C-contiguously."""
         return self._data.flags.c_contiguous
 
     def cpu(self, memory_format=None):
@@ -265,6 +286,7 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, ShapeOps, Ind
         return self._data
 
     def item(self):
+        """The value of a one-element tensor as a Python number."""
         if self._data.size != 1:
             raise RuntimeError(
                 f"item(): a Tensor with {self._data.size} elements cannot be converted to Scalar (shape {self._data.shape})"
@@ -272,6 +294,7 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, ShapeOps, Ind
         return self._data.item()
 
     def tolist(self):
+        """The elements as (nested) Python lists of numbers."""
         return self._data.tolist()
 
     def __array__(self, dtype=None, copy=None):
@@ -338,6 +361,7 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, ShapeOps, Ind
         return Tensor._make(self._data, False, None, 0, self._vc)
 
     def detach_(self):
+        """Cut self from the tape in place (it becomes a leaf without gradient)."""
         self.grad_fn = None
         self._rg = False
         return self
@@ -357,6 +381,7 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, ShapeOps, Ind
 
     @property
     def retains_grad(self):
+        """True when ``retain_grad()`` was called on this non-leaf tensor."""
         return bool(self.__dict__.get("_retains"))
 
     def register_hook(self, hook):
@@ -390,9 +415,11 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, ShapeOps, Ind
         return self
 
     def zero_(self):
+        """Fill self with zeros in place."""
         return self._fill("zero_", 0)
 
     def fill_(self, value):
+        """Fill self with ``value`` in place."""
         return self._fill("fill_", _arr(value))
 
     def copy_(self, src):
