@@ -431,3 +431,30 @@ def test_random_op_chains_replay_bit_for_bit(shape, ops, seed):
         assert yc.detach().numpy().tobytes() == ye.detach().numpy().tobytes()
         _same(gc, ge)
     assert step.trace_count == 1
+
+
+@pytest.mark.parametrize("body", [
+    lambda x, w: x * (x > 0),
+    lambda x, w: (x > 0).float() * x,
+    lambda x, w: tc.where(x > 0, x, tc.zeros(3)),
+    lambda x, w: x * tc.tensor(2.0) + tc.ones(3),
+    lambda x, w: x.detach() * x + w.detach(),
+], ids=["bool-mask", "float-mask", "where", "factory-constants", "detached-aliases"])
+def test_tensors_made_outside_the_tape_follow_the_inputs(body):
+    w = tc.randn(3)
+    f = tc.compile(lambda x: body(x, w))
+    with tc.no_grad():
+        for v in ([1.0, -2.0, 3.0], [-1.0, 2.0, -3.0], [0.5, 0.5, -0.5]):
+            x = tc.tensor(v)
+            np.testing.assert_array_equal(np.asarray(f(x).tolist()), np.asarray(body(x, w).tolist()))
+    assert f.trace_count == 1
+
+
+@pytest.mark.parametrize("body, where", [
+    (lambda x: x.argmax() + 0, "_argext"),
+    (lambda x: F.nll_loss(x.reshape(1, 3).log_softmax(1), tc.tensor([1]), weight=tc.ones(3)), "_nll"),
+    (lambda x: x * tc.tensor(x), "tc.tensor"),
+])
+def test_values_the_replay_would_freeze_are_refused(body, where):
+    with tc.no_grad(), pytest.raises(tc.compile.Unsupported, match=where):
+        tc.compile(body)(tc.tensor([1.0, -2.0, 3.0]))

@@ -157,9 +157,15 @@ class _Guards:
             return False
         return self._layout() == self.layout
 
-    def state_tensors(self):
-        """Parameters and buffers of the modules, and the optimizers' parameters."""
+    def state_tensors(self, closure=False):
+        """Parameters and buffers of the modules, and the optimizers' parameters (and, with
+        ``closure``, the tensors ``fn`` reaches directly)."""
         seen, out = set(), []
+        if closure:
+            for _, t in self.idents:
+                if isinstance(t, Tensor):
+                    seen.add(id(t))
+                    out.append(t)
         for r in self.roots:
             for t in list(r.parameters()) + [b for b in r.buffers() if b is not None]:
                 if id(t) not in seen:
@@ -224,6 +230,8 @@ class CompiledFunction:
             return self.fn(*args, **kwargs)
         tracer = Tracer(self.fullgraph)
         holders = [tracer.add_input(t, i) for i, t in enumerate(leaves)]
+        for t in _Guards(_reached(self.fn, args, kwargs)).state_tensors(closure=True):
+            tracer.persistent[id(_array(t))] = t
         with tracing(tracer):
             out = self.fn(*args, **kwargs)
         if tracer.refused is None:
@@ -262,6 +270,9 @@ class CompiledFunction:
             g = tracer.grad_of.get(id(o))
             if g is not None:
                 return ("grad", g[1], tracer.input_leaves.get(id(g[1])))
+            ref = tracer.ref(o, "the function's result")  # refuses values the replay would freeze
+            if ref is not o:
+                return ("h", ref) if id(ref) in {id(h) for h in tracer.map.values()} else ("const", ref)
             return ("const", o)
         c = o.__class__
         if c is tuple or c is list or (isinstance(o, tuple) and hasattr(c, "_fields")):

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..autograd import _array, _wrap
 from ..autograd import engine as _engine
+from ..autograd import factories as _factories
 from ..autograd import function as _function
 from ..autograd import random as _random
 from ..autograd.grad_mode import _Mode
@@ -25,6 +26,10 @@ from ..autograd.tensor import Tensor
 from .program import ArrayRef, Program, FWD1, FWDK, FWDN, FWDU, CALL, BWD
 
 _ARR = np.ndarray
+_FACTORIES = os.path.abspath(_factories.__file__)
+# factories whose values depend on Python arguments only (shape, fill value, range)
+_SAFE_FACTORIES = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "full_like", "empty_like",
+                   "arange", "linspace", "logspace", "eye", "_new"}
 _PKG_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -56,6 +61,30 @@ class _GuardedGenerator:
         if tracer is not None:
             tracer.refuse(f"a random draw (default_generator().{name}) outside a replayed op")
         return getattr(self._gen, name)
+
+
+def _noting_make(orig):
+    """``Tensor._make`` that, while tracing, tells the tracer a tensor was made outside the
+    tape (ops make theirs with the tracer suspended)."""
+
+    @functools.wraps(orig)
+    def _make(cls, *args, **kwargs):
+        t = orig(cls, *args, **kwargs)
+        tracer = _Mode.tracer
+        if tracer is not None:
+            tracer.made_tensor(t)
+        return t
+
+    _make.__compile_guard__ = orig
+    return classmethod(_make)
+
+
+def install_make_hook() -> None:
+    """Wrap ``Tensor._make`` (once): while tracing it reports tensors made outside the tape;
+    otherwise it costs one thread-local read more."""
+    orig = Tensor.__dict__["_make"].__func__
+    if not hasattr(orig, "__compile_guard__"):
+        Tensor._make = _noting_make(orig)
 
 
 def _refusing(name, orig):
@@ -110,7 +139,30 @@ class Tracer:
         self.grad_of = {}  # id(a leaf's .grad tensor) -> (holder, leaf)
         self.grad_holders = []
         self.nodes = {}  # backward node -> buffer slot
+        self.made = {}  # id(tensor made while tracing, not by an op) -> (safe?, where); see made()
+        self.persistent = {}  # id(array) -> a persistent tensor (parameter, buffer) holding it
 
+    def made_tensor(self, t) -> None:
+        """A tensor was made, not by an op, while tracing (``Tensor._make``): note whether a
+        factory made it from Python values (safe to replay as a constant) and where."""
+        self.keep.append(t)
+        f = sys._getframe(2)
+        lib = None
+        while f is not None:
+            code = f.f_code
+            if os.path.abspath(code.co_filename) == _FACTORIES:
+                if code.co_name in _SAFE_FACTORIES:
+                    self.made[id(t)] = (True, code.co_name)
+                    return
+                if code.co_name in ("tensor", "as_tensor"):
+                    data = f.f_locals.get("data")
+                    safe = not isinstance(data, (Tensor, _ARR))
+                    self.made[id(t)] = (safe, f"tc.{code.co_name}(<{type(data).__name__}>)")
+                    return
+            if lib is None and code.co_name not in ("_make", "_wrap", "const", "_finish"):
+                lib = f"{code.co_name} at {os.path.basename(code.co_filename)}:{f.f_lineno}"
+            f = f.f_back
+        self.made[id(t)] = (False, f"by {lib}, called at {_user_location()}")
     # ---- refusals ------------------------------------------------------------------------
     def refuse(self, what: str) -> None:
         """Stop: ``what`` cannot be replayed. Raises ``Unsupported`` (fullgraph) or turns the
@@ -148,9 +200,9 @@ class Tracer:
         self.keep.append(t)
         self.out_arrays[id(_array(t))] = h
 
-    def ref(self, a):
-        """What stands for argument ``a`` in the program: a holder, the persistent tensor
-        itself (a parameter, a buffer, a constant made outside the tape) or a plain value."""
+    def ref(self, a, user="an op"):
+        """What stands for argument ``a`` (of ``user``) in the program: a holder, a persistent
+        tensor itself (a parameter, a buffer), a constant made by a factory, or a plain value."""
         if isinstance(a, Tensor):
             h = self.map.get(id(a))
             if h is not None:
@@ -158,9 +210,25 @@ class Tracer:
             g = self.grad_of.get(id(a))
             if g is not None:
                 return g[0]
-            return a  # a persistent tensor (parameter, buffer) or a constant made outside the tape
+            made = self.made.get(id(a))
+            if made is not None:
+                # made inside the function, not by an op: an alias (detach()) of an array the
+                # program knows, a factory's constant, or values the replay would freeze
+                arr = _array(a)
+                h = self.out_arrays.get(id(arr))
+                if h is not None:
+                    return h
+                p = self.persistent.get(id(arr))
+                if p is not None:
+                    return p
+                # float zeros (the library's initial RNN states and the like) are taken as constants
+                if not made[0] and not (arr.dtype.kind == "f" and not arr.any()):
+                    self.refuse(f"a tensor made outside the tape ({made[1]}) and used by {user}: the "
+                                "replay would freeze its values (comparisons, masks, .to() of integers, "
+                                "tensors built from other tensors' data are made that way)")
+            return a
         if a.__class__ is list or a.__class__ is tuple:
-            return a.__class__(self.ref(x) for x in a)
+            return a.__class__(self.ref(x, user) for x in a)
         if a.__class__ is _ARR:
             # an op handed another tensor's raw array (cross_entropy passes target._data)
             h = self.out_arrays.get(id(a))
@@ -173,13 +241,17 @@ class Tracer:
     # ---- the three hooks -----------------------------------------------------------------
     def apply(self, cls, args, kwargs):
         """``Function.apply`` while tracing: run it plainly, record the forward call."""
+        # suspended while the op runs (ops inside it are its own business) and while recording
         _Mode.tracer = None
         try:
             out = cls.apply(*args, **kwargs)
+            if not self.dead:
+                self._record_apply(cls, args, kwargs, out)
         finally:
             self._resume()
-        if self.dead:
-            return out
+        return out
+
+    def _record_apply(self, cls, args, kwargs, out):
         outs = out if out.__class__ is tuple else (out,)
         nxt = None
         if _Mode.enabled and any(isinstance(a, Tensor) and a.requires_grad for a in args):
@@ -202,7 +274,7 @@ class Tracer:
                 holders.append(h)
             else:
                 holders.append(None)
-        rargs = tuple(self.ref(a) for a in args)
+        rargs = tuple(self.ref(a, cls.__name__) for a in args)
         if any(a.__class__ is ArrayRef for a in rargs) and cls._raw and not kwargs:
             # the general path resolves array references on every replay
             self.code.append((FWDK, cls.forward, ctx, rargs, {}, tuple(holders), out.__class__ is tuple))
@@ -216,7 +288,6 @@ class Tracer:
             self.code.append((FWDN, cls.forward, ctx, rargs, tuple(holders)))
         else:
             self.code.append((FWD1, cls.forward, ctx, rargs, holders[0], cls))
-        return out
 
     def call(self, fn, args, kwargs):
         """A ``replayed`` function while tracing: run it plainly, record the call."""
@@ -229,19 +300,22 @@ class Tracer:
         _Mode.tracer = None
         try:
             res = fn(*args, **kwargs)
+            if not self.dead:
+                self._record_call(fn, args, kwargs, res)
         finally:
             self._resume()
-        if self.dead:
-            return res
+        return res
+
+    def _record_call(self, fn, args, kwargs, res):
         holder = None
         if isinstance(res, Tensor):
             holder = _wrap(_array(res), res.requires_grad)
             self._bind(res, holder)
         elif res is not None and not isinstance(res, (int, float, bool, str)):
             self.refuse(f"{getattr(fn, '__qualname__', fn)} returning {type(res).__name__}")
-        self.code.append((CALL, fn, tuple(self.ref(a) for a in args),
-                          {k: self.ref(v) for k, v in kwargs.items()}, holder))
-        return res
+        name = getattr(fn, "__qualname__", "a replayed call")
+        self.code.append((CALL, fn, tuple(self.ref(a, name) for a in args),
+                          {k: self.ref(v, name) for k, v in kwargs.items()}, holder))
 
     def backward(self, roots, root_grads, retain_graph, create_graph, inputs, allow_unused):
         """``run_backward`` while tracing: the engine's walk, run here and recorded."""
@@ -255,6 +329,13 @@ class Tracer:
             self.refuse("backward under anomaly detection")
         if self.dead:
             return _engine.run_backward(roots, root_grads, retain_graph, create_graph, inputs, allow_unused)
+        _Mode.tracer = None  # the gradients and .grad tensors made below are the program's business
+        try:
+            self._record_backward(roots, root_grads)
+        finally:
+            self._resume()
+
+    def _record_backward(self, roots, root_grads):
         self.did_backward = True
         seeds = []
         buf, leaf_buf, root_nodes = {}, {}, []
@@ -338,7 +419,6 @@ class Tracer:
                 self.keep.append(g)
                 self.grad_holders.append((h, p, self.input_leaves.get(id(p))))
         self.code.append((BWD, tuple(seeds), tuple(steps), len(self.nodes), foreign))
-        return None
 
     def _slot(self, node):
         s = self.nodes.get(node)
@@ -363,6 +443,7 @@ class tracing:
 
     def __enter__(self):
         install_value_guards()
+        install_make_hook()
         self._gen = _random._state["gen"]
         if not isinstance(self._gen, _GuardedGenerator):
             _random._state["gen"] = _GuardedGenerator(self._gen)
