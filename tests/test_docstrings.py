@@ -1,0 +1,172 @@
+"""Every public callable documents itself: a one-line summary, and an example in the main namespaces.
+
+The walk starts at ``tinygrad_course`` and follows its public subpackages (``tc.nn``, ``tc.optim``, ...):
+a module's public names are its ``__all__`` when it has one, else its attributes without a leading
+underscore that are defined inside the package. Each public function or class needs a docstring whose
+first line is a summary; each public method of a public class (``tc.Tensor.exp``, ``nn.Linear.forward``
+...) needs one too (``inspect.getdoc``, so an override inherits its base's text as in the docs site).
+Functions and classes of the main namespaces also need an example: a ``>>>`` line or an "Example"
+section. Run ``python tests/test_docstrings.py`` to list what is missing.
+"""
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+import types
+from typing import Dict, Iterator, List, Tuple
+
+import pytest
+
+import tinygrad_course as tc
+
+PKG = "tinygrad_course"
+
+# subpackages of tc (lazy ones included) that make up the public API
+ROOTS = ["tinygrad_course"] + [f"{PKG}.{name}" for name in sorted(tc._LAZY)] + [f"{PKG}.autograd"]
+
+# namespaces whose functions and classes must also show an example (the ones users browse first)
+EXAMPLE_NAMESPACES = {
+    PKG, f"{PKG}.nn", f"{PKG}.nn.functional", f"{PKG}.optim", f"{PKG}.autograd", f"{PKG}.data",
+    f"{PKG}.keras", f"{PKG}.keras.layers", f"{PKG}.keras.models", f"{PKG}.keras.optimizers",
+}
+
+_EXAMPLE = re.compile(r"^\s*(>>>|Example)", re.M)
+
+# Known gaps, each in a file another engineer owns right now (autograd/function.py and the package
+# __init__.py); their text is written and waits for that owner. The list may only shrink: an entry
+# that gets documented must leave it (test_pending_list_only_shrinks).
+PENDING = {
+    "tinygrad_course.autograd.Function: no example ('>>>' line or 'Example' section)",
+    "tinygrad_course.autograd.Function.backward: no docstring",
+    "tinygrad_course.autograd.Function.forward: no docstring",
+    "tinygrad_course.autograd.Node: no example ('>>>' line or 'Example' section)",
+    "tinygrad_course.autograd.Node.metadata: no docstring",
+    "tinygrad_course.autograd.Node.name: no docstring",
+    "tinygrad_course.autograd.Node.saved_tensors: no docstring",
+    "tinygrad_course.is_tensor: no docstring",
+    "tinygrad_course.numel: no docstring",
+    "tinygrad_course.set_printoptions: no docstring",
+}
+
+
+def _in_package(obj: object) -> bool:
+    mod = getattr(obj, "__module__", None) or ""
+    return mod == PKG or mod.startswith(PKG + ".")
+
+
+def _public_names(mod: types.ModuleType) -> List[str]:
+    names = getattr(mod, "__all__", None)
+    if names is None:
+        names = [n for n in vars(mod) if not n.startswith("_")]
+    return list(names)
+
+
+def _walk_modules() -> Iterator[types.ModuleType]:
+    seen = set()
+    todo = [importlib.import_module(name) for name in ROOTS]
+    while todo:
+        mod = todo.pop(0)
+        if mod.__name__ in seen:
+            continue
+        seen.add(mod.__name__)
+        yield mod
+        for name in _public_names(mod):
+            try:
+                sub = getattr(mod, name)
+            except AttributeError:
+                continue
+            if isinstance(sub, types.ModuleType) and sub.__name__.startswith(PKG + "."):
+                todo.append(sub)
+
+
+def _is_api_callable(obj: object) -> bool:
+    return (inspect.isfunction(obj) or inspect.isclass(obj) or inspect.isbuiltin(obj)) and _in_package(obj)
+
+
+def public_callables() -> Dict[str, Tuple[object, bool]]:
+    """Map ``qualified.name`` -> (callable, needs_example) over the public API."""
+    found: Dict[str, Tuple[object, bool]] = {}
+    classes = {}
+    for mod in _walk_modules():
+        for name in _public_names(mod):
+            obj = getattr(mod, name, None)
+            if not _is_api_callable(obj):
+                continue
+            key = f"{mod.__name__}.{name}"
+            # one entry per object: the first (shortest, most public) path names it
+            if any(o is obj for o, _ in found.values()):
+                continue
+            found[key] = (obj, mod.__name__ in EXAMPLE_NAMESPACES)
+            if inspect.isclass(obj):
+                classes[key] = obj
+    methods = set()
+    for key, cls in classes.items():
+        seen = set()
+        # the class's own methods and those of its in-package bases (Tensor's op-family mixins)
+        for attr, raw in [(a, r) for base in cls.__mro__ if _in_package(base) for a, r in vars(base).items()]:
+            if attr.startswith("_") or attr in seen:
+                continue
+            seen.add(attr)
+            fn = raw.__func__ if isinstance(raw, (staticmethod, classmethod)) else raw
+            if isinstance(fn, property):
+                fn = fn.fget
+            if inspect.isfunction(fn) and _in_package(fn) and id(fn) not in methods:
+                methods.add(id(fn))  # an inherited method is checked once, under the first class
+                found[f"{key}.{attr}"] = (getattr(cls, attr) if not isinstance(raw, property) else raw, False)
+    return found
+
+
+def _doc(obj: object) -> str:
+    if isinstance(obj, property):
+        return inspect.cleandoc(obj.__doc__ or "")
+    return inspect.getdoc(obj) or ""
+
+
+def problems() -> List[str]:
+    out = []
+    for key, (obj, needs_example) in sorted(public_callables().items()):
+        doc = _doc(obj)
+        first = doc.strip().splitlines()[0].strip() if doc.strip() else ""
+        if not first:
+            out.append(f"{key}: no docstring")
+        elif needs_example and not _EXAMPLE.search(doc):
+            out.append(f"{key}: no example ('>>>' line or 'Example' section)")
+    return out
+
+
+def test_walk_finds_the_public_api():
+    # the walk itself must reach the namespaces it is meant to check
+    names = public_callables()
+    for key in ("tinygrad_course.tensor", "tinygrad_course.Tensor.exp", "tinygrad_course.nn.Linear",
+                "tinygrad_course.nn.functional.relu", "tinygrad_course.optim.SGD",
+                "tinygrad_course.autograd.grad", "tinygrad_course.keras.Sequential"):
+        assert key in names, key
+    assert len(names) > 500
+
+
+def test_problems_catches_a_missing_docstring(monkeypatch):
+    def undocumented(x):
+        return x
+
+    undocumented.__module__ = "tinygrad_course.nn.functional"
+    monkeypatch.setattr(tc.nn.functional, "undocumented_probe", undocumented, raising=False)
+    monkeypatch.setattr(tc.nn.functional, "__all__", list(tc.nn.functional.__all__) + ["undocumented_probe"])
+    assert "tinygrad_course.nn.functional.undocumented_probe: no docstring" in problems()
+    undocumented.__doc__ = "Return x.\n"
+    assert any(p.startswith("tinygrad_course.nn.functional.undocumented_probe: no example") for p in problems())
+
+
+def test_every_public_callable_has_a_docstring():
+    missing = [p for p in problems() if p not in PENDING]
+    assert not missing, f"{len(missing)} public callables lack docs:\n" + "\n".join(missing)
+
+
+def test_pending_list_only_shrinks():
+    fixed = sorted(PENDING - set(problems()))
+    assert not fixed, "documented now, remove from PENDING:\n" + "\n".join(fixed)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    for line in problems():
+        print(line)
