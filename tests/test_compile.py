@@ -458,3 +458,9 @@ def test_tensors_made_outside_the_tape_follow_the_inputs(body):
 def test_values_the_replay_would_freeze_are_refused(body, where):
     with tc.no_grad(), pytest.raises(tc.compile.Unsupported, match=where):
         tc.compile(body)(tc.tensor([1.0, -2.0, 3.0]))
+
+
+def test_a_draw_from_an_explicit_generator_is_refused():
+    g = tc.Generator().manual_seed(0)
+    with tc.no_grad(), pytest.raises(tc.compile.Unsupported, match="tc.randn"):
+        tc.compile(lambda x: x + tc.randn(3, generator=g))(tc.ones(3))

@@ -29,7 +29,7 @@ _ARR = np.ndarray
 _FACTORIES = os.path.abspath(_factories.__file__)
 # factories whose values depend on Python arguments only (shape, fill value, range)
 _SAFE_FACTORIES = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "full_like", "empty_like",
-                   "arange", "linspace", "logspace", "eye", "_new"}
+                   "arange", "linspace", "logspace", "eye", "new_zeros", "new_ones", "new_full", "new_empty"}
 _PKG_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -147,21 +147,24 @@ class Tracer:
         factory made it from Python values (safe to replay as a constant) and where."""
         self.keep.append(t)
         f = sys._getframe(2)
-        lib = None
+        lib = factory = None
         while f is not None:
             code = f.f_code
             if os.path.abspath(code.co_filename) == _FACTORIES:
-                if code.co_name in _SAFE_FACTORIES:
-                    self.made[id(t)] = (True, code.co_name)
-                    return
-                if code.co_name in ("tensor", "as_tensor"):
-                    data = f.f_locals.get("data")
-                    safe = not isinstance(data, (Tensor, _ARR))
-                    self.made[id(t)] = (safe, f"tc.{code.co_name}(<{type(data).__name__}>)")
-                    return
-            if lib is None and code.co_name not in ("_make", "_wrap", "const", "_finish"):
+                factory = f  # the outermost factory frame is the public one (tc.zeros, not _new)
+            elif factory is not None:
+                break
+            elif lib is None and code.co_name not in ("_make", "_wrap", "const"):
                 lib = f"{code.co_name} at {os.path.basename(code.co_filename)}:{f.f_lineno}"
             f = f.f_back
+        if factory is not None:
+            name = factory.f_code.co_name
+            if name in ("tensor", "as_tensor", "new_tensor"):
+                data = factory.f_locals.get("data")
+                self.made[id(t)] = (not isinstance(data, (Tensor, _ARR)), f"tc.{name}(<{type(data).__name__}>)")
+            else:
+                self.made[id(t)] = (name in _SAFE_FACTORIES, f"tc.{name}")
+            return
         self.made[id(t)] = (False, f"by {lib}, called at {_user_location()}")
     # ---- refusals ------------------------------------------------------------------------
     def refuse(self, what: str) -> None:
