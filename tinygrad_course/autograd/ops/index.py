@@ -301,7 +301,7 @@ class IndexOps:
 # ---- function forms: ``tc.<name>(input, ...)`` ----
 
 def gather(input, dim, index):
-    """Values along ``dim`` at ``index``: out[i][j] = input[i][index[i][j]] for dim=1 (likewise for any dim).
+    """Values along ``dim`` at ``index``: ``out[i][j] = input[i][index[i][j]]`` for dim=1 (likewise for any dim).
 
     Args: dim: the axis indexed; index: int64 tensor with input's number of dims.
 
