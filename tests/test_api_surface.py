@@ -210,7 +210,6 @@ def test_remainder_is_differentiable():
     assert gradcheck(lambda a, b: a % b, (a, b))
 
 
-@pytest.mark.xfail(strict=True, reason="masked_select with a broadcast mask gives wrong values")
 def test_masked_select_broadcasts_the_mask():
     x = tc.tensor(np.arange(4.0).reshape(2, 2))
     assert x.masked_select(tc.tensor([True, False])).tolist() == [0.0, 2.0]

@@ -189,7 +189,16 @@ class IndexOps:
         idx = _arr(index)
         if idx.dtype.kind not in "iu":
             raise RuntimeError(f"gather(): Expected dtype int64 for index, got {idx.dtype}")
-        return Gather.apply(self, norm_dim(dim, self.ndim, "gather"), idx)
+        d = norm_dim(dim, self.ndim, "gather")
+        if idx.size == 0:  # PyTorch returns the empty result without checking the index's shape
+            return self.reshape(-1)[0:0].reshape(idx.shape)
+        if self.ndim <= 1 and idx.ndim <= 1 and (self.ndim != idx.ndim or self.ndim == 0):  # 0-d and 1-d go together, as PyTorch
+            return self.reshape(-1).gather(0, idx.reshape(-1)).reshape(idx.shape)
+        n = self.shape[d] if self.ndim else 1
+        bad = idx[(idx < 0) | (idx >= n)]
+        if bad.size:  # NumPy would wrap a negative index around
+            raise RuntimeError(f"gather(): index {int(bad.flat[0])} is out of bounds for dimension {d} with size {n}")
+        return Gather.apply(self, d, idx)
 
     def sort(self, dim=-1, descending=False, stable=False):
         """(values, indices) sorted along ``dim``; values differentiate through ``gather``."""
@@ -198,8 +207,16 @@ class IndexOps:
         d = norm_dim(dim, self.ndim, "sort")
         if self.ndim == 0:
             return return_types.sort(self.view(()), Tensor._make(np.asarray(0, np.int64)))
-        key = -self._data if descending else self._data
-        idx = np.argsort(key, axis=d, kind="stable").astype(np.int64)
+        x = _arr(self)
+        if x.dtype.kind == "b":
+            x = x.astype(np.int8)  # NumPy has no negation of bools
+        if not descending:
+            idx = np.argsort(x, axis=d, kind="stable").astype(np.int64)
+        elif x.dtype.kind == "f":  # NaN is the largest, so first (NumPy puts it last)
+            nan = np.isnan(x)
+            idx = np.lexsort((np.where(nan, 0, -x), ~nan), axis=d).astype(np.int64)
+        else:
+            idx = np.argsort(-x.astype(np.int64) if x.dtype.kind in "iu" else -x, axis=d, kind="stable").astype(np.int64)
         return return_types.sort(self.gather(d, idx), Tensor._make(idx))
 
     def argsort(self, dim=-1, descending=False, stable=False):
@@ -215,6 +232,8 @@ class IndexOps:
         if not 0 <= k <= n:
             raise RuntimeError(f"topk(): selected index k={k} out of range for dimension {d} of size {n}")
         v, i = self.sort(d, descending=largest)
+        if self.ndim == 0:  # a 0-d tensor is its own top element
+            return return_types.topk(v, i)
         pre = (slice(None),) * d
         return return_types.topk(v[pre + (slice(0, k),)], i[pre + (slice(0, k),)])
 
@@ -234,8 +253,10 @@ class IndexOps:
         if idx.dtype.kind not in "iu":
             raise RuntimeError(f"take_along_dim(): dtype of indices should be Long but got {idx.dtype}")
         if dim is None:
+            idx = np.where(idx < 0, idx + self.numel(), idx)  # negative indices count from the end, as PyTorch
             return self.reshape(-1).gather(0, idx.reshape(-1))
         d = norm_dim(dim, self.ndim, "take_along_dim")
+        idx = np.where(idx < 0, idx + (self.shape[d] if self.ndim else 1), idx)
         if idx.ndim != self.ndim:
             raise RuntimeError(f"take_along_dim(): input and indices should have the same number of dimensions, "
                                f"but got {self.ndim} dimensions for input, and {idx.ndim} dimensions for indices")
@@ -254,11 +275,25 @@ class IndexOps:
         d = norm_dim(dim, self.ndim, "index_select")
         if _arr(index).dtype.kind not in "iu":
             raise RuntimeError(f"index_select(): Expected dtype int32 or int64 for index, got {_arr(index).dtype}")
+        if self.ndim == 0:  # a 0-d input is indexed as a 1-element vector; the result stays 0-d
+            ix = _arr(index).reshape(-1)
+            if ix.size != 1 or ix[0] not in (0, -1):
+                raise IndexError(f"index_select(): index out of range in self (index {ix.tolist()}, 0-d input)")
+            return self.reshape(1).index_select(0, ix).reshape(())
         return self[(slice(None),) * d + (_arr(index).astype(np.int64),)]
 
     def masked_select(self, mask):
-        """The elements where ``mask`` is True, as a 1-D tensor."""
-        return self[_arr(mask).astype(bool)]
+        """The elements where ``mask`` (broadcast with self) is True, as a 1-D tensor."""
+        m = _arr(mask)
+        if m.dtype.kind != "b":
+            raise RuntimeError(f"masked_select: expected BoolTensor for mask, got {m.dtype}")
+        try:
+            shape = np.broadcast_shapes(tuple(self.shape), m.shape)
+        except ValueError:
+            raise RuntimeError(f"masked_select(): the shapes of input {tuple(self.shape)} and mask {m.shape} "
+                               "are not broadcastable") from None
+        x = self if tuple(self.shape) == shape else self.expand(shape)
+        return x[np.broadcast_to(m, shape)]
 
     def __getitem__(self, idx):
         idx, basic = _norm_index(idx, self)

@@ -103,7 +103,12 @@ class Amax(Function):
         x = a._data
         axes = norm_dims(dim, x.ndim, cls.__name__.lower())
         if x.size == 0:
-            raise RuntimeError(f"{cls.__name__.lower()}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
+            name = cls.__name__.lower()
+            if dim is None:
+                raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
+            empty = [i for i in axes if x.shape[i] == 0]
+            if empty:
+                raise IndexError(f"{name}(): Expected reduction dim {empty[0]} to have non-zero size.")
         out = cls._np(x, axis=axes, keepdims=True)
         if ctx._next:
             m = x == out
@@ -312,10 +317,16 @@ class ReduceOps:
 
     def softmax(self, dim):
         """Softmax along ``dim``: exp(x_i) / sum_j exp(x_j), computed stably."""
+        if self.numel() == 0 and self.is_floating_point():
+            norm_dim(dim, self.ndim, "softmax")
+            return self * 0  # nothing to normalise; still on the tape
         return Softmax.apply(self, dim)
 
     def log_softmax(self, dim):
         """Log-softmax along ``dim``: x_i - logsumexp(x), computed stably."""
+        if self.numel() == 0 and self.is_floating_point():
+            norm_dim(dim, self.ndim, "log_softmax")
+            return self * 0
         return LogSoftmax.apply(self, dim)
 
     def sum(self, dim=None, keepdim=False, dtype=None):
@@ -328,16 +339,20 @@ class ReduceOps:
 
     def nansum(self, dim=None, keepdim=False):
         """Sum treating NaN as zero."""
+        if not self.is_floating_point():  # no NaN to drop; and integers sum to int64, as PyTorch
+            return self.sum(dim, keepdim)
         return where(self.isnan(), 0.0, self).sum(dim, keepdim)
 
-    def prod(self, dim=None, keepdim=False):
-        """Product of the elements, over all of them or along ``dim``."""
-        return Prod.apply(self, dim, keepdim)
+    def prod(self, dim=None, keepdim=False, dtype=None):
+        """Product of the elements, over all of them or along ``dim`` (computed in ``dtype`` if given)."""
+        return Prod.apply(self if dtype is None else self.to(dtype), dim, keepdim)
 
     def var(self, dim=None, unbiased=None, keepdim=False, correction=None):
         """sum (x - mean)^2 / (N - correction); ``unbiased=True`` means correction 1 (the default)."""
         if not self.is_floating_point():
             raise RuntimeError(f"var(): std and var only support floating point and complex dtypes (got {self.dtype})")
+        if isinstance(dim, bool) and unbiased is None:  # PyTorch's overload var(input, unbiased)
+            dim, unbiased = None, dim
         if correction is None:
             correction = 1 if unbiased is None or unbiased else 0
         elif unbiased is not None:
@@ -386,6 +401,10 @@ class ReduceOps:
 
     def logsumexp(self, dim, keepdim=False):
         """log sum_i e^{x_i}, computed as m + log sum e^{x_i - m} with m = max x (no overflow)."""
+        if not self.is_floating_point():  # integers and bools give the default float dtype, as PyTorch
+            return self.to(get_default_dtype()).logsumexp(dim, keepdim)
+        if self.numel() == 0:  # the max shift needs elements; an empty sum is 0, its log -inf
+            return self.exp().sum(dim, keepdim).log()
         m = self.detach().amax(dim, keepdim=True)
         m = Tensor._make(np.where(np.isfinite(m._data), m._data, 0).astype(m._data.dtype))
         out = (self - m).exp().sum(dim, keepdim=True).log() + m
@@ -404,25 +423,39 @@ class ReduceOps:
         if p in (1, 1.0):
             return self.abs().sum(dim, keepdim)
         if p == 0:
-            return (self != 0).to(self.dtype).sum(dim, keepdim)
+            count = (self != 0).to(self.dtype).sum(dim, keepdim)
+            # PyTorch's result is on the tape with a zero gradient: where() picks the count, routes 0 back
+            return where(Tensor._make(np.zeros(count.shape, bool)), self.sum(dim, keepdim), count)
         if isinstance(p, str):
             raise RuntimeError(f"norm(): unsupported norm type {p!r}")
         return (self.abs() ** p).sum(dim, keepdim) ** (1.0 / p)
 
-    def cumsum(self, dim):
+    def cumsum(self, dim, dtype=None):
         """Running sum along dim (as a matmul with a triangular matrix, so it differentiates)."""
         d = norm_dim(dim, self.ndim, "cumsum")
+        if dtype is not None:
+            return self.to(dtype).cumsum(d)
+        if not self.is_floating_point() and self.dtype != _dt.int64:  # bools and small ints give int64
+            return self.to(_dt.int64).cumsum(d)
+        if self.ndim == 0:
+            return self * 1
         n = self.shape[d]
         tri = np.triu(np.ones((n, n), self._data.dtype if self.is_floating_point() else np.int64))
         return (self.movedim(d, -1) @ Tensor._make(tri)).movedim(-1, d)
 
-    def cumprod(self, dim):
+    def cumprod(self, dim, dtype=None):
         """Running product along dim: the product of each prefix (zeros handled exactly)."""
         d = norm_dim(dim, self.ndim, "cumprod")
+        if dtype is not None:
+            return self.to(dtype).cumprod(d)
+        if not self.is_floating_point() and self.dtype != _dt.int64:
+            return self.to(_dt.int64).cumprod(d)
+        if self.ndim == 0:
+            return self * 1
         x = self.movedim(d, -1)
         n = x.shape[-1]
         keep = np.tril(np.ones((n, n), bool))  # row i keeps x_0 .. x_i, the rest become 1
-        rows = where(keep, x.unsqueeze(-2).expand(*x.shape[:-1], n, n), 1.0)
+        rows = where(keep, x.unsqueeze(-2).expand(*x.shape[:-1], n, n), 1.0 if x.is_floating_point() else 1)
         return rows.prod(-1).movedim(-1, d)
 
 
@@ -486,15 +519,15 @@ def nansum(input, dim=None, keepdim=False):
     return input.nansum(dim, keepdim)
 
 
-def prod(input, dim=None, keepdim=False):
-    """Product of the elements, over all of them or along one ``dim``.
+def prod(input, dim=None, keepdim=False, dtype=None):
+    """Product of the elements, over all of them or along one ``dim`` (in ``dtype`` if given).
 
     >>> tc.prod(tc.tensor([[1., 2.], [3., 4.]]))
     tensor(24.)
     >>> tc.prod(tc.tensor([[1., 2.], [3., 4.]]), dim=0)
     tensor([3., 8.])
     """
-    return input.prod(dim, keepdim)
+    return input.prod(dim, keepdim, dtype=dtype)
 
 
 def var(input, dim=None, unbiased=None, keepdim=False, correction=None):
@@ -529,6 +562,8 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, correction=None):
     >>> tc.var_mean(tc.tensor([[1., 2.], [3., 4.]]), dim=1)
     (tensor([0.5000, 0.5000]), tensor([1.5000, 3.5000]))
     """
+    if isinstance(dim, bool) and unbiased is None:  # the overload var_mean(input, unbiased)
+        dim, unbiased = None, dim
     return input.var(dim, unbiased, keepdim, correction), input.mean(dim, keepdim)
 
 
@@ -538,6 +573,8 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, correction=None):
     >>> tc.std_mean(tc.tensor([[1., 2.], [3., 4.]]), dim=1)
     (tensor([0.7071, 0.7071]), tensor([1.5000, 3.5000]))
     """
+    if isinstance(dim, bool) and unbiased is None:  # the overload std_mean(input, unbiased)
+        dim, unbiased = None, dim
     return input.std(dim, unbiased, keepdim, correction), input.mean(dim, keepdim)
 
 
@@ -626,22 +663,22 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     return x.norm(p, dim, keepdim)
 
 
-def cumsum(input, dim):
-    """Cumulative sum along ``dim``: out_i = x_1 + ... + x_i.
+def cumsum(input, dim, dtype=None):
+    """Cumulative sum along ``dim``: out_i = x_1 + ... + x_i (in ``dtype`` if given).
 
     >>> tc.cumsum(tc.tensor([1., 2., 3.]), dim=0)
     tensor([1., 3., 6.])
     """
-    return input.cumsum(dim)
+    return input.cumsum(dim, dtype=dtype)
 
 
-def cumprod(input, dim):
-    """Cumulative product along ``dim``: out_i = x_1 * ... * x_i.
+def cumprod(input, dim, dtype=None):
+    """Cumulative product along ``dim``: out_i = x_1 * ... * x_i (in ``dtype`` if given).
 
     >>> tc.cumprod(tc.tensor([1., 2., 3.]), dim=0)
     tensor([1., 2., 6.])
     """
-    return input.cumprod(dim)
+    return input.cumprod(dim, dtype=dtype)
 
 
 Tensor = None  # the Tensor class: tensor.py sets it once the class (built from the mixins) exists
