@@ -25,14 +25,15 @@ if ARGS is not None:
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(ARGS.threads)
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-import tinygrad_course as tc  # noqa: E402
-import tinygrad_course.nn.functional as F  # noqa: E402
-from bench_engine import chain_numpy, n_ops  # noqa: E402
-from bench_training import lenet, mlp_data, numpy_mlp_step, torch_mlp_step  # noqa: E402
+from bench_engine import chain_numpy, n_ops
+from bench_training import lenet, mlp_data, numpy_mlp_step, torch_mlp_step
+
+import tinygrad_course as tc
+import tinygrad_course.nn.functional as F
 
 try:
     import torch

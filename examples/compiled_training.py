@@ -11,12 +11,11 @@ is then reused. Then a chain of small ops shows where compiling pays most: per-o
 import time
 
 import numpy as np
+from _common import example_parser
 
 import tinygrad_course as tc
 import tinygrad_course.nn.functional as F
 from tinygrad_course import nn
-
-from _common import example_parser
 
 
 def make_model():

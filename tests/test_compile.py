@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tinygrad_course as tc
-import tinygrad_course.nn as nn
 import tinygrad_course.nn.functional as F
+from tinygrad_course import nn
 
 
 def _state(model):
@@ -331,7 +331,7 @@ def test_decorator_forms_and_disable():
 
     with tc.no_grad():
         assert f(tc.zeros(2)).tolist() == [1.0, 1.0] and g(tc.zeros(2)).tolist() == [2.0, 2.0]
-    h = lambda x: x  # noqa: E731
+    h = lambda x: x
     assert tc.compile(h, disable=True) is h
     with pytest.raises(ValueError, match="backend"):
         tc.compile(h, backend="cuda")

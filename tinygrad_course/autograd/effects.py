@@ -8,7 +8,8 @@ while ``tc.compile`` traces, the call is recorded and the compiled program calls
 with the same arguments, at the same point of every replay.
 """
 import functools
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .grad_mode import _Mode
 

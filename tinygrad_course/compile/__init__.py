@@ -9,9 +9,15 @@ switched on (``_Mode.tracer``, this thread only). The tracer records
 - the backward, as the engine's walk ran it: each node's backward call, in order, and where
   every gradient it returned went (another node's buffer or a leaf's ``.grad``);
 - the calls marked ``replayed`` (``autograd/effects.py``): optimizer ``step``/``zero_grad``,
-  gradient clipping, BatchNorm's running statistics, dropout's random mask. They work on raw
-  arrays in place, so replaying them is replaying the *call* (the optimizer reads the new
-  ``.grad`` arrays and updates its parameters and state in place, exactly as eagerly).
+  a Keras optimizer's ``apply``, gradient clipping, BatchNorm's running statistics, dropout's
+  random mask, comparisons. They work on raw arrays, so replaying them is replaying the *call*
+  (the optimizer reads the new ``.grad`` arrays and updates its parameters and state in place,
+  exactly as eagerly; dropout draws a new mask from the same generator, so ``tc.manual_seed``
+  gives the same numbers eagerly and compiled).
+
+Code generation: the recorded list becomes one straight-line Python function (``codegen.py``;
+``program.source`` shows it), with arrays in local variables, the backward's routing fixed,
+and plain ``+ - *`` and ``tanh`` written as their NumPy expressions.
 
 Later calls whose guards hold replay that list: no Tensor, no graph node, no dependency
 counting; the same NumPy calls in the same order, so losses, gradients and parameters are the
@@ -27,12 +33,18 @@ Refused at trace time (``Unsupported``, naming the line), or run eagerly with
 outside a replayed call, random draws outside a replayed call, hooks and ``retain_grad``,
 ``backward(retain_graph=True)``, ``create_graph=True``, ``autograd.grad``,
 ``optimizer.step(closure)``, returning a tensor that still needs a graph (call ``backward``
-inside ``fn``, or run it under ``no_grad``).
+inside ``fn``, or run it under ``no_grad``), and any tensor made inside ``fn`` outside the
+tape whose values the replay would freeze (``argmax``'s indices, ``nll_loss`` with class
+weights, ``tc.tensor(<a tensor>)``: library code that computes on raw arrays). Tensors made
+by factories from Python values (``tc.zeros``, ``tc.tensor(2.0)``, ``tc.arange``), float
+zeros (initial RNN states) and aliases (``x.detach()``) are fine: constants or references.
 
 Not seen by the guards (as in JAX's ``jit``): Python attributes read inside ``fn`` other than
-``training`` (a dropout's ``p``, a hyper-parameter); tensors made inside ``fn`` from
-Python/NumPy data, not by ops, are replayed as the constants they were at trace time.
-The optimizer's learning rate is read by its ``step`` on every replay, so schedulers work.
+``training`` (a dropout's ``p``, a hyper-parameter), tensors made with the legacy constructor
+``tc.Tensor(...)``. The optimizer's learning rate is read by its ``step`` on every replay, so
+schedulers work. Outputs of a replay are new tensors without a graph (``requires_grad``
+False). One compiled function must not be replayed by two threads at once (its holders are
+shared).
 """
 from __future__ import annotations
 
@@ -41,7 +53,8 @@ import functools
 import sys as _sys
 import types as _types
 from collections import OrderedDict
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any, Optional
 
 import numpy as np
 
@@ -51,7 +64,7 @@ from ..autograd.random import default_generator
 from ..autograd.tensor import Tensor
 from .tracer import Tracer, Unsupported, tracing
 
-__all__ = ["compile", "CompiledFunction", "Unsupported", "CompileCheckError"]
+__all__ = ["CompileCheckError", "CompiledFunction", "Unsupported", "compile"]
 
 _EAGER = "eager"  # a cache entry: this signature is run eagerly (fullgraph=False refusal)
 
@@ -195,7 +208,7 @@ class CompiledFunction:
         self.fullgraph = bool(fullgraph)
         self.check_calls = (3 if check is True else int(check)) if check else 0
         self.cache_size = cache_size
-        self.programs: "OrderedDict[Any, Any]" = OrderedDict()
+        self.programs: OrderedDict[Any, Any] = OrderedDict()
         self.trace_count = 0
         self._checked = {}
         functools.update_wrapper(self, fn, updated=())
@@ -345,8 +358,8 @@ def _collect(out, state):
     return got
 
 
-def compile(model: Optional[Callable] = None, *, fullgraph: bool = True, dynamic: Optional[bool] = None,
-            backend: str = "numpy", mode: Optional[str] = None, options: Optional[dict] = None,
+def compile(model: Callable | None = None, *, fullgraph: bool = True, dynamic: bool | None = None,
+            backend: str = "numpy", mode: str | None = None, options: dict | None = None,
             disable: bool = False, check: bool | int = False, cache_size: int = 8):
     """Trace ``model`` (a function of tensors, a whole training step, or a Module) on its
     first call per input signature and replay the recorded NumPy calls afterwards.

@@ -75,7 +75,7 @@ class _Gen:
 
 def generate(program):
     """A function ``run(inp)`` replaying ``program`` on the list of input tensors ``inp``."""
-    from .program import FWD1, FWDK, FWDN, FWDU, CALL, BWD
+    from .program import BWD, CALL, FWD1
 
     G = _Gen()
     G.holders = program.holder_ids()
@@ -165,7 +165,7 @@ def _read_by_holder(program):
 def _backward(G, ins, lowered):
     _, seeds, steps, n_slots, foreign = ins
     written = set()  # gradient buffers (and leaves) already holding a value
-    gv = lambda s: f"g{s}"  # noqa: E731
+    gv = lambda s: f"g{s}"
     G.emit("_pm = _Mode.enabled, _Mode.arrays")
     G.emit("_Mode.enabled, _Mode.arrays = False, True")
     G.emit("try:")

@@ -9,7 +9,6 @@ the numbers are the same bit for bit.
 import numpy as np
 
 from ..autograd import _array, _set_array, _wrap
-from ..autograd import engine as _engine
 from ..autograd import function as _function
 from ..autograd.grad_mode import _Mode
 

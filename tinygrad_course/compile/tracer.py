@@ -13,6 +13,7 @@ is refused through ``refuse``.
 import functools
 import os
 import sys
+import threading
 
 import numpy as np
 
@@ -23,7 +24,7 @@ from ..autograd import function as _function
 from ..autograd import random as _random
 from ..autograd.grad_mode import _Mode
 from ..autograd.tensor import Tensor
-from .program import ArrayRef, Program, FWD1, FWDK, FWDN, FWDU, CALL, BWD
+from .program import BWD, CALL, FWD1, FWDK, FWDN, FWDU, ArrayRef, Program
 
 _ARR = np.ndarray
 _FACTORIES = os.path.abspath(_factories.__file__)
@@ -79,12 +80,26 @@ def _noting_make(orig):
     return classmethod(_make)
 
 
+_MAKE_LOCK = threading.Lock()
+_MAKE_USERS = [0, None]  # traces running (any thread), the original ``Tensor._make``
+
+
 def install_make_hook() -> None:
-    """Wrap ``Tensor._make`` (once): while tracing it reports tensors made outside the tape;
-    otherwise it costs one thread-local read more."""
-    orig = Tensor.__dict__["_make"].__func__
-    if not hasattr(orig, "__compile_guard__"):
-        Tensor._make = _noting_make(orig)
+    """Wrap ``Tensor._make`` while any trace runs: it reports tensors made outside the tape
+    (in other threads, and in ops, it only costs one thread-local read more)."""
+    with _MAKE_LOCK:
+        if _MAKE_USERS[0] == 0:
+            _MAKE_USERS[1] = Tensor.__dict__["_make"]
+            Tensor._make = _noting_make(_MAKE_USERS[1].__func__)
+        _MAKE_USERS[0] += 1
+
+
+def remove_make_hook() -> None:
+    """Undo ``install_make_hook`` once the last trace has finished."""
+    with _MAKE_LOCK:
+        _MAKE_USERS[0] -= 1
+        if _MAKE_USERS[0] == 0:
+            Tensor._make = _MAKE_USERS[1]
 
 
 def _refusing(name, orig):
@@ -455,6 +470,7 @@ class tracing:
         return self.tracer
 
     def __exit__(self, *exc):
+        remove_make_hook()
         _Mode.tracer = self._prev
         if isinstance(_random._state["gen"], _GuardedGenerator) and not isinstance(self._gen, _GuardedGenerator):
             _random._state["gen"] = _random._state["gen"]._gen
