@@ -1,5 +1,10 @@
 """Creating tensors: ``tensor``, ``zeros``, ``randn``, ... (PyTorch's factories)."""
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
 
 _A = np.ndarray
 
@@ -38,7 +43,7 @@ def _float(dtype):
     return _dt.get_default_dtype().np if dtype is None else _dt.to_np(dtype)
 
 
-def tensor(data, dtype=None, device=None, requires_grad=False):
+def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> "Tensor":
     """A new leaf tensor holding a copy of ``data`` (lists/floats become float32, ints int64).
 
     >>> tc.tensor([[1, 2], [3, 4]])
@@ -79,7 +84,7 @@ def from_numpy(ndarray):
     return Tensor._make(ndarray)
 
 
-def zeros(*args, size=None, dtype=None, device=None, requires_grad=False):
+def zeros(*args: Any, size: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> "Tensor":
     """A tensor of zeros: ``tc.zeros(2, 3)``, ``tc.zeros((2, 3))`` or ``tc.zeros(size=(2, 3))``.
 
     >>> tc.zeros(2, 3)
@@ -90,7 +95,7 @@ def zeros(*args, size=None, dtype=None, device=None, requires_grad=False):
     return _finish(np.zeros(_sizes("zeros", args, size), _float(dtype)), requires_grad, "zeros")
 
 
-def ones(*args, size=None, dtype=None, device=None, requires_grad=False):
+def ones(*args: Any, size: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> "Tensor":
     """A tensor of ones: ``tc.ones(2, 3)``, ``tc.ones((2, 3))`` or ``tc.ones(size=(2, 3))``.
 
     >>> tc.ones(2, dtype=tc.int64)
@@ -240,7 +245,7 @@ def rand(*args, size=None, generator=None, dtype=None, device=None, requires_gra
     return _finish(_gen(generator).random(shape).astype(_float(dtype)), requires_grad, "rand")
 
 
-def randn(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False):
+def randn(*args: Any, size: Any = None, generator: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> "Tensor":
     """Standard normal samples: ``tc.randn(2, 3)`` or ``tc.randn(size=(2, 3))``.
 
     >>> tc.randn(2, 3).shape
@@ -251,7 +256,7 @@ def randn(*args, size=None, generator=None, dtype=None, device=None, requires_gr
     return _finish(_gen(generator).standard_normal(shape).astype(_float(dtype)), requires_grad, "randn")
 
 
-def randint(low=0, high=None, size=None, generator=None, dtype=None, device=None, requires_grad=False):
+def randint(low: Any = 0, high: Any = None, size: Any = None, generator: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> "Tensor":
     """Integers uniform on [low, high).
 
     >>> tc.randint(0, 10, (3,)).shape

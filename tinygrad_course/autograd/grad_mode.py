@@ -5,6 +5,7 @@ thread's ``no_grad`` or ``detect_anomaly`` never switches recording in another, 
 in one thread (which turns recording off or on for ``create_graph``) leaves the others alone.
 """
 import functools
+from typing import Any
 import threading
 
 
@@ -38,11 +39,11 @@ class _GradModeContext:
 
     _target = True
 
-    def __enter__(self):
+    def __enter__(self) -> None:
         self._prev = _Mode.enabled
         _Mode.enabled = self._target
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> bool:
         _Mode.enabled = self._prev
         return False
 
@@ -71,12 +72,12 @@ class no_grad(_GradModeContext):
 
     _target = False
 
-    def __new__(cls, orig_func=None):
+    def __new__(cls, orig_func: Any = None) -> Any:
         self = super().__new__(cls)
         # bare ``@no_grad`` hands us the function itself
         return self(orig_func) if callable(orig_func) else self
 
-    def __init__(self, orig_func=None):
+    def __init__(self, orig_func: Any = None) -> None:
         pass
 
 
@@ -115,7 +116,7 @@ class set_grad_enabled(_GradModeContext):
     def __enter__(self):
         _Mode.enabled = self._target
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> bool:
         _Mode.enabled = self._prev
         return False
 

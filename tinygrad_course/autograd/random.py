@@ -15,7 +15,7 @@ def _seed_value(seed):
     return seed % 2**64
 
 
-def manual_seed(seed):
+def manual_seed(seed: int) -> np.random.Generator:
     """Seed every random draw of the library (like ``torch.manual_seed``).
 
     >>> tc.manual_seed(0); a = tc.rand(2); tc.manual_seed(0); bool((a == tc.rand(2)).all())

@@ -1,5 +1,6 @@
 """``Tensor``: an ndarray plus what the tape needs (``grad_fn``, ``requires_grad``, ``grad``)."""
 import weakref
+from typing import Any, Optional
 
 import numpy as np
 
@@ -279,13 +280,13 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, ShapeOps, Ind
     def __hash__(self):
         return id(self)
 
-    def numpy(self, force=False):
+    def numpy(self, force: bool = False) -> np.ndarray:
         """The underlying ndarray (shared memory)."""
         if self._rg and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
         return self._data
 
-    def item(self):
+    def item(self) -> Any:
         """The value of a one-element tensor as a Python number."""
         if self._data.size != 1:
             raise RuntimeError(
@@ -350,13 +351,14 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, ShapeOps, Ind
         memo[id(self)] = t
         return t
 
-    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+    def backward(self, gradient: Any = None, retain_graph: Optional[bool] = None, create_graph: bool = False,
+                 inputs: Any = None) -> None:
         """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (``gradient`` = dL/dself)."""
         from .engine_api import backward
 
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
-    def detach(self):
+    def detach(self) -> "Tensor":
         """The same values, cut from the tape (shares memory and version counter)."""
         return Tensor._make(self._data, False, None, 0, self._vc)
 

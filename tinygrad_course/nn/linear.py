@@ -1,4 +1,6 @@
 """Identity, Linear, Flatten, Unflatten."""
+from typing import Any
+
 from . import functional as F
 from ._layer_utils import check_device, check_tensor_input, input_error, reset_kaiming_uniform, weight_and_bias
 from .module import Module
@@ -28,7 +30,7 @@ class Linear(Module):
     (128, 512)
     """
 
-    def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, device: Any = None, dtype: Any = None) -> None:
         super().__init__()
         check_device(device, "Linear")
         self.in_features = in_features

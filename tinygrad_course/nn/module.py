@@ -2,12 +2,15 @@
 import itertools
 from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
+from typing import Any, Iterator, Tuple, TypeVar
 
 import numpy as np
 
 from ..autograd import _array, _bump_version, _wrap
 from ..autograd.tensor import Tensor
 from .parameter import Parameter
+
+_M = TypeVar("_M", bound="Module")  # train()/eval() return the module itself, typed as its own class
 
 __all__ = ["Module"]
 
@@ -90,7 +93,7 @@ class Module:
     training: bool
     _version = 1
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args or kwargs:
             raise TypeError(
                 f"{type(self).__name__}.__init__() got unexpected arguments {args!r} {kwargs!r}: "
@@ -106,13 +109,13 @@ class Module:
         d["_forward_pre_hooks"] = OrderedDict()
 
     # ------------------------------------------------------------------ calling
-    def forward(self, *args, **kwargs):
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
         """The computation of the module; subclasses override it."""
         raise NotImplementedError(
             f'Module [{type(self).__name__}] is missing the required "forward" function'
         )
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         for hook in list(self._forward_pre_hooks.values()):
             result = hook(self, args)
             if result is not None:
@@ -326,12 +329,12 @@ class Module:
                     memo.add(id(v))
                 yield (module_prefix + ("." if module_prefix else "") + k, v)
 
-    def parameters(self, recurse=True):
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         """Iterator over the Parameters (each once, in definition order)."""
         for _, param in self.named_parameters(recurse=recurse):
             yield param
 
-    def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
+    def named_parameters(self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True) -> Iterator[Tuple[str, Parameter]]:
         """Iterator over ``(dotted_name, Parameter)`` pairs."""
         return self._named_members(lambda m: m._parameters.items(), prefix, recurse, remove_duplicate)
 
@@ -378,7 +381,7 @@ class Module:
             yield from module.named_modules(memo, sub_prefix, remove_duplicate)
 
     # -------------------------------------------------------------------- modes
-    def train(self, mode=True):
+    def train(self: _M, mode: bool = True) -> _M:
         """Set training mode on this module and all children (Dropout, BatchNorm depend on it)."""
         if not isinstance(mode, bool):
             raise ValueError("training mode is expected to be boolean")
@@ -387,7 +390,7 @@ class Module:
             module.train(mode)
         return self
 
-    def eval(self):
+    def eval(self: _M) -> _M:
         """Set evaluation mode (``train(False)``)."""
         return self.train(False)
 
@@ -397,7 +400,7 @@ class Module:
             p.requires_grad_(requires_grad)
         return self
 
-    def zero_grad(self, set_to_none=True):
+    def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the gradients of every parameter (to None, or to zeros in place)."""
         for p in self.parameters():
             if p.grad is not None:

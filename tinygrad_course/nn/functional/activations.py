@@ -3,6 +3,10 @@ import math
 import warnings
 
 import tinygrad_course as _tc
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ...autograd.tensor import Tensor
 
 __all__ = ["relu", "relu6", "hardtanh", "leaky_relu", "elu", "gelu", "sigmoid", "tanh", "softplus", "silu",
            "logsigmoid", "softmax", "log_softmax", "softmin", "erf"]
@@ -19,7 +23,7 @@ def erf(input):
 
 
 # ------------------------------------------------------------------------- activations
-def relu(input, inplace=False):
+def relu(input: "Tensor", inplace: bool = False) -> "Tensor":
     """max(x, 0) (``inplace`` accepted for compatibility; the result is a new tensor).
 
     >>> F.relu(tc.tensor([-2., 0., 2.]))

@@ -3,6 +3,8 @@
 All with ``reduction='mean'|'sum'|'none'`` and PyTorch's formulas; cross_entropy goes
 through log_softmax (finite for logits of +-1e4), BCE-with-logits through a stable softplus.
 """
+from typing import Any, Optional
+
 import numpy as np
 
 from ...autograd.ops.loss import BCE as _BCE, CrossEntropy
@@ -223,8 +225,9 @@ def _fused_cross_entropy_applies(input, target, weight, ignore_index, reduction,
     return bool(t.min() >= 0 and t.max() < C)
 
 
-def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
-                  label_smoothing=0.0):
+def cross_entropy(input: Tensor, target: Tensor, weight: Optional[Tensor] = None, size_average: Any = None,
+                  ignore_index: int = -100, reduce: Any = None, reduction: str = "mean",
+                  label_smoothing: float = 0.0) -> Tensor:
     """nll_loss(log_softmax(input, 1), target): class indices, or class probabilities of the input's shape.
 
     With label_smoothing e: (1 - e) * nll + e * mean over classes of -w_c log p_c (PyTorch's formula).
