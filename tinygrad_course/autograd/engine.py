@@ -163,20 +163,29 @@ def _walk(root_nodes, buf, leaf_buf, deps, need, capture, tnodes, retain_graph, 
     ``steps``, a list, receives ``(node, grad_outputs, grad_inputs)`` per node run
     (``autograd.backward_steps``)."""
     raw_mode = not create_graph
+    inline = raw_mode and capture is None and steps is None and not _Mode.check_nan
     ready = [n for n in root_nodes if n not in deps]
     while ready:
         node = ready.pop()
         g = buf.pop(node, None)
+        fn = node._fn
+        fast = raw_mode and fn._raw
         if g is None or (need is not None and node not in need):
             # nothing reached this node (or it leads to no input): just release its parents
             if g is not None and capture is not None and node in tnodes:
                 _capture(capture, node, g)
             g, res = None, (None,) * len(node._next)
+        elif inline and fn._raw and not node._special:
+            # the commonest case, inline: a built-in's formula on arrays, one output, no hooks
+            res = fn.backward(node, g)
+            if res.__class__ is not tuple:
+                res = (res,)
+            if not retain_graph:
+                node._saved = _FREED
         else:
             res = _call_backward(node, g, raw_mode, capture, tnodes, retain_graph, create_graph)
             if steps is not None:
                 steps.append((node, g, res))
-        fast = raw_mode and node._fn._raw
         for e, r in zip(node._next, res):
             if e is None:
                 continue
