@@ -217,3 +217,44 @@ def test_embedding_example(tmp_path):
     out = run_example("embedding.py", tmp_path)
     assert "nearest neighbour in the same class" in out and "cat " in out
     assert written(tmp_path) == (["embedding.png"] if HAVE_MPL else [])
+
+
+# ---------------------------------------------------------------- dropout and batchnorm
+
+def test_label_noise_relabels_about_the_asked_fraction():
+    mod = load_example("regularization")
+    _, clean, _, yte = mod.digits(1000)
+    _, noisy, _, yte2 = mod.digits(1000, label_noise=0.25)
+    changed = np.mean(clean.numpy() != noisy.numpy())
+    assert 0.15 < changed < 0.30  # 25% redrawn, a redrawn label is the old one 1 time in 10: ~22.5%
+    np.testing.assert_array_equal(yte.numpy(), yte2.numpy())  # the test labels stay clean
+
+
+def test_dropout_slows_memorising_the_wrong_labels():
+    mod = load_example("regularization")
+    plain, drop = mod.dropout_run(0.0, 300, every=20), mod.dropout_run(0.5, 300, every=20)
+    # without dropout: memorises (train loss tiny) and the test loss climbs back from its minimum
+    assert plain["train"][-1] < 0.2 and plain["test"][-1] > 1.3 * plain["test"].min()
+    # with dropout: the test loss is lower at the end, the train-test gap much smaller
+    assert drop["test"][-1] < 0.8 * plain["test"][-1]
+    assert drop["gap"] < 0.5 * plain["gap"]
+    assert drop["gap"] == pytest.approx(drop["test"][-1] - drop["train"][-1])
+    assert drop["test_accuracy"] > plain["test_accuracy"]
+
+
+def test_batchnorm_gives_every_layer_gradients_and_trains_the_deep_sigmoid_net():
+    mod = load_example("regularization")
+    plain, bn = mod.batchnorm_run(False, 150), mod.batchnorm_run(True, 150)
+    assert len(plain["grad_init"]) == len(bn["grad_init"]) == 7
+    # without: the first layer's gradient is >1000x smaller than the last's; with: within 3x
+    assert plain["grad_init"][0] < 1e-3 * plain["grad_init"][-1]
+    assert 1 / 3 < bn["grad_init"][0] / bn["grad_init"][-1] < 3
+    np.testing.assert_allclose(bn["std_init"], 1.0, atol=1e-3)  # standardised over the batch
+    assert np.all(plain["std_init"] < 0.5)
+    assert plain["losses"][-20:].mean() > 2.2 and bn["losses"][-20:].mean() < 1.0
+
+
+def test_regularization_example(tmp_path):
+    out = run_example("regularization.py", tmp_path)
+    assert "dropout" in out and "batchnorm" in out
+    assert written(tmp_path) == (["regularization.png"] if HAVE_MPL else [])
