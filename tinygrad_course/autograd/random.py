@@ -32,7 +32,7 @@ def initial_seed():
 
     >>> _ = tc.manual_seed(42)
     >>> tc.initial_seed()
-    0
+    42
     """
     if _state["seed"] is None:
         _state["seed"] = int(np.random.SeedSequence().entropy % (2**63))
