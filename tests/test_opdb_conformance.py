@@ -380,19 +380,7 @@ KNOWN_SAMPLE_MISMATCHES: dict[str, str] = {
     'addbmm': 'int64: dtype: torch.int64 vs tinygrad_course.float32',  # 3
     'baddbmm': 'int64: dtype: torch.int64 vs tinygrad_course.float32',  # 3
     'addr': 'bool: dtype: torch.bool vs tinygrad_course.int64',  # 2
-    'cdist': 'float32: we raise RuntimeError: amax(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim wit; float64: we rais',  # 8
     'sum_to_size': 'bool: dtype: torch.int64 vs tinygrad_course.bool',  # 1
-    'cumsum': "float32: we raise IndexError: tuple index out of range; float32: we raise TypeError: cumsum() got an unexpected keyword argument 'dtype'; float64: we ",  # 6
-    'cumprod': "float32: we raise TypeError: cumprod() got an unexpected keyword argument 'dtype'; float32: we raise ValueError: axes don't match array; float64: we r",  # 14
-    'div.trunc_rounding': 'float64: requires_grad: torch 1 outputs need grad, ours 0; int64: dtype: torch.int64 vs tinygrad_course.float64',  # 18
-    'div.floor_rounding': 'float64: requires_grad: torch 1 outputs need grad, ours 0',  # 9
-    'masked_select': 'bool: shape: (100,) vs (1, 10, 10); bool: shape: (50,) vs (5, 10); bool: we raise IndexError: index: boolean index did not match indexed array along d',  # 20
-    'var_mean.unbiased': 'float32: we raise TypeError: var(): dim must be an int, got bool; float64: we raise TypeError: var(): dim must be an int, got bool',  # 6
-    'std_mean.unbiased': 'float32: we raise TypeError: var(): dim must be an int, got bool; float64: we raise TypeError: var(): dim must be an int, got bool',  # 6
-    'softmax': 'float32: we raise ValueError: zero-size array to reduction operation maximum which has no identity; float64: we raise ValueError: zero-size array to r',  # 2
-    'softmax.with_dtype': 'bool: we raise ValueError: zero-size array to reduction operation maximum which has no identity; float32: we raise ValueError: zero-size array to redu',  # 4
-    'nn.functional.softmin': 'float32: we raise ValueError: zero-size array to reduction operation maximum which has no identity; float64: we raise ValueError: zero-size array to r',  # 2
-    'nn.functional.softmin.with_dtype': 'float32: we raise ValueError: zero-size array to reduction operation maximum which has no identity; float64: we raise ValueError: zero-size array to r',  # 3
     'nn.functional.avg_pool1d': 'int64: dtype: torch.int64 vs tinygrad_course.float32',  # 9
     'nn.functional.group_norm': "float32: we raise RuntimeError: reshape(): shape '[0, 1, -1]' is invalid for input of size 0 (input shape (0, 2)); float64: we raise RuntimeError: res",  # 8
     'nn.functional.pad.reflect': "float32: we raise RuntimeError: pad(): negative padding is only supported in 'constant' mode, got (-1, 1, -2, 1); float64: we raise RuntimeError: pad(",  # 3
@@ -406,34 +394,16 @@ KNOWN_SAMPLE_MISMATCHES: dict[str, str] = {
     'nn.functional.interpolate.area': 'float32: we raise NotImplementedError: interpolate(): Input Error: Only 3D and 4D input Tensors supported (got 5D, shape (2, 3, 4, 3, 5)) f; float32: ',  # 16
     'nn.functional.upsample_nearest': 'float32: we raise NotImplementedError: interpolate(): Input Error: Only 3D and 4D input Tensors supported (got 5D, shape (2, 3, 4, 4, 4)) f; float64: ',  # 8
     'nn.functional.avg_pool2d': 'int64: dtype: torch.int64 vs tinygrad_course.float32',  # 7
-    'topk': 'float32: we raise IndexError: index: too many indices for array: array is 0-dimensional, but 1 were indexed (tensor of shape ()); float64: we raise In',  # 28
     'nn.functional.batch_norm': 'float32: we raise ValueError: batch_norm(): expected input of at least 2 dimensions (N, C, ...), got shape (0,); float64: we raise ValueError: batch_n',  # 4
     'nn.functional.hardtanh': 'int64: dtype: torch.int64 vs tinygrad_course.float32',  # 5
     'nn.functional.relu6': 'int64: dtype: torch.int64 vs tinygrad_course.float32',  # 3
-    'sign': "bool: we raise UFuncTypeError: ufunc 'sign' did not contain a loop with signature matching types <class 'numpy.dtypes.BoolDType'> -",  # 1
-    'sgn': "bool: we raise UFuncTypeError: ufunc 'sign' did not contain a loop with signature matching types <class 'numpy.dtypes.BoolDType'> -",  # 1
     '__rpow__': 'int64: we raise RuntimeError: pow(): the size of tensor a () must match the size of tensor b () (broadcasting failed); int64: we raise RuntimeError: p',  # 8
-    'square': 'bool: dtype: torch.int64 vs tinygrad_course.bool',  # 3
     'einsum': "float32: we raise AttributeError: 'str' object has no attribute '_data'; float64: we raise AttributeError: 'str' object has no attribute '_data'; int6",  # 33
-    'gather': 'bool: we raise RuntimeError: gather(): Index tensor must have the same number of dimensions as input tensor (index (1,), input (); bool: we raise Runt',  # 12
-    'index_select': 'bool: we raise IndexError: index: too many indices for array: array is 0-dimensional, but 1 were indexed (tensor of shape ()); float32: we raise Index',  # 4
-    'sort': 'bool: values (exact); bool: we raise TypeError: The numpy boolean negative, the `-` operator, is not supported, use the `~` operator or the logical_',  # 27
-    'movedim': 'bool: we raise TypeError: movedim(): dim must be an int, got list; float32: we raise TypeError: movedim(): dim must be an int, got list; float64: we r',  # 8
     'zero_': 'float64: we raise RuntimeError: zero_: a leaf Variable that requires grad is being used in an in-place operation.',  # 3
-    'logsumexp': 'bool: we raise TypeError: numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, o',  # 5
-    'tril': 'bool: dtype: torch.bool vs tinygrad_course.int64',  # 8
-    'triu': 'bool: dtype: torch.bool vs tinygrad_course.int64',  # 8
-    'log_softmax': 'float32: we raise ValueError: zero-size array to reduction operation maximum which has no identity; float64: we raise ValueError: zero-size array to r',  # 2
-    'log_softmax.with_dtype': 'bool: we raise ValueError: zero-size array to reduction operation maximum which has no identity; float32: we raise ValueError: zero-size array to redu',  # 4
-    'norm': 'float64: requires_grad: torch 1 outputs need grad, ours 0',  # 3
     'norm.nuc': "float32: we raise RuntimeError: norm(): unsupported norm type 'nuc'; float64: we raise RuntimeError: norm(): unsupported norm type 'nuc'",  # 4
     'nn.functional.feature_alpha_dropout.without_train': 'bool: we raise RuntimeError: feature_alpha_dropout: Feature dropout requires at least 2 dimensions in the input, got shape (); bool: we raise RuntimeE',  # 28
     'nn.functional.embedding': "float32: we raise RuntimeError: embedding(): Expected tensor for argument #1 'indices' to have one of the following scalar types: Lo; float64: we rais",  # 13
-    'std.unbiased': 'float32: we raise TypeError: var(): dim must be an int, got bool; float64: we raise TypeError: var(): dim must be an int, got bool',  # 6
-    'var.unbiased': 'float32: we raise TypeError: var(): dim must be an int, got bool; float64: we raise TypeError: var(): dim must be an int, got bool',  # 6
-    'prod': "bool: we raise TypeError: prod() got an unexpected keyword argument 'dtype'; float32: we raise TypeError: prod() got an unexpected keyword argument 'd",  # 8
-    'nansum': 'bool: dtype: torch.int64 vs tinygrad_course.float32; int64: dtype: torch.int64 vs tinygrad_course.float32',  # 48
-    'argsort': 'bool: values (exact); bool: we raise TypeError: The numpy boolean negative, the `-` operator, is not supported, use the `~` operator or the logical_',  # 27
+    'prod': 'bool: dtype: torch.bool vs tinygrad_course.int64',  # 2
 }
 KNOWN_ERROR_MISMATCHES: dict[str, str] = {
     'arange': 'torch RuntimeError (unsupported range), we ValueError; torch ValueError (step must be nonzero), we RuntimeError',  # 3
@@ -482,10 +452,7 @@ KNOWN_ERROR_MISMATCHES: dict[str, str] = {
     'hypot': 'torch TypeError (), we AttributeError',  # 2
     'cat': 'torch RuntimeError (the written-to tensor refer to a single memory loc), we return; torch RuntimeError (unsupported operation), we return; torch Runti',  # 6
     'vstack': 'torch RuntimeError (expects a non-empty TensorList), we ValueError',  # 1
-    'movedim': 'torch IndexError (Dimension out of range \\(expected to be in range o), we TypeError; torch RuntimeError (movedim: Invalid source or destination dims: ',  # 7
     'nn.functional.l1_loss': 'torch RuntimeError ((Attempting to broadcast a dimension of length|The), we ValueError',  # 1
-    'amax': 'torch IndexError (reduction), we RuntimeError',  # 1
-    'amin': 'torch IndexError (reduction), we RuntimeError',  # 1
     'mean': 'torch RuntimeError (mean\\(\\): could not infer output dtype. Optional d), we return',  # 1
 }
 

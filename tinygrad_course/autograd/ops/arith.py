@@ -420,10 +420,14 @@ class ArithOps:
         return self
 
     def __floordiv__(self, other):
-        return _nograd(np.floor_divide, self, other, "floor_divide")
+        from .rounding_div import rounded_div  # integer // 0 raises, as PyTorch
+
+        return rounded_div(self, other, "floor")
 
     def __rfloordiv__(self, other):
-        return _nograd(np.floor_divide, other, self, "floor_divide")
+        from .rounding_div import rounded_div
+
+        return rounded_div(other, self, "floor")
 
     def __mod__(self, other):
         from .elementwise import remainder  # differentiable, as PyTorch's
@@ -451,8 +455,9 @@ class ArithOps:
         """self / other, elementwise; ``rounding_mode`` None, 'trunc' or 'floor' (see ``tc.div``)."""
         if rounding_mode is None:
             return Div.apply(self, other)
-        fn = {"floor": np.floor_divide, "trunc": lambda a, b: np.trunc(a / b)}[rounding_mode]
-        return _nograd(fn, self, other, "div")
+        from .rounding_div import rounded_div  # integers stay integers; on the tape with a zero gradient
+
+        return rounded_div(self, other, rounding_mode)
 
     def neg(self):
         """-self, elementwise."""

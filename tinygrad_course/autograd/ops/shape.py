@@ -234,8 +234,26 @@ class ShapeOps:
         return self.transpose(0, 1) if self.ndim == 2 else self
 
     def movedim(self, source, destination):
-        """Move dimension(s) ``source`` to ``destination``."""
+        """Move dimension(s) ``source`` (an int or a sequence) to ``destination`` (the same kind)."""
         n = self.ndim
+        if isinstance(source, (list, tuple)) or isinstance(destination, (list, tuple)):
+            src = tuple(source) if isinstance(source, (list, tuple)) else (source,)
+            dst = tuple(destination) if isinstance(destination, (list, tuple)) else (destination,)
+            if len(src) != len(dst):
+                raise RuntimeError(f"movedim: Invalid source or destination dims: source ({list(src)} dims) should "
+                                   f"contain the same number of dims as destination ({list(dst)} dims)")
+            src = tuple(norm_dim(i, n, "movedim") for i in src)
+            dst = tuple(norm_dim(i, n, "movedim") for i in dst)
+            if len(set(src)) != len(src):
+                raise RuntimeError(f"movedim: repeated dim in `source` ({list(source)})")
+            if len(set(dst)) != len(dst):
+                raise RuntimeError(f"movedim: repeated dim in `destination` ({list(destination)})")
+            order = [None] * max(n, 1)
+            for s_, d_ in zip(src, dst):
+                order[d_] = s_
+            rest = iter(i for i in range(n) if i not in src)
+            order = tuple(o if o is not None else next(rest) for o in order)[:n]
+            return Permute.apply(self, order)
         s, d = norm_dim(source, n, "movedim"), norm_dim(destination, n, "movedim")
         order = [i for i in range(n) if i != s]
         order.insert(d, s)
@@ -283,6 +301,8 @@ class ShapeOps:
         lead = len(sh) - len(size)
         if lead < 0 or any(s != 1 and s != sh[lead + i] for i, s in enumerate(size)):
             raise RuntimeError(f"sum_to_size(): size {list(size)} is not expandable to size {list(sh)}")
+        if not self.is_floating_point() and self.dtype is not _dt.int64 and int(np.prod(size)) != self.numel():
+            return SumTo.apply(self.to(_dt.int64), size)  # a real sum of bools/small ints is int64, as PyTorch
         return SumTo.apply(self, size)
 
     def expand_as(self, other):
@@ -421,14 +441,14 @@ class ShapeOps:
         if self.ndim < 2:
             raise RuntimeError(f"tril: input tensor must have at least 2 dimensions, got {self.ndim}")
         m = np.tril(np.ones(self.shape[-2:], bool), diagonal)
-        return where(m, self, 0)
+        return where(m, self, False if self.dtype is _dt.bool else 0)  # a bool stays a bool
 
     def triu(self, diagonal=0):
         """Upper triangle of the last two dims (the rest zeroed)."""
         if self.ndim < 2:
             raise RuntimeError(f"triu: input tensor must have at least 2 dimensions, got {self.ndim}")
         m = np.triu(np.ones(self.shape[-2:], bool), diagonal)
-        return where(m, self, 0)
+        return where(m, self, False if self.dtype is _dt.bool else 0)
 
     def diagonal(self, offset=0, dim1=0, dim2=1):
         """The diagonal of dims (dim1, dim2) (shifted by ``offset``), as the last dim."""

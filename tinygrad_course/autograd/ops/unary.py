@@ -1,6 +1,7 @@
 """Elementwise math functions, each with its local derivative beside it."""
 import numpy as np
 
+from .. import dtypes as _dt
 from ..function import Function
 from ..dtypes import get_default_dtype
 from . import bw
@@ -267,6 +268,14 @@ class Abs(Function):
         return g * s
 
 
+def _sign(x):
+    """np.sign with PyTorch's sign(nan) = 0 and sign of a bool = itself."""
+    if x.dtype.kind == "b":
+        return x.copy()
+    out = np.sign(x)
+    return np.where(np.isnan(out), 0, out).astype(out.dtype, copy=False) if x.dtype.kind == "f" else out
+
+
 class ZeroGrad(Function):
     """Piecewise-constant functions (sign, floor, ceil, round, trunc): the gradient is 0."""
 
@@ -328,7 +337,10 @@ class UnaryOps:
         return Rsqrt.apply(self)
 
     def square(self):
-        """Square, elementwise: out = self^2."""
+        """Square, elementwise: out = self^2 (bools give int64, as PyTorch)."""
+        if self.dtype is _dt.bool:
+            x = self.to(_dt.int64)
+            return Mul.apply(x, x)
         return Mul.apply(self, self)
 
     def reciprocal(self):
@@ -360,8 +372,8 @@ class UnaryOps:
         return Relu.apply(self)
 
     def sign(self):
-        """Sign, elementwise: -1, 0 or 1 (gradient 0)."""
-        return ZeroGrad.apply(self, np.sign)
+        """Sign, elementwise: -1, 0 or 1; sign(nan) = 0 and bools stay bools, as PyTorch (gradient 0)."""
+        return ZeroGrad.apply(self, _sign)
 
     def floor(self):
         """Largest integer <= self, elementwise (gradient 0)."""
