@@ -75,10 +75,11 @@ def test_backprop_by_hand_formulas_match_the_tape_on_other_inputs():
 @pytest.mark.slow
 def test_optimizers(tmp_path):
     out = run_example("optimizers.py", tmp_path)
-    assert out.count("race on ") == 3 and "MLP 64-64-10 on digits" in out
+    assert out.count("race on ") == 4 and "MLP 64-64-10 on digits" in out
     for name in ("SGD", "Momentum", "Nesterov", "Adagrad", "RMSprop", "Adam", "NAdam"):
         assert f"\n{name} " in out
-    expected = ["optimizers_digits.png", "race_beale.png", "race_rosenbrock.png", "race_saddle.png"]
+    expected = ["optimizers_digits.png", "race_beale.png", "race_rosenbrock.png", "race_saddle.png",
+                "race_valley.png"]
     assert written(tmp_path) == (expected if HAVE_MPL else [])
 
 

@@ -258,3 +258,31 @@ def test_regularization_example(tmp_path):
     out = run_example("regularization.py", tmp_path)
     assert "dropout" in out and "batchnorm" in out
     assert written(tmp_path) == (["regularization.png"] if HAVE_MPL else [])
+
+
+# ---------------------------------------------------------------- every picture is labelled, at 150 dpi
+
+@pytest.mark.parametrize("name", ["perceptron", "momentum_nesterov", "embedding", "adaptive_lr",
+                                  "universal_approximation"])
+def test_every_panel_has_axis_labels_and_a_legend_and_is_saved_at_150_dpi(name, tmp_path):
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    mod = load_example(name)
+    seen = []
+
+    def check(fig, path, dpi=150):
+        seen.append(dpi)
+        for ax in fig.axes:
+            if ax.get_label() == "<colorbar>" or not ax.axison or not (ax.lines or ax.collections):
+                continue  # colour bars and image panels (the perceptron's weights) have no x/y data axes
+            assert ax.get_xlabel() and ax.get_ylabel(), (name, ax.get_title())
+            if len([ln for ln in ax.lines if not ln.get_label().startswith("_")]) > 1:
+                assert ax.get_legend() is not None, (name, ax.get_title())
+        matplotlib.pyplot.close(fig)
+        return path
+
+    mod.save_figure = check
+    mod.main(["--quick", "--out", str(tmp_path)])
+    assert seen == [150]
