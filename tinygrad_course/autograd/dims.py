@@ -23,7 +23,8 @@ def norm_dims(dim, ndim, op="op"):
         if len(set(ds)) != len(ds):
             raise RuntimeError(f"{op}(): dim {tuple(dim)} appears multiple times in the list of dims")
         return tuple(sorted(ds)) if ndim else ()
-    return (norm_dim(dim, ndim, op),) if ndim else ()
+    d = norm_dim(dim, ndim, op)  # checked even for a 0-d tensor, which accepts only 0 and -1
+    return (d,) if ndim else ()
 
 
 def shape_arg(shape):

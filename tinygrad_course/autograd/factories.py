@@ -32,6 +32,18 @@ def _sizes(op, args, size):
     return _size(op, args)
 
 
+def _alloc(op, make, shape, npdtype):
+    """``make(shape, npdtype)``; a size the machine cannot hold is PyTorch's RuntimeError naming the bytes."""
+    try:
+        return make(shape, npdtype)
+    except (MemoryError, ValueError) as e:
+        if isinstance(e, ValueError) and "too big" not in str(e) and "Maximum allowed" not in str(e):
+            raise
+        nbytes = int(np.prod([int(s) for s in shape], dtype=object)) * np.dtype(npdtype).itemsize
+        raise RuntimeError(f"{op}(): not enough memory: you tried to allocate {nbytes} bytes "
+                           f"(size {list(shape)}, dtype {np.dtype(npdtype).name})") from None
+
+
 def _finish(arr, requires_grad, op):
     _check_rg(arr, requires_grad, op)
     t = Tensor._make(arr)
@@ -92,7 +104,7 @@ def zeros(*args: Any, size: Any = None, dtype: Any = None, device: Any = None, r
             [0., 0., 0.]])
     """
     _check_device(device, "zeros")
-    return _finish(np.zeros(_sizes("zeros", args, size), _float(dtype)), requires_grad, "zeros")
+    return _finish(_alloc("zeros", np.zeros, _sizes("zeros", args, size), _float(dtype)), requires_grad, "zeros")
 
 
 def ones(*args: Any, size: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> "Tensor":
@@ -102,7 +114,7 @@ def ones(*args: Any, size: Any = None, dtype: Any = None, device: Any = None, re
     tensor([1, 1])
     """
     _check_device(device, "ones")
-    return _finish(np.ones(_sizes("ones", args, size), _float(dtype)), requires_grad, "ones")
+    return _finish(_alloc("ones", np.ones, _sizes("ones", args, size), _float(dtype)), requires_grad, "ones")
 
 
 def empty(*args, size=None, dtype=None, device=None, requires_grad=False):
@@ -112,7 +124,7 @@ def empty(*args, size=None, dtype=None, device=None, requires_grad=False):
     tinygrad_course.Size([2, 3])
     """
     _check_device(device, "empty")
-    return _finish(np.zeros(_sizes("empty", args, size), _float(dtype)), requires_grad, "empty")
+    return _finish(_alloc("empty", np.zeros, _sizes("empty", args, size), _float(dtype)), requires_grad, "empty")
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
@@ -129,7 +141,11 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False):
         raise TypeError(f"full(): fill_value must be a number, not {type(fill_value).__name__}")
     if dtype is None:
         dtype = _dt.bool if isinstance(fill_value, bool) else _dt.int64 if isinstance(fill_value, int) else _dt.get_default_dtype()
-    return _finish(np.full(_size("full", (size,)), fill_value, _dt.to_np(dtype)), requires_grad, "full")
+    shape, npdt = _size("full", (size,)), _dt.to_np(dtype)
+    if np.dtype(npdt).kind in "iub" and isinstance(fill_value, (float, np.floating)) and not np.isfinite(fill_value):
+        raise RuntimeError(f"full(): value cannot be converted to type {np.dtype(npdt).name} without overflow "
+                           f"(fill_value {fill_value})")
+    return _finish(_alloc("full", lambda sh, dt: np.full(sh, fill_value, dt), shape, npdt), requires_grad, "full")
 
 
 def zeros_like(input, dtype=None, device=None, requires_grad=False):
@@ -188,9 +204,16 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
         raise RuntimeError("arange(): step must be nonzero")
     if (end - start) / step < 0:
         raise RuntimeError(f"arange(): upper bound and larger bound inconsistent with step sign (start={start}, end={end}, step={step})")
+    for v in (start, end, step):
+        if isinstance(v, (float, np.floating)) and not np.isfinite(v):
+            raise RuntimeError(f"arange(): unsupported range: {start} -> {end} (step {step})")
     if dtype is None:
         ints = all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in (start, end, step))
         dtype = _dt.int64 if ints else _dt.get_default_dtype()
+    n = int(np.ceil((end - start) / step))
+    if n * np.dtype(_dt.to_np(dtype)).itemsize > 2 ** 48:  # far beyond any memory: PyTorch's error, not NumPy's
+        raise RuntimeError(f"arange(): not enough memory: you tried to allocate {n} elements "
+                           f"({start} -> {end}, step {step})")
     return _finish(np.arange(start, end, step).astype(_dt.to_np(dtype)), requires_grad, "arange")
 
 
@@ -201,6 +224,7 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
     tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
     """
     _check_device(device, "linspace")
+    _scalar_ends("linspace", start, end)
     if steps < 0:
         raise RuntimeError("linspace(): number of steps must be non-negative")
     return _finish(np.linspace(start, end, steps).astype(_float(dtype)), requires_grad, "linspace")
@@ -213,7 +237,18 @@ def logspace(start, end, steps, base=10.0, dtype=None, device=None, requires_gra
     tensor([1., 10., 100.])
     """
     _check_device(device, "logspace")
+    _scalar_ends("logspace", start, end)
+    if steps < 0:
+        raise RuntimeError(f"logspace(): number of steps must be non-negative (got {steps})")
     return _finish(np.logspace(start, end, steps, base=base).astype(_float(dtype)), requires_grad, "logspace")
+
+
+def _scalar_ends(op, start, end):
+    """PyTorch takes only 0-d tensors (or numbers) as the ends of linspace/logspace."""
+    dims = [v.ndim if isinstance(v, Tensor) else 0 for v in (start, end)]
+    if any(dims):
+        raise RuntimeError(f"{op} only supports 0-dimensional start and end tensors, but got start with {dims[0]} "
+                           f"dimension(s) and end with {dims[1]} dimension(s).")
 
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
@@ -358,6 +393,10 @@ def multinomial(input, num_samples, replacement=False, generator=None):
     tensor([1, 1])
     """
     p = input._data
+    if p.dtype.kind != "f":
+        raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: {input.dtype}")
+    if num_samples <= 0:
+        raise RuntimeError(f"multinomial(): cannot sample n_sample <= 0 samples (got {num_samples})")
     g = _gen(generator)
     rows = p.reshape(-1, p.shape[-1])
     out = np.stack([g.choice(rows.shape[1], num_samples, replace=replacement, p=r / r.sum()) for r in rows])
@@ -375,12 +414,14 @@ def _to_array(data, dtype=None, default_float=False):
             raise TypeError(f"tensor(): new(): invalid data type '{type(data).__name__}'")
         try:
             arr = np.asarray(data)
-        except ValueError as e:
-            raise ValueError(f"tensor(): expected a sequence of equal-length sequences ({e})") from None
+        except ValueError:
+            msg = _ragged(data)
+            # PyTorch: a number beside a sequence is a TypeError, unequal lengths a ValueError
+            raise (TypeError if "got a number" in msg else ValueError)(f"tensor(): {msg}") from None
         if arr.dtype.kind == "O":
             raise TypeError(f"tensor(): could not infer dtype of {type(data).__name__} (ragged or non-numeric data)")
         if arr.dtype.kind == "U" or arr.dtype.kind == "S":
-            raise TypeError("tensor(): new(): invalid data type 'str'")
+            raise ValueError("tensor(): too many dimensions 'str' (strings are not numbers)")
         k = arr.dtype.kind
         # with an explicit dtype, convert once below (a float64 request must not round via float32)
         if dtype is None and not isinstance(data, np.generic):
@@ -389,11 +430,36 @@ def _to_array(data, dtype=None, default_float=False):
             elif k in "iu":
                 arr = arr.astype(np.int64)
     if dtype is not None:
-        arr = arr.astype(_dt.to_np(dtype), copy=False)
+        target = np.dtype(_dt.to_np(dtype))
+        if target.kind in "iu" and arr.dtype.kind == "f" and not isinstance(data, (Tensor, _A)):
+            info = np.iinfo(target)
+            with np.errstate(invalid="ignore"):
+                bad = ~np.isfinite(arr) | (arr < info.min) | (arr > info.max)
+            if bad.any():  # NumPy would wrap NaN/inf to garbage, PyTorch refuses
+                raise RuntimeError(f"tensor(): value cannot be converted to type {target.name} without overflow "
+                                   f"(got {arr[bad].flat[0]})")
+        arr = arr.astype(target, copy=False)
     elif arr.dtype not in _dt._BY_NP:
         # e.g. uint16 or complex: map to the nearest supported type
         arr = arr.astype(np.int64 if arr.dtype.kind in "iu" else _dt.get_default_dtype().np)
     return arr
+
+
+def _ragged(data, dim=0) -> str:
+    """PyTorch's message for a nested sequence whose lengths differ ("expected sequence of length 2 at dim 1 (got 1)")."""
+    level = [data]
+    while True:
+        seqs = [x for x in level if isinstance(x, (list, tuple))]
+        if not seqs:
+            return "expected a sequence of equal-length sequences"
+        if len(seqs) != len(level):
+            return f"expected a sequence at dim {dim} (got a number and a sequence)"
+        n = len(seqs[0])
+        for x in seqs:
+            if len(x) != n:
+                return f"expected sequence of length {n} at dim {dim} (got {len(x)})"
+        level = [y for x in seqs for y in x]
+        dim += 1
 
 
 def _check_rg(arr, requires_grad, op="tensor"):

@@ -144,7 +144,21 @@ class ShapeOps:
         """A view with a new shape sharing self's data; one size may be -1."""
         if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int, np.integer)):
             return self.to(shape[0])
-        return Reshape.apply(self, _shape_arg(shape))
+        shape = _shape_arg(shape)
+        a = self._data
+        if a.size and not a.flags.c_contiguous:
+            # PyTorch refuses a view that a strided layout cannot express (NumPy's rule is the same)
+            try:
+                a.view().shape = shape
+            except AttributeError:
+                raise RuntimeError(
+                    f"view size is not compatible with input tensor's size and stride (at least one dimension spans "
+                    f"across two contiguous subspaces). Use .reshape(...) instead. (view of shape {tuple(self.shape)} "
+                    f"as {shape})"
+                ) from None
+            except ValueError:
+                pass  # a size mismatch: Reshape reports it
+        return Reshape.apply(self, shape)
 
     def view_as(self, other):
         """``self.view(other.shape)``."""
@@ -175,6 +189,7 @@ class ShapeOps:
     def flatten(self, start_dim=0, end_dim=-1):
         """Flatten dims ``start_dim``..``end_dim`` into one."""
         if self.ndim == 0:
+            norm_dim(start_dim, 0, "flatten"), norm_dim(end_dim, 0, "flatten")
             return self.reshape(1)
         s = norm_dim(start_dim, self.ndim, "flatten")
         e = norm_dim(end_dim, self.ndim, "flatten")
