@@ -457,7 +457,7 @@ def _ragged(data, dim=0) -> str:
         n = len(seqs[0])
         for x in seqs:
             if len(x) != n:
-                return f"expected sequence of length {n} at dim {dim} (got {len(x)})"
+                return f"expected sequence of length {n} at dim {dim} (got {len(x)}): nested lists must be equal-length"
         level = [y for x in seqs for y in x]
         dim += 1
 

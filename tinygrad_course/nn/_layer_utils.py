@@ -20,6 +20,8 @@ def empty_param(shape, dtype=None, requires_grad=True):
     npd = float_dtype(dtype)
     if npd.kind != "f":
         raise TypeError(f"parameters must have a floating-point dtype, got {dtype}")
+    if any(s < 0 for s in shape):  # PyTorch's error (nn.Linear(-1, 2)), not NumPy's
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(shape)}: {list(shape)}")
     return Parameter(np.zeros(shape, npd), requires_grad=requires_grad)
 
 

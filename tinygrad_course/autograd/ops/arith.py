@@ -48,7 +48,13 @@ def operand(x, op):
     if isinstance(x, np.generic):
         return x.item()
     if isinstance(x, (list, tuple)):
-        return np.asarray(x)
+        try:
+            a = np.asarray(x)
+        except ValueError:
+            a = None
+        if a is None or a.dtype.kind not in "biuf":  # strings, ragged: PyTorch's TypeError, not NumPy's text
+            raise TypeError(f"{op}(): unsupported operand type {type(x).__name__} holding {x!r}")
+        return a
     raise TypeError(f"{op}(): unsupported operand type {type(x).__name__}")
 
 

@@ -129,6 +129,9 @@ class CompareOps:
 
     def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
         """Elementwise |self - other| <= atol + rtol * |other|, as a bool tensor."""
+        for name, v in (("rtol", rtol), ("atol", atol)):
+            if v < 0:
+                raise RuntimeError(f"isclose(): {name} must be greater than or equal to zero, but got {v}")
         return Tensor._make(np.isclose(self._data, _arr(other), rtol=rtol, atol=atol, equal_nan=equal_nan))
 
     def all(self, dim=None, keepdim=False):

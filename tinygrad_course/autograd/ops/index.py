@@ -170,7 +170,8 @@ def _norm_index(idx, t):
         elif isinstance(i, (int, np.integer)):
             out.append(int(i))
         else:
-            raise TypeError(
+            # PyTorch: a float index is an IndexError, a string a TypeError
+            raise (TypeError if isinstance(i, (str, bytes)) else IndexError)(
                 f"only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices (got {type(i).__name__})"
             )
     if basic and not any(i is Ellipsis for i in out):
@@ -326,8 +327,12 @@ class IndexOps:
             new = where(Tensor._make(covered), IndexAdd.apply(vb, self.shape, idx, basic), snap)
             self._adopt(new, "__setitem__")
             return
+        if isinstance(value, (str, bytes)):
+            raise TypeError(f"__setitem__: can't assign a {type(value).__name__} to a tensor of dtype {self.dtype}")
         try:
             self._data[idx] = _arr(value)
+        except IndexError as e:  # PyTorch's wording: "index 5 is out of bounds for dimension 0 with size 2"
+            raise IndexError(str(e).replace("axis", "dimension")) from None
         except ValueError as e:
             raise RuntimeError(f"__setitem__: {e} (tensor of shape {self._data.shape})") from None
         self._vc[0] += 1

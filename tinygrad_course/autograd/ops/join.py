@@ -81,6 +81,8 @@ def cat(tensors, dim=0):
     >>> tc.cat([tc.tensor([1., 2.]), tc.tensor([3.])])
     tensor([1., 2., 3.])
     """
+    if isinstance(tensors, Tensor):  # list() would iterate its rows
+        raise TypeError("cat(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
     tensors = list(tensors)
     if not tensors:
         raise ValueError("cat(): expected a non-empty list of Tensors")
@@ -103,6 +105,8 @@ def stack(tensors, dim=0):
     tensor([[1., 3.],
             [2., 4.]])
     """
+    if isinstance(tensors, Tensor):  # list() would iterate its rows
+        raise TypeError("stack(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")

@@ -74,6 +74,9 @@ class Mean(Function):
     @staticmethod
     def forward(ctx, a, dim, keepdim, dtype=None):
         x = a._data
+        if dtype is not None and np.dtype(dtype).kind != "f":
+            raise RuntimeError(f"mean(): could not infer output dtype. Optional dtype must be either a floating point "
+                               f"or complex dtype. Got: {np.dtype(dtype).name}")
         if x.dtype.kind != "f" and dtype is None:
             raise RuntimeError(
                 f"mean(): could not infer output dtype. Input dtype must be either a floating point or "
@@ -283,6 +286,8 @@ def _axes(dim, t):
 def _argext(fn, t, dim, keepdim, op):
     x = t._data
     if dim is None:
+        if x.size == 0:
+            raise IndexError(f"{op}(): Expected reduction dim to be specified for input.numel() == 0.")
         r = np.asarray(fn(x.reshape(-1)), np.int64)
         return Tensor._make(r.reshape((1,) * x.ndim) if keepdim else r)
     d = norm_dim(dim, x.ndim, op)

@@ -137,13 +137,16 @@ class SelectOps:
     __slots__ = ()
 
     def clamp(self, min=None, max=None):
-        """Limit to [min, max]; the gradient passes where min <= x <= max."""
+        """Limit to [min, max]; the gradient passes where min <= x <= max; a NaN bound gives NaN, as PyTorch."""
+        for name, v in (("min", min), ("max", max)):
+            if v is not None and not isinstance(v, (Tensor, int, float, np.number)):
+                raise TypeError(f"clamp(): argument '{name}' must be a Number or a Tensor, not {type(v).__name__}")
         if isinstance(min, Tensor) or isinstance(max, Tensor):
             out = self
             if min is not None:
-                out = where(out < min, min, out)
+                out = where((out < min) | (min != min if isinstance(min, Tensor) else False), min, out)
             if max is not None:
-                out = where(out > max, max, out)
+                out = where((out > max) | (max != max if isinstance(max, Tensor) else False), max, out)
             return out
         return Clamp.apply(self, min, max)
 

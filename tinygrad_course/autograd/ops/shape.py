@@ -400,11 +400,19 @@ class ShapeOps:
 
     def narrow(self, dim, start, length):
         """The slice ``start:start+length`` of dimension ``dim`` (a view)."""
+        if self.ndim == 0:
+            raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
         d = norm_dim(dim, self.ndim, "narrow")
+        start, length = int(start), int(length)  # a 0-d integer tensor start, as PyTorch accepts
+        if length < 0:
+            raise RuntimeError(f"narrow(): length must be non-negative. (got {length})")
+        n = self.shape[d]
+        if not -n <= start <= n:
+            raise IndexError(f"narrow(): start out of range (expected to be in range of [{-n}, {n}], but got {start})")
         if start < 0:
-            start += self.shape[d]
-        if start < 0 or length < 0 or start + length > self.shape[d]:
-            raise IndexError(f"narrow(): start {start} + length {length} exceeds dimension {d} of size {self.shape[d]}")
+            start += n
+        if start + length > n:
+            raise RuntimeError(f"narrow(): start ({start}) + length ({length}) exceeds dimension size ({n}).")
         return self[(slice(None),) * d + (slice(start, start + length),)]
 
     def diff(self, n=1, dim=-1, prepend=None, append=None):

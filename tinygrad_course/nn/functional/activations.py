@@ -47,6 +47,8 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     >>> F.hardtanh(tc.tensor([-2., 0., 2.]))
     tensor([-1., 0., 1.])
     """
+    if min_val > max_val:
+        raise ValueError(f"hardtanh(): min_val cannot be greater than max_val (got {min_val} > {max_val})")
     inside = (input > min_val) & (input < max_val)
     return _tc.where(inside, input, input.detach().clamp(min_val, max_val))
 

@@ -74,6 +74,8 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
             f"embedding(): Expected tensor for argument #1 'indices' to have one of the following scalar types: "
             f"Long, Int; but got {idx.dtype} instead"
         )
+    if weight.ndim != 2:
+        raise RuntimeError(f"embedding(): 'weight' must be 2-D (got shape {tuple(weight.shape)})")
     n = weight.shape[0]
     if idx.size and (idx.min() < 0 or idx.max() >= n):
         bad = idx[(idx < 0) | (idx >= n)].flat[0]
