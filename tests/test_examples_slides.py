@@ -230,9 +230,10 @@ def test_label_noise_relabels_about_the_asked_fraction():
     np.testing.assert_array_equal(yte.numpy(), yte2.numpy())  # the test labels stay clean
 
 
+@pytest.mark.slow
 def test_dropout_slows_memorising_the_wrong_labels():
     mod = load_example("regularization")
-    plain, drop = mod.dropout_run(0.0, 300, every=20), mod.dropout_run(0.5, 300, every=20)
+    plain, drop = mod.dropout_run(0.0, 300, every=30), mod.dropout_run(0.5, 300, every=30)
     # without dropout: memorises (train loss tiny) and the test loss climbs back from its minimum
     assert plain["train"][-1] < 0.2 and plain["test"][-1] > 1.3 * plain["test"].min()
     # with dropout: the test loss is lower at the end, the train-test gap much smaller
@@ -254,6 +255,7 @@ def test_batchnorm_gives_every_layer_gradients_and_trains_the_deep_sigmoid_net()
     assert plain["losses"][-20:].mean() > 2.2 and bn["losses"][-20:].mean() < 1.0
 
 
+@pytest.mark.slow
 def test_regularization_example(tmp_path):
     out = run_example("regularization.py", tmp_path)
     assert "dropout" in out and "batchnorm" in out
