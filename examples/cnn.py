@@ -130,7 +130,7 @@ def plot(history, filters, path, title):
         if i == 1:
             ax.set_title("conv1 filters")
     fig.suptitle(title)
-    return save_figure(fig, path, dpi=80)
+    return save_figure(fig, path)
 
 
 def main(argv=None):

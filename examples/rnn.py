@@ -106,8 +106,9 @@ def plot(losses, baseline, waves, path):
         ax2.plot(np.arange(T, T + len(g)), g, "--", lw=1.5, label=f"{name}, closed loop")
     ax2.axvspan(0, T - 1, color="grey", alpha=0.15, label="prompt")
     ax2.set_xlabel("t")
+    ax2.set_ylabel("x(t)")
     ax2.legend(loc="lower left", fontsize=8)
-    return save_figure(fig, path, dpi=80)
+    return save_figure(fig, path)
 
 
 def main(argv=None):
