@@ -181,7 +181,7 @@ def run_race(surface: str = "rosenbrock", out=".", steps: Optional[int] = None, 
             png = os.path.join(os.fspath(out), f"race_{surf.name}.png")
             plot_race(surf, results, png, target=target)
             if verbose:
-                print(f"wrote {png}")
+                print(f"wrote {os.path.normpath(png)}")
         elif verbose:
             print("no plot: " + MPL_MISSING.format(what="the race picture"))
     return results
