@@ -324,6 +324,15 @@ class Pow(Function):
             return g * (p * a ** (p - 1)), None
 
 
+def _int_pow(x, y):
+    """Integer power with negative exponents as PyTorch's C kernel: 1 ** -n = 1, (-1) ** -n = +-1,
+    anything else ** -n = 0 (NumPy refuses them)."""
+    neg = y < 0
+    out = np.power(x, np.where(neg, 0, y))
+    inv = np.where(x == 1, 1, np.where(x == -1, np.where(y % 2 == 0, 1, -1), 0))
+    return np.where(neg, inv, out).astype(out.dtype, copy=False)
+
+
 class PowT(Function):
     """a ** b with a tensor exponent;  d/da = b a^(b-1), d/db = a^b log a (0 where a = 0)."""
 
@@ -333,7 +342,8 @@ class PowT(Function):
     def forward(ctx, a, b):
         x, y = prep(a, b, "pow")
         with np.errstate(divide="ignore", invalid="ignore"):
-            out = _binary(np.power, "pow", x, y)
+            out = _binary(_int_pow if np.asarray(y).dtype.kind in "iu" and np.any(np.asarray(y) < 0) else np.power,
+                          "pow", x, y)
         n = ctx._next
         if n:
             ctx.save_for_backward(a, b, out)

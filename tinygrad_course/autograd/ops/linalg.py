@@ -457,10 +457,21 @@ def _add_scaled(input, prod, beta, alpha, op):
     if shape != tuple(prod.shape):
         raise RuntimeError(f"{op}(): the input of shape {tuple(input.shape)} can't be broadcast to the product's "
                            f"shape {tuple(prod.shape)}")
+    if prod.dtype == _dt_bool():  # booleans: beta * input + alpha * prod is a logical or of ands, as PyTorch
+        out = prod if alpha else prod & False
+        return out if not beta else out | input
+    if not prod.is_floating_point():  # integer tensors take the scalars as integers (0.2 -> 0), as PyTorch
+        alpha, beta = int(alpha), int(beta)
     scaled = prod if alpha == 1 else prod * alpha
     if beta == 0:
         return scaled
     return (input if beta == 1 else input * beta) + scaled
+
+
+def _dt_bool():
+    from .. import dtypes
+
+    return dtypes.bool
 
 
 def cross(input, other, dim=None):

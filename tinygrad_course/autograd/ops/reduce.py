@@ -350,6 +350,8 @@ class ReduceOps:
 
     def prod(self, dim=None, keepdim=False, dtype=None):
         """Product of the elements, over all of them or along ``dim`` (computed in ``dtype`` if given)."""
+        if dtype is not None and _dt.as_dtype(dtype) is _dt.bool:  # a product of bools is their conjunction
+            return (self != 0).all() if dim is None else (self != 0).all(dim, keepdim)
         return Prod.apply(self if dtype is None else self.to(dtype), dim, keepdim)
 
     def var(self, dim=None, unbiased=None, keepdim=False, correction=None):
