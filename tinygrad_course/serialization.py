@@ -12,6 +12,7 @@ fails no partial file is left behind and an older file of that name is untouched
 the mode ``open()`` (and ``torch.save``) would give it.
 """
 import json
+import math
 import os
 import struct
 import zipfile
@@ -212,6 +213,51 @@ def _decode(node, npz, path, parameters):
     return node
 
 
+# deflate cannot expand data more than ~1032 times
+_MAX_INFLATE = 1100
+
+
+def _check_npz_sizes(f, path):
+    """Refuse an archive whose arrays claim more bytes than its members hold, before NumPy
+    allocates them (a 16-byte member claiming 10^6 x 10^6 float64 would ask for 7 TiB), and one
+    whose member is no ``.npy`` array (NumPy would read it whole, as bytes)."""
+    pos = f.tell() if hasattr(f, "tell") else None
+    try:
+        try:
+            zf = zipfile.ZipFile(f)
+        except Exception:  # not a readable zip: np.load below says what is wrong
+            return
+        with zf:
+            for info in zf.infolist():
+                if info.file_size > _MAX_INFLATE * max(info.compress_size, 1) + 4096:
+                    raise RuntimeError(
+                        f"tc.load(): {path}: member {info.filename!r} claims {info.file_size:,} bytes from "
+                        f"{info.compress_size:,} compressed: more than deflate can expand (a lying or bomb archive)"
+                    )
+                try:
+                    with zf.open(info) as m:
+                        version = np.lib.format.read_magic(m)
+                        read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                                       else np.lib.format.read_array_header_2_0)
+                        shape, _, dtype = read_header(m)
+                        header = m.tell()
+                except Exception as e:
+                    raise RuntimeError(
+                        f"tc.load(): {path}: member {info.filename!r} is not a readable .npy array "
+                        f"(truncated, corrupted or foreign: {type(e).__name__})"
+                    ) from None
+                need = math.prod(shape) * dtype.itemsize
+                have = info.file_size - header
+                if need > have:
+                    raise RuntimeError(
+                        f"tc.load(): {path}: array {info.filename[:-4]!r} claims shape {tuple(shape)} of {dtype} "
+                        f"({need:,} bytes) but the file holds {have:,}: truncated or lying"
+                    )
+    finally:
+        if pos is not None:
+            f.seek(pos)
+
+
 def _plain_npz(npz, path):
     """A plain ``.npz`` of arrays (``np.savez(path, **state_dict)``) as a dict of tensors, in the file's order."""
     out = OrderedDict()
@@ -264,6 +310,7 @@ def load(f, map_location=None, weights_only=True, **kwargs):
             f"tc.load(): {path} is a PyTorch checkpoint in the legacy (pre-1.6, non-zip) format, which tc.load does "
             "not read: re-save it with a recent torch.save"
         )
+    _check_npz_sizes(f, path)
     try:
         npz = np.load(f, allow_pickle=False)
     except _DAMAGED as e:

@@ -1,5 +1,6 @@
 """Reading IDX files (the MNIST format), raw or gzip-compressed, with strict validation."""
 import gzip
+import math
 import os
 import struct
 import zlib
@@ -20,15 +21,63 @@ IDX_DTYPES = {
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
+# deflate cannot expand data more than ~1032 times: a header claiming more is a lie (or a bomb)
+_MAX_INFLATE = 1100
+_CHUNK = 1 << 20
+
+
+def _expected_size(head: bytes, name: str):
+    """The total byte size an IDX header promises (header + data), from its first bytes."""
+    if len(head) < 4:
+        raise ValueError(f"{name}: not an IDX file (only {len(head)} bytes, need a 4-byte magic number)")
+    ndim = head[3]
+    n = 4 + 4 * ndim
+    if len(head) < n:
+        raise ValueError(f"{name}: truncated IDX header ({len(head)} bytes, need {n} for {ndim} dims)")
+    code = head[2]
+    if head[:2] != b"\0\0" or code not in IDX_DTYPES:
+        return None  # not IDX: parse_idx says what is wrong with the first bytes
+    item = IDX_DTYPES[code].itemsize
+    return n + math.prod(struct.unpack(f">{ndim}I", head[4:n])) * item
+
+
+def _gunzip_bounded(raw: bytes, name: str) -> bytes:
+    """Decompress gzip ``raw`` without ever holding more than the IDX header says the file is."""
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = bytearray(d.decompress(raw, 4 + 4 * 255))
+        while len(out) < 4 + 4 * 255 and not d.eof and d.unconsumed_tail:
+            out += d.decompress(d.unconsumed_tail, 4 + 4 * 255 - len(out))
+        limit = _expected_size(bytes(out[: 4 + 4 * 255]), name) if len(out) >= 4 else None
+        if limit is None:
+            return bytes(out)
+        if limit > _MAX_INFLATE * len(raw) + 4096:
+            raise ValueError(
+                f"{name}: the IDX header claims {limit:,} bytes but the gzip file has only {len(raw):,}: more than "
+                "deflate can expand (a lying header or a decompression bomb)"
+            )
+        while not d.eof:
+            tail = d.unconsumed_tail
+            if not tail:
+                break
+            out += d.decompress(tail, _CHUNK)
+            if len(out) > limit:
+                raise ValueError(f"{name}: IDX data has trailing bytes: more than the {limit:,} bytes its header gives")
+        if not d.eof:
+            raise ValueError(f"{name}: corrupt gzip data (the compressed stream ends early); delete the file and "
+                             "fetch it again")
+    except zlib.error as e:
+        raise ValueError(f"{name}: corrupt gzip data ({e}); delete the file and fetch it again") from None
+    return bytes(out)
+
+
 def _read_bytes(path) -> bytes:
+    name = os.fspath(path)
     with open(path, "rb") as f:
         raw = f.read()
     if raw[:2] != _GZIP_MAGIC:
         return raw
-    try:
-        return gzip.decompress(raw)
-    except (OSError, EOFError, zlib.error) as e:  # BadGzipFile is an OSError
-        raise ValueError(f"{os.fspath(path)}: corrupt gzip data ({e}); delete the file and fetch it again") from e
+    return _gunzip_bounded(raw, name)
 
 
 def parse_idx(raw: bytes, name: str = "<bytes>") -> np.ndarray:
@@ -48,7 +97,7 @@ def parse_idx(raw: bytes, name: str = "<bytes>") -> np.ndarray:
         raise ValueError(f"{name}: truncated IDX header ({len(raw)} bytes, need {header} for {ndim} dims)")
     dims = struct.unpack(f">{ndim}I", raw[4:header])
     dtype = IDX_DTYPES[code]
-    expected = int(np.prod(dims, dtype=np.int64)) * dtype.itemsize
+    expected = math.prod(dims) * dtype.itemsize  # Python ints: no overflow for lying dims
     got = len(raw) - header
     if got != expected:
         what = "truncated" if got < expected else "has trailing bytes"
