@@ -8,7 +8,7 @@ import numpy as np
 
 from ..autograd import _array
 
-__all__ = ["check_step_flags", "signed_grad"]
+__all__ = ["begin_step", "check_step_flags", "params_with_grad", "signed_grad"]
 
 # where PyTorch 2.13 allows capturable=True (never the CPU, the only device here)
 _CAPTURABLE_DEVICES = ["cuda", "xpu", "hpu", "privateuseone", "xla"]
@@ -42,3 +42,21 @@ def signed_grad(p, maximize: bool) -> np.ndarray:
     array, so never modify the result in place."""
     g = _array(p.grad)
     return np.negative(g) if maximize else g
+
+
+def begin_step(opt, name: str, closure) -> Any:
+    """The common start of a step: the closure's loss (if given), the inputs checked, the
+    flags refused as PyTorch refuses them."""
+    loss = opt._eval_closure(closure)
+    opt._check_step_inputs()
+    for group in opt.param_groups:
+        check_step_flags(name, group)
+    return loss
+
+
+def params_with_grad(opt, group: dict[str, Any]):
+    """``(p, its array, its state)`` for each parameter of ``group`` that has a gradient."""
+    state = opt.state
+    for p in group["params"]:
+        if p.grad is not None:
+            yield p, _array(p), state[p]

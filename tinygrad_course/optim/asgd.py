@@ -6,7 +6,7 @@ from typing import Any, Callable, Iterable, Optional
 import numpy as np
 
 from ..autograd import _array, _bump_version, _wrap
-from ._step_flags import check_step_flags, signed_grad
+from ._step_flags import begin_step, params_with_grad, signed_grad
 from .optimizer import Optimizer, _check_nonnegative, _scalar_dtype
 
 __all__ = ["ASGD"]
@@ -82,18 +82,11 @@ class ASGD(Optimizer):
 
     def step(self, closure: Optional[Callable[[], Any]] = None):
         """Perform one ASGD step (see the class docstring); return the closure's loss if given."""
-        loss = self._eval_closure(closure)
-        self._check_step_inputs()
-        for group in self.param_groups:
-            check_step_flags("ASGD", group)
+        loss = begin_step(self, "ASGD", closure)
         for group in self.param_groups:
             lr, lambd, alpha, t0 = group["lr"], group["lambd"], group["alpha"], group["t0"]
             weight_decay = group["weight_decay"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                w = _array(p)
-                state = self.state[p]
+            for p, w, state in params_with_grad(self, group):
                 if len(state) == 0:
                     state["step"] = self._step_tensor()
                     state["eta"] = _scalar_state(lr)

@@ -6,7 +6,7 @@ from typing import Any, Callable, Iterable, Optional
 import numpy as np
 
 from ..autograd import _array, _bump_version, _wrap
-from ._step_flags import check_step_flags, signed_grad
+from ._step_flags import begin_step, params_with_grad, signed_grad
 from .adam import _check_adam_args
 from .optimizer import Optimizer, _lerp_
 
@@ -87,18 +87,11 @@ class RAdam(Optimizer):
 
     def step(self, closure: Optional[Callable[[], Any]] = None):
         """Perform one RAdam step (see the class docstring); return the closure's loss if given."""
-        loss = self._eval_closure(closure)
-        self._check_step_inputs()
-        for group in self.param_groups:
-            check_step_flags("RAdam", group)
+        loss = begin_step(self, "RAdam", closure)
         for group in self.param_groups:
             lr, eps, weight_decay = group["lr"], group["eps"], group["weight_decay"]
             beta1, beta2 = group["betas"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                w = _array(p)
-                state = self.state[p]
+            for p, w, state in params_with_grad(self, group):
                 if len(state) == 0:
                     state["step"] = self._step_tensor()
                     state["exp_avg"] = _wrap(np.zeros_like(w))

@@ -6,7 +6,7 @@ from typing import Any, Callable, Iterable, Optional
 import numpy as np
 
 from ..autograd import _array, _bump_version, _wrap
-from ._step_flags import check_step_flags, signed_grad
+from ._step_flags import begin_step, params_with_grad, signed_grad
 from .optimizer import Optimizer, _check_nonnegative
 
 __all__ = ["Rprop"]
@@ -74,18 +74,11 @@ class Rprop(Optimizer):
 
     def step(self, closure: Optional[Callable[[], Any]] = None):
         """Perform one Rprop step (see the class docstring); return the closure's loss if given."""
-        loss = self._eval_closure(closure)
-        self._check_step_inputs()
-        for group in self.param_groups:
-            check_step_flags("Rprop", group)
+        loss = begin_step(self, "Rprop", closure)
         for group in self.param_groups:
             etaminus, etaplus = group["etas"]
             step_size_min, step_size_max = group["step_sizes"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                w = _array(p)
-                state = self.state[p]
+            for p, w, state in params_with_grad(self, group):
                 if len(state) == 0:
                     state["step"] = self._step_tensor()
                     state["prev"] = _wrap(np.zeros_like(w))
