@@ -198,8 +198,14 @@ def pad(input, pad, mode="constant", value=None):
         if lo == 0 and hi == 0:
             continue
         n = x.shape[d]
-        if lo < 0 or hi < 0:
-            raise RuntimeError(f"pad(): negative padding is only supported in 'constant' mode, got {pad}")
+        if n + lo + hi < 0:
+            raise RuntimeError(
+                f"pad(): The input size {n}, plus negative padding {lo} and {hi} resulted in a negative "
+                f"output size, which is invalid. Check dimension {d} of your input of shape {list(input.shape)}."
+            )
+        # a negative side crops what padding the original would give (PyTorch indexes from the original edges)
+        cut_lo, cut_hi = builtins.max(-lo, 0), builtins.max(-hi, 0)
+        lo, hi = builtins.max(lo, 0), builtins.max(hi, 0)
         if mode == "reflect" and (lo >= n or hi >= n):
             raise RuntimeError(
                 f"pad(): Padding size should be less than the corresponding input dimension, but got: "
@@ -210,7 +216,12 @@ def pad(input, pad, mode="constant", value=None):
                 f"pad(): Padding value causes wrapping around more than once: padding ({lo}, {hi}) "
                 f"at dimension {d} of input {list(input.shape)}"
             )
-        x = x[(slice(None),) * d + (_pad_index(n, lo, hi, mode),)]
+        if mode == "circular":  # circular crops first and wraps around what is left
+            idx = cut_lo + _pad_index(n - cut_lo - cut_hi, lo, hi, mode)
+        else:
+            idx = _pad_index(n, lo, hi, mode)
+            idx = idx[cut_lo:len(idx) - cut_hi]
+        x = x[(slice(None),) * d + (idx,)]
     return x
 
 

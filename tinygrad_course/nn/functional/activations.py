@@ -49,6 +49,8 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     """
     if min_val > max_val:
         raise ValueError(f"hardtanh(): min_val cannot be greater than max_val (got {min_val} > {max_val})")
+    if not input.is_floating_point():  # integer inputs stay integers (PyTorch casts the bounds)
+        min_val, max_val = int(min_val), int(max_val)
     inside = (input > min_val) & (input < max_val)
     return _tc.where(inside, input, input.detach().clamp(min_val, max_val))
 

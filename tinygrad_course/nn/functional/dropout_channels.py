@@ -130,6 +130,8 @@ def feature_alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,
     (2, 3, 4)
     """
     _check(input, p, "feature_alpha_dropout")
+    if not training:  # evaluation is the identity for any input, as PyTorch (the dim check is training's)
+        return input
     if input.ndim < 2:
         raise RuntimeError(f"feature_alpha_dropout: Feature dropout requires at least 2 dimensions in the input, "
                            f"got shape {shape_str(input.shape)}")

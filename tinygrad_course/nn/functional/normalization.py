@@ -110,7 +110,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     if C % num_groups:
         raise RuntimeError(f"group_norm(): Expected number of channels in input to be divisible by num_groups, "
                            f"but got input of shape {shape_str(input.shape)} and num_groups={num_groups}")
-    x = input.reshape(N, num_groups, -1)
+    x = input.reshape(N, num_groups, input.numel() // max(N * num_groups, 1))  # -1 is ambiguous when N = 0
     mean = x.mean(2, keepdim=True)
     xc = x - mean
     var = (xc * xc).mean(2, keepdim=True)
