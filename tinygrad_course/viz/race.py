@@ -59,8 +59,13 @@ def lecture_iterate(opt, p) -> np.ndarray:
 
     Example
     -------
-    >>> opt = tc.optim.SGD([p], lr=0.01, momentum=0.9, nesterov=True)
-    >>> opt.step(closure); W = lecture_iterate(opt, p)
+    >>> p = tc.tensor([1.0, 2.0], requires_grad=True)
+    >>> opt = tc.optim.SGD([p], lr=0.1, momentum=0.9, nesterov=True)
+    >>> (p * p).sum().backward(); opt.step()
+    >>> lecture_iterate(opt, p).round(6)  # W_1 = W_0 - gamma grad f(W_0); p holds W_1 - eta v_1
+    array([0.8, 1.6], dtype=float32)
+    >>> p.detach().numpy().round(6)
+    array([0.62, 1.24], dtype=float32)
     """
     w = _array(p).copy()
     for group in getattr(opt, "param_groups", ()):
