@@ -8,6 +8,8 @@ promotion (``a + b``, ``a - b``, ``a * b`` of same-shape tensors or a tensor and
 ``Function`` computes on that path, the same calls in the same order, so the numbers do not
 change, without the call into the ``Function`` or its ctx.
 """
+import re
+
 import numpy as np
 
 from ..autograd import _array, _set_array
@@ -45,6 +47,7 @@ class _Gen:
         self.names = {}  # id(object) -> name in ns
         self.var = {}  # id(holder) -> local variable holding its array
         self.n = 0
+        self.step_end = {}  # id(node) -> index of the last line of its backward step
 
     def const(self, obj, prefix="k"):
         key = id(obj)
@@ -126,11 +129,98 @@ def generate(program):
         else:
             G.emit(f"P._forward_op({G.const(ins)})")
         # a holder bound by a general path: later lowered ops read its array from the holder
-    G.emit("return P._outputs(P.out_spec, inp)")
+    grads = {id(h) for h, _, _ in program.grad_holders}
+    _release_early(G, program, grads)
+    G.emit("out = P._outputs(P.out_spec, inp)")
+    # as eagerly, nothing of this step outlives it but its outputs: between calls (and while
+    # the next one allocates) the program holds no arrays
+    for name, obj in list(G.ns.items()):
+        # only the program's own holders (a parameter may be named here too: never touched)
+        if isinstance(obj, Tensor) and id(obj) in G.holders and id(obj) not in grads:
+            G.emit(f"SET({name}, None)")
+    G.emit("return out")
     G.ns["P"] = program
     src = "def run(inp):\n" + "\n".join(G.lines) + "\n"
     exec(compile(src, f"<tc.compile program {id(program):x}>", "exec"), G.ns)
     return G.ns["run"], src
+
+
+_NAME = re.compile(r"\b([vxh]\d+)\b")
+
+
+def _release_early(G, program, grads):
+    """Free each array as soon as the step no longer needs it, as eager execution does (an
+    array lives while a tensor or a saved ctx references it): after its last use, a local is
+    set to None, and a holder too, unless an op's ctx saved it (then after that backward),
+    it is an output, a gradient, or a user's Function may have kept it."""
+    from .program import ArrayRef
+
+    lines = G.lines
+    last = {}
+    for i, line in enumerate(lines):
+        for name in _NAME.findall(line):
+            last[name] = i
+        m = re.search(r"P\._(?:call|forward_op)\((k\d+)", line)
+        if m:
+            for h in _holders_in(G.ns[m.group(1)], ArrayRef):
+                name = G.names.get(id(h))
+                if name is not None:
+                    last[name] = i
+    for ctx_id, hs in program.saved_holders.items():
+        end = G.step_end.get(ctx_id)
+        for h in hs:
+            name = G.names.get(id(h))
+            if name is not None:
+                # (no backward step ran for it: kept to the end)
+                last[name] = max(last.get(name, -1), end if end is not None else len(lines))
+    keep = set(grads) | program.pinned | _output_holders(program.out_spec)
+    releases = {}
+    for name, i in last.items():
+        if i >= len(lines):
+            continue
+        obj = G.ns.get(name) if name[0] == "h" else None
+        if name[0] == "h":
+            if obj is None or id(obj) not in G.holders or id(obj) in keep:
+                continue
+            stmt = f"SET({name}, None)"
+        else:
+            stmt = f"{name} = None"
+        releases.setdefault(i, []).append(stmt)
+    out = []
+    for i, line in enumerate(lines):
+        out.append(line)
+        if i in releases:
+            indent = line[: len(line) - len(line.lstrip())]
+            if line.rstrip().endswith(":"):
+                indent += "    "
+            out.append(indent + "; ".join(releases[i]))
+    G.lines[:] = out
+
+
+def _holders_in(obj, ArrayRef):
+    if isinstance(obj, Tensor):
+        yield obj
+    elif obj.__class__ is ArrayRef:
+        yield obj.holder
+    elif isinstance(obj, (list, tuple)):
+        for x in obj:
+            yield from _holders_in(x, ArrayRef)
+    elif isinstance(obj, dict):
+        for x in obj.values():
+            yield from _holders_in(x, ArrayRef)
+
+
+def _output_holders(spec):
+    ids = set()
+    if spec[0] == "h":
+        ids.add(id(spec[1]))
+    elif spec[0] == "seq":
+        for s in spec[2]:
+            ids |= _output_holders(s)
+    elif spec[0] == "dict":
+        for _, s in spec[1]:
+            ids |= _output_holders(s)
+    return ids
 
 
 def _read_by_holder(program):
@@ -170,6 +260,10 @@ def _backward(G, ins, lowered):
     G.emit("_Mode.enabled, _Mode.arrays = False, True")
     G.emit("try:")
     G.emit("L = {}", 2)
+    # one line, filled in at the end of the block, defines the buffers that a generic step may
+    # leave unset (lines are never inserted: their indices are used by the liveness pass)
+    init_at, inits = len(G.lines), []
+    G.emit("pass", 2)
     for slot, idx, g, n_out in seeds:
         gname = G.const(g)
         if idx is None:
@@ -243,25 +337,24 @@ def _backward(G, ins, lowered):
                     G.emit(f"{t} = {x}", ind)
                     if low is None:
                         # a generic step might return None at replay: keep the buffer defined
-                        G.lines.insert(_init_point(G), f"        {t} = None")
+                        inits.append(f"{t} = None")
                 written.add(target)
             else:
                 t = gv(target)
                 if target not in written:
-                    G.lines.insert(_init_point(G), f"        {t} = [None] * {n_out}")
+                    inits.append(f"{t} = [None] * {n_out}")
                 G.emit(f"{t}[{idx}] = {x} if {t}[{idx}] is None else add({t}[{idx}], {x})", ind)
                 written.add(target)
+        if low is None:
+            # what backward needed is released as the engine releases it (the next forward
+            # saves anew)
+            G.emit(f"{G.const(node, 'n')}._saved = None", 2)
         G.emit(f"{g} = None", 2)
+        G.step_end[id(node)] = len(G.lines) - 1
+    if inits:
+        G.lines[init_at] = "        " + "; ".join(inits)
     G.emit("_Mode.arrays = False", 2)
     G.emit(f"ACC(L, False, {G.const(foreign)})", 2)
     G.emit("finally:")
     G.emit("_Mode.enabled, _Mode.arrays = _pm", 2)
     G.emit("P._rebind_grads(inp)")
-
-
-def _init_point(G):
-    # right after "L = {}" of the current backward block
-    for i in range(len(G.lines) - 1, -1, -1):
-        if G.lines[i].strip() == "L = {}":
-            return i + 1
-    raise RuntimeError("tc.compile: internal error: no backward block open")

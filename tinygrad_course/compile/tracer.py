@@ -156,6 +156,8 @@ class Tracer:
         self.nodes = {}  # backward node -> buffer slot
         self.made = {}  # id(tensor made while tracing, not by an op) -> (safe?, where); see made()
         self.persistent = {}  # id(array) -> a persistent tensor (parameter, buffer) holding it
+        self.saved_holders = {}  # id(ctx) -> holders its backward reads (see _note_saved)
+        self.pinned = set()  # ids of holders kept to the end of a replay (users' Functions' args)
 
     def made_tensor(self, t) -> None:
         """A tensor was made, not by an op, while tracing (``Tensor._make``): note whether a
@@ -306,6 +308,26 @@ class Tracer:
             self.code.append((FWDN, cls.forward, ctx, rargs, tuple(holders)))
         else:
             self.code.append((FWD1, cls.forward, ctx, rargs, holders[0], cls))
+        self._note_saved(cls, ctx, args)
+
+    def _note_saved(self, cls, ctx, args):
+        """Which holders this op's ctx keeps for its backward (they live until it has run):
+        what a built-in saved or stashed in ``_aux``; every tensor argument of a user's
+        Function (its forward may keep them anywhere)."""
+        if ctx is _function._NOREC:
+            return
+        if not cls._raw:
+            found = [a for a in args if isinstance(a, Tensor)]
+        else:
+            found = []
+            for group in (ctx._saved, ctx._aux):
+                if group.__class__ is tuple:
+                    found.extend(x for x in group if isinstance(x, Tensor))
+        hs = [self.map[id(t)] for t in found if id(t) in self.map]
+        hs += [self.grad_of[id(t)][0] for t in found if id(t) in self.grad_of]
+        if hs:
+            self.saved_holders.setdefault(id(ctx), []).extend(hs)
+            self.pinned.update(id(h) for h in hs) if not cls._raw else None
 
     def call(self, fn, args, kwargs):
         """A ``replayed`` function while tracing: run it plainly, record the call."""
@@ -446,7 +468,10 @@ class Tracer:
 
     # ---- the result ----------------------------------------------------------------------
     def program(self, input_holders, out_spec) -> Program:
-        return Program(self.code, input_holders, out_spec, tuple(self.grad_holders))
+        prog = Program(self.code, input_holders, out_spec, tuple(self.grad_holders))
+        prog.saved_holders = self.saved_holders
+        prog.pinned = self.pinned
+        return prog
 
 
 def _is_iterator(a):
