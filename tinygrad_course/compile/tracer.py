@@ -320,14 +320,13 @@ class Tracer:
             found = [a for a in args if isinstance(a, Tensor)]
         else:
             found = []
-            for group in (ctx._saved, ctx._aux):
-                if group.__class__ is tuple:
-                    found.extend(x for x in group if isinstance(x, Tensor))
+            _tensors_in((ctx._saved, ctx._aux, list(getattr(ctx, "__dict__", {}).values())), found, 3)
         hs = [self.map[id(t)] for t in found if id(t) in self.map]
         hs += [self.grad_of[id(t)][0] for t in found if id(t) in self.grad_of]
         if hs:
             self.saved_holders.setdefault(id(ctx), []).extend(hs)
-            self.pinned.update(id(h) for h in hs) if not cls._raw else None
+            if not cls._raw:
+                self.pinned.update(id(h) for h in hs)
 
     def call(self, fn, args, kwargs):
         """A ``replayed`` function while tracing: run it plainly, record the call."""
@@ -472,6 +471,18 @@ class Tracer:
         prog.saved_holders = self.saved_holders
         prog.pinned = self.pinned
         return prog
+
+
+def _tensors_in(obj, found, depth):
+    """The tensors in ``obj``, looking into tuples, lists and dicts ``depth`` levels deep."""
+    if isinstance(obj, Tensor):
+        found.append(obj)
+    elif depth and isinstance(obj, (tuple, list)):
+        for x in obj:
+            _tensors_in(x, found, depth - 1)
+    elif depth and isinstance(obj, dict):
+        for x in obj.values():
+            _tensors_in(x, found, depth - 1)
 
 
 def _is_iterator(a):
