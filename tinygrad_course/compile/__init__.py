@@ -54,7 +54,7 @@ import sys as _sys
 import types as _types
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 

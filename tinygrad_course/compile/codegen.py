@@ -141,7 +141,7 @@ def generate(program):
     G.emit("return out")
     G.ns["P"] = program
     src = "def run(inp):\n" + "\n".join(G.lines) + "\n"
-    exec(compile(src, f"<tc.compile program {id(program):x}>", "exec"), G.ns)
+    exec(compile(src, f"<tc.compile program {id(program):x}>", "exec"), G.ns)  # noqa: S102  (our own code)
     return G.ns["run"], src
 
 
@@ -253,7 +253,7 @@ def _read_by_holder(program):
 
 
 def _backward(G, ins, lowered):
-    _, seeds, steps, n_slots, foreign = ins
+    _, seeds, steps, _, foreign = ins
     written = set()  # gradient buffers (and leaves) already holding a value
     gv = lambda s: f"g{s}"
     G.emit("_pm = _Mode.enabled, _Mode.arrays")
