@@ -65,14 +65,29 @@ def __getattr__(name):
 
 
 def is_tensor(obj):
+    """True if ``obj`` is a ``tc.Tensor``.
+
+    >>> tc.is_tensor(tc.zeros(1))
+    True
+    """
     return isinstance(obj, Tensor)
 
 
 def numel(input):
+    """The number of elements of ``input``.
+
+    >>> tc.numel(tc.zeros(2, 3))
+    6
+    """
     return input.numel()
 
 
 def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None, sci_mode=None):
+    """Set how tensors print (``precision``, ``threshold``, ``edgeitems``, ``linewidth``;
+    ``sci_mode`` is accepted and ignored).
+
+    >>> tc.set_printoptions(precision=4)
+    """
     import numpy as _np
 
     _np.set_printoptions(precision=precision, threshold=threshold, edgeitems=edgeitems, linewidth=linewidth)

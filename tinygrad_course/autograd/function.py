@@ -37,6 +37,9 @@ class Node:
 
     ``_next[i]`` is the edge to input i: ``(node, output_nr)`` for a computed tensor,
     ``(leaf_tensor, None)`` for a leaf that requires grad, ``None`` otherwise.
+    
+    >>> tc.tensor([1.], requires_grad=True).exp().grad_fn.name()
+    'ExpBackward0'
     """
 
     # hot fields are slots; rarely set ones are class-level defaults (instances write to __dict__)
@@ -71,6 +74,7 @@ class Node:
 
     @property
     def saved_tensors(self):
+        """The tensors forward saved with ``save_for_backward`` (an error once backward freed them)."""
         saved = self._saved
         if saved is None:
             return ()
@@ -125,7 +129,7 @@ class Node:
 
     # ---- graph introspection (PyTorch's names) --------------------------------------------
     def name(self):
-        # PyTorch's naming: built-ins are "MulBackward0", user Functions "MyFnBackward"
+        """The node's name as PyTorch shows it (``MulBackward0``, ``MyFnBackward``)."""
         return self._fn.__name__ + ("Backward0" if self._fn._raw else "Backward")
 
     def __repr__(self):
@@ -146,6 +150,7 @@ class Node:
 
     @property
     def metadata(self):
+        """A dict for your own annotations of this node (empty at first)."""
         return self.__dict__.setdefault("_metadata", {})
 
     def register_hook(self, fn):
@@ -222,6 +227,20 @@ class Function(metaclass=FunctionMeta):
 
     Built-in ops set ``_raw = True``: their forward reads ``x._data`` and their backward
     formulas work unchanged on ndarrays (plain backward, fast) and on Tensors (create_graph).
+    
+    >>> class Square(tc.autograd.Function):
+    ...     @staticmethod
+    ...     def forward(ctx, x):
+    ...         ctx.save_for_backward(x)
+    ...         return x * x
+    ...     @staticmethod
+    ...     def backward(ctx, g):
+    ...         (x,) = ctx.saved_tensors
+    ...         return 2 * x * g
+    >>> x = tc.tensor([3.], requires_grad=True)
+    >>> Square.apply(x).backward()
+    >>> x.grad
+    tensor([6.])
     """
 
     _raw = False
@@ -234,10 +253,14 @@ class Function(metaclass=FunctionMeta):
 
     @staticmethod
     def forward(ctx, *args, **kwargs):
+        """Compute the outputs from the inputs (static; ``ctx`` keeps what backward needs, via
+        ``ctx.save_for_backward``)."""
         raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
 
     @staticmethod
     def backward(ctx, *grad_outputs):
+        """Given the gradients of the outputs, return one gradient per forward input (None for
+        non-tensors); static, written with tensor ops so that it can be differentiated again."""
         raise NotImplementedError("You must implement the backward function for custom autograd.Function.")
 
     # alias of backward, as in PyTorch
