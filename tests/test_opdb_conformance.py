@@ -63,7 +63,15 @@ REORDERED = {
 
 
 def _method(name: str):
-    return lambda x, *a, **k: getattr(x, name)(*a, **k)
+    """``x.name(*a, **k)`` as torch's unbound method variant calls it (a non-Tensor ``x`` is a TypeError)."""
+    def call(x, *a, **k):
+        if not isinstance(x, tc.Tensor):
+            raise TypeError(f"descriptor '{name}' requires a 'Tensor' object but received a '{type(x).__name__}'")
+        out = getattr(x, name)(*a, **k)
+        if out is NotImplemented:  # what Python's operator protocol would turn into a TypeError
+            raise TypeError(f"unsupported operand type(s) for {name}")
+        return out
+    return call
 
 
 def resolve(opinfo):
@@ -403,46 +411,24 @@ KNOWN_SAMPLE_MISMATCHES: dict[str, str] = {
 KNOWN_ERROR_MISMATCHES: dict[str, str] = {
     'arange': 'torch ValueError (step must be nonzero), we RuntimeError',  # 1
     'normal.in_place': 'torch RuntimeError (normal expects std >= 0.0, but found std -1), we TypeError',  # 1
-    'clamp_max': 'torch TypeError (), we AttributeError',  # 2
-    'clamp_min': 'torch TypeError (), we AttributeError',  # 2
-    'atan2': 'torch TypeError (), we AttributeError',  # 2
-    'eq': 'torch TypeError (), we return',  # 2
     'remainder': 'torch TypeError (), we AttributeError',  # 1
-    'ge': 'torch TypeError (), we return',  # 2
-    'gt': 'torch TypeError (), we return',  # 2
-    'le': 'torch TypeError (), we return',  # 2
-    'logaddexp': 'torch TypeError (), we AttributeError',  # 2
-    'lt': 'torch TypeError (), we return',  # 2
     'masked_select': 'torch RuntimeError (unsupported operation), we return',  # 3
     'max.binary': 'torch TypeError (), we AttributeError',  # 2
-    'maximum': 'torch TypeError (), we return',  # 3
+    'maximum': 'torch TypeError (), we return',  # 1
     'min.binary': 'torch TypeError (), we AttributeError',  # 2
-    'minimum': 'torch TypeError (), we return',  # 3
-    'logical_and': 'torch TypeError (), we AttributeError; torch TypeError (), we return',  # 3
-    'logical_or': 'torch TypeError (), we AttributeError; torch TypeError (), we return',  # 3
-    'isclose': 'torch TypeError (), we AttributeError; torch TypeError (), we return',  # 3
-    'nn.functional.adaptive_avg_pool1d': "torch RuntimeError ('output_size' should contain one int), we ValueError; torch RuntimeError (elements of output_size must be greater than or eq), we ",  # 2
-    'nn.functional.adaptive_avg_pool2d': 'torch RuntimeError (elements of output_size must be greater than or eq), we ValueError; torch RuntimeError (output_size must be 2), we ValueError; tor',  # 3
-    'nn.functional.adaptive_max_pool1d': "torch RuntimeError ('output_size' should contain one int), we ValueError",  # 1
-    'nn.functional.adaptive_max_pool2d': 'torch RuntimeError (internal error), we ValueError; torch ValueError (Input dimension should be at least 3), we RuntimeError',  # 2
-    'nn.functional.conv1d': 'torch RuntimeError (non-positive groups is not supported), we ValueError; torch RuntimeError (should be the same), we UFuncTypeError',  # 3
-    'nn.functional.conv2d': 'torch RuntimeError (non-positive groups is not supported), we ValueError; torch RuntimeError (should be the same), we UFuncTypeError',  # 3
-    'nn.functional.max_pool1d': 'torch RuntimeError (Expected 2D or 3D \\(batch mode\\) tensor with optio), we return; torch RuntimeError (dilation must be greater than zero, but got 0)',  # 10
-    'ne': 'torch TypeError (), we return',  # 2
+    'minimum': 'torch TypeError (), we return',  # 1
+    'logical_and': 'torch TypeError (), we return',  # 1
+    'logical_or': 'torch TypeError (), we return',  # 1
+    'isclose': 'torch TypeError (), we return',  # 1
+    'nn.functional.adaptive_avg_pool2d': 'torch ValueError (Input dimension should be at least 3), we RuntimeError',  # 1
+    'nn.functional.adaptive_max_pool2d': 'torch ValueError (Input dimension should be at least 3), we RuntimeError',  # 1
+    'nn.functional.conv1d': 'torch RuntimeError (should be the same), we UFuncTypeError',  # 1
+    'nn.functional.conv2d': 'torch RuntimeError (should be the same), we UFuncTypeError',  # 1
+    'nn.functional.max_pool1d': 'torch RuntimeError (Expected 2D or 3D \\(batch mode\\) tensor with optio), we return',  # 2
     'narrow': 'torch RuntimeError (start must be an 0-dim integral Tensor\\.), we return',  # 1
-    '__radd__': 'torch TypeError (), we return',  # 2
-    '__rmul__': 'torch TypeError (), we return',  # 2
-    '__rand__': 'torch TypeError (), we return',  # 2
-    '__ror__': 'torch TypeError (), we return',  # 2
-    '__rxor__': 'torch TypeError (), we return',  # 2
     'gather': 'torch RuntimeError (Expected out tensor to have dtype), we return; torch RuntimeError (unsupported operation), we return',  # 4
     'index_select': 'torch RuntimeError (unsupported operation), we return',  # 1
-    'multinomial': 'torch RuntimeError (cannot sample n_sample > prob_dist), we ValueError; torch RuntimeError (invalid multinomial distribution), we ValueError; torch Ru',  # 17
-    'hstack': 'torch RuntimeError (expects a non-empty TensorList), we IndexError',  # 1
-    'hypot': 'torch TypeError (), we AttributeError',  # 2
     'cat': 'torch RuntimeError (the written-to tensor refer to a single memory loc), we return; torch RuntimeError (unsupported operation), we return; torch Runti',  # 5
-    'vstack': 'torch RuntimeError (expects a non-empty TensorList), we ValueError',  # 1
-    'nn.functional.l1_loss': 'torch RuntimeError ((Attempting to broadcast a dimension of length|The), we ValueError',  # 1
 }
 
 

@@ -397,6 +397,17 @@ def multinomial(input, num_samples, replacement=False, generator=None):
         raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: {input.dtype}")
     if num_samples <= 0:
         raise RuntimeError(f"multinomial(): cannot sample n_sample <= 0 samples (got {num_samples})")
+    if p.ndim not in (1, 2):
+        raise RuntimeError(f"multinomial(): prob_dist must be 1 or 2 dim (got shape {tuple(p.shape)})")
+    if not replacement and num_samples > p.shape[-1]:
+        raise RuntimeError(f"multinomial(): cannot sample n_sample ({num_samples}) > prob_dist.size(-1) "
+                           f"({p.shape[-1]}) samples without replacement")
+    if p.shape[-1] > 2 ** 24:
+        raise RuntimeError(f"multinomial(): number of categories cannot exceed 2^24 (got {p.shape[-1]})")
+    if not np.isfinite(p).all() or (p < 0).any():
+        raise RuntimeError("multinomial(): probability tensor contains either `inf`, `nan` or element < 0")
+    if p.size and (p.reshape(-1, p.shape[-1]).sum(-1) <= 0).any():
+        raise RuntimeError("multinomial(): invalid multinomial distribution (sum of probabilities <= 0)")
     g = _gen(generator)
     rows = p.reshape(-1, p.shape[-1])
     out = np.stack([g.choice(rows.shape[1], num_samples, replace=replacement, p=r / r.sum()) for r in rows])

@@ -6,6 +6,7 @@ from .. import dtypes as _dt
 from ..effects import replayed
 from .arith import _arr
 from .reduce import _axes
+from .input_checks import tensor_input
 
 __all__ = [  # the function forms, exported as tc.<name>
     "all",
@@ -228,6 +229,7 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     return input.allclose(other, rtol, atol, equal_nan)
 
 
+@tensor_input
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """Elementwise |input - other| <= atol + rtol * |other|, as a bool tensor.
 
@@ -248,6 +250,7 @@ def equal(input, other):
     return input.equal(other)
 
 
+@tensor_input
 def eq(input, other):
     """Elementwise ``input == other`` with broadcasting, as a bool tensor.
 
@@ -257,6 +260,7 @@ def eq(input, other):
     return input == other
 
 
+@tensor_input
 def ne(input, other):
     """Elementwise ``input != other`` with broadcasting, as a bool tensor.
 
@@ -266,6 +270,7 @@ def ne(input, other):
     return input != other
 
 
+@tensor_input
 def lt(input, other):
     """Elementwise ``input < other`` with broadcasting, as a bool tensor.
 
@@ -275,6 +280,7 @@ def lt(input, other):
     return input < other
 
 
+@tensor_input
 def le(input, other):
     """Elementwise ``input <= other`` with broadcasting, as a bool tensor.
 
@@ -284,6 +290,7 @@ def le(input, other):
     return input <= other
 
 
+@tensor_input
 def gt(input, other):
     """Elementwise ``input > other`` with broadcasting, as a bool tensor.
 
@@ -293,6 +300,7 @@ def gt(input, other):
     return input > other
 
 
+@tensor_input
 def ge(input, other):
     """Elementwise ``input >= other`` with broadcasting, as a bool tensor.
 
@@ -311,6 +319,7 @@ def logical_not(input):
     return input.logical_not()
 
 
+@tensor_input
 def logical_and(input, other):
     """Elementwise logical AND of the truth values (non-zero is True).
 
@@ -320,6 +329,7 @@ def logical_and(input, other):
     return input.logical_and(other)
 
 
+@tensor_input
 def logical_or(input, other):
     """Elementwise logical OR of the truth values (non-zero is True).
 

@@ -13,6 +13,7 @@ from .. import (
 from ..dtypes import get_default_dtype, result_type
 from ..function import Function
 from ..grad_mode import is_grad_enabled
+from .input_checks import tensor_input
 
 __all__ = [  # the function forms, exported as tc.<name>
     "acos",
@@ -576,6 +577,7 @@ def atan_(input: Tensor) -> Tensor:
 arcsin_, arccos_, arctan_ = asin_, acos_, atan_
 
 
+@tensor_input
 def atan2(input: Tensor, other: Tensor) -> Tensor:
     """The angle of the point (other, input) in (-pi, pi], elementwise (both tensors).
     ``tc.atan2(tc.tensor([1.]), tc.tensor([-1.]))`` -> tensor([2.3562]).
@@ -589,6 +591,7 @@ def atan2(input: Tensor, other: Tensor) -> Tensor:
 arctan2 = atan2
 
 
+@tensor_input
 def hypot(input: Tensor, other: Tensor) -> Tensor:
     """sqrt(input^2 + other^2) without overflow. ``tc.hypot(tc.tensor([3.]), tc.tensor([4.]))`` -> tensor([5.]).
 
@@ -598,6 +601,7 @@ def hypot(input: Tensor, other: Tensor) -> Tensor:
     return input.hypot(other)
 
 
+@tensor_input
 def logaddexp(input: Tensor, other: Tensor) -> Tensor:
     """log(e^input + e^other). ``tc.logaddexp(tc.tensor([1000.]), tc.tensor([1000.]))`` -> tensor([1000.6931]).
 

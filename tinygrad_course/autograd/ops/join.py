@@ -126,6 +126,9 @@ def hstack(tensors):
     >>> tc.hstack([tc.tensor([1., 2.]), tc.tensor([3.])])
     tensor([1., 2., 3.])
     """
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("hstack expects a non-empty TensorList")
     return cat(tensors, 1 if tensors[0].ndim > 1 else 0)
 
 
@@ -136,6 +139,9 @@ def vstack(tensors):
     tensor([[1., 2.],
             [3., 4.]])
     """
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("vstack expects a non-empty TensorList")
     return cat([x.reshape(1, -1) if x.ndim == 1 else x for x in tensors], 0)
 
 

@@ -5,6 +5,7 @@ from ..dtypes import result_type
 from ..function import Function
 from . import bw
 from .arith import _A, _arr, _binary, _t, meta, operand, prep
+from .input_checks import tensor_input
 
 __all__ = [  # the function forms, exported as tc.<name>
     "where",
@@ -216,6 +217,7 @@ def clamp(input, min=None, max=None):
 clip = clamp
 
 
+@tensor_input
 def maximum(input, other):
     """Elementwise maximum of input and other (broadcast); ties share the gradient.
 
@@ -225,6 +227,7 @@ def maximum(input, other):
     return _t(input).maximum(other)
 
 
+@tensor_input
 def minimum(input, other):
     """Elementwise minimum of input and other (broadcast); ties share the gradient.
 
@@ -252,6 +255,7 @@ def lerp(input, end, weight):
     return input.lerp(end, weight)
 
 
+@tensor_input
 def clamp_min(input, min):
     """Clamp from below: out = max(input, min).
 
@@ -261,6 +265,7 @@ def clamp_min(input, min):
     return input.clamp(min=min)
 
 
+@tensor_input
 def clamp_max(input, max):
     """Clamp from above: out = min(input, max).
 

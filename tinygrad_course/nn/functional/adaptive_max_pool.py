@@ -27,7 +27,7 @@ def _sizes(output_size, in_size, n, op):
         output_size = (output_size,) * n
     output_size = tuple(output_size)
     if len(output_size) != n:
-        raise ValueError(f"{op}(): output_size must be an int or a tuple of {n}, got {output_size!r}")
+        raise RuntimeError(f"{op}(): output_size must be an int or a tuple of {n}, got {output_size!r}")
     out = tuple(in_size[i] if output_size[i] is None else int(output_size[i]) for i in range(n))
     if any(v <= 0 for v in out):
         raise RuntimeError(f"{op}(): output_size must be positive, got {output_size!r}")

@@ -127,7 +127,7 @@ def _conv_args(input, weight, bias, stride, padding, dilation, groups, n, op):
     else:
         p = ntuple(padding, n, "padding")
     if not isinstance(groups, (int, np.integer)) or groups <= 0:
-        raise ValueError(f"{op}(): groups must be a positive integer, got {groups!r}")
+        raise RuntimeError(f"{op}(): non-positive groups is not supported, got {groups!r}")
     if weight.ndim != n + 2:
         raise RuntimeError(f"{op}(): weight must be {n + 2}D (out_channels, in_channels/groups, *kernel), got shape {shape_str(weight.shape)}")
     if input.ndim not in (n + 1, n + 2):

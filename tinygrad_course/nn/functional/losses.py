@@ -23,6 +23,11 @@ def _pair(input, target, op, same_shape=True):
         raise TypeError(f"{op}(): input must be a Tensor, got {type(input).__name__}")
     target = as_tensor(target, input)
     if same_shape and tuple(input.shape) != tuple(target.shape):
+        try:
+            np.broadcast_shapes(tuple(input.shape), tuple(target.shape))
+        except ValueError:  # not even broadcastable: PyTorch's RuntimeError
+            raise RuntimeError(f"{op}(): the size of target {shape_str(target.shape)} does not match and cannot "
+                               f"broadcast with the size of input {shape_str(input.shape)}") from None
         # PyTorch only warns and broadcasts here, which silently gives wrong losses: we refuse
         raise ValueError(
             f"{op}(): target shape {shape_str(target.shape)} differs from input shape {shape_str(input.shape)}; "

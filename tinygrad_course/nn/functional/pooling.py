@@ -29,11 +29,11 @@ def _pool_args(kernel_size, stride, padding, dilation, n, op):
     p = ntuple(padding, n, "padding")
     d = ntuple(dilation, n, "dilation")
     if any(v <= 0 for v in k):
-        raise ValueError(f"{op}(): kernel_size must be greater than zero, got {k}")
+        raise RuntimeError(f"{op}(): kernel_size must be greater than zero, got {k}")
     if any(v <= 0 for v in s):
-        raise ValueError(f"{op}(): stride must be greater than zero, got {s}")
+        raise RuntimeError(f"{op}(): stride must be greater than zero, got {s}")
     if any(v <= 0 for v in d):
-        raise ValueError(f"{op}(): dilation must be greater than zero, got {d}")
+        raise RuntimeError(f"{op}(): dilation must be greater than zero, got {d}")
     if any(v < 0 for v in p):
         raise RuntimeError(f"{op}(): pad must be non-negative, but got pad: {p}")
     if any(p[i] > k[i] // 2 for i in range(n)):
@@ -280,10 +280,10 @@ def _adaptive_size(output_size, in_size, n, op):
         output_size = (output_size,) * n
     output_size = tuple(output_size)
     if len(output_size) != n:
-        raise ValueError(f"{op}(): output_size must be an int or a tuple of {n}, got {output_size!r}")
+        raise RuntimeError(f"{op}(): output_size must be an int or a tuple of {n}, got {output_size!r}")
     res = tuple(in_size[i] if output_size[i] is None else int(output_size[i]) for i in range(n))
-    if any(v <= 0 for v in res):
-        raise ValueError(f"{op}(): output_size must be positive, got {output_size!r}")
+    if any(v < 0 for v in res):  # 0 is allowed: an empty result, as PyTorch
+        raise RuntimeError(f"{op}(): elements of output_size must be greater than or equal to 0, got {output_size!r}")
     return res
 
 
