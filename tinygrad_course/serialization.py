@@ -141,6 +141,57 @@ def _sniff(f):
     return None
 
 
+_SAFE_GLOBALS = []
+
+
+class safe_globals:
+    """Context manager that allow-lists classes for ``tc.load`` (PyTorch's
+    ``torch.serialization.safe_globals``), so programs written for PyTorch run unchanged.
+
+    ``tc.load`` is always weights-only and rebuilds no user classes, so the list is only kept
+    (``get_safe_globals``): a file that pickles any other object is still refused by name.
+
+    >>> with tc.serialization.safe_globals([dict]):
+    ...     pass
+    """
+
+    def __init__(self, safe_globals):
+        self.safe_globals = list(safe_globals)
+
+    def __enter__(self):
+        self._n = len(_SAFE_GLOBALS)
+        _SAFE_GLOBALS.extend(self.safe_globals)
+
+    def __exit__(self, *exc):
+        del _SAFE_GLOBALS[self._n:]
+        return False
+
+
+def add_safe_globals(safe_globals):
+    """Allow-list classes for ``tc.load`` for the rest of the process (kept only: see ``safe_globals``).
+
+    >>> tc.serialization.add_safe_globals([dict])
+    """
+    _SAFE_GLOBALS.extend(safe_globals)
+
+
+def get_safe_globals():
+    """The classes allow-listed so far.
+
+    >>> isinstance(tc.serialization.get_safe_globals(), list)
+    True
+    """
+    return list(_SAFE_GLOBALS)
+
+
+def clear_safe_globals():
+    """Empty the allow-list.
+
+    >>> tc.serialization.clear_safe_globals()
+    """
+    _SAFE_GLOBALS.clear()
+
+
 def save(obj, f, _use_new_zipfile_serialization=True):
     """Save a state dict (or nested dicts/lists of tensors and numbers) to ``f``; the format follows the extension.
 
