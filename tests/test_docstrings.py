@@ -197,7 +197,7 @@ def doctest_failures() -> Dict[str, str]:
     return fails
 
 
-def test_examples_run_and_print_what_they_show():
+def test_examples_run_and_print_what_they_show(tmp_path):
     # in a child process: the examples seed the generator, create Keras layer names, switch modes ...
     import json
     import subprocess
@@ -205,8 +205,9 @@ def test_examples_run_and_print_what_they_show():
 
     code = ("import json, sys; sys.path.insert(0, sys.argv[1]); import test_docstrings as t; "
             "print(json.dumps(t.doctest_failures()))")
+    # in a scratch folder: examples that save files (tc.onnx.export(..., "mlp.onnx")) write there
     res = subprocess.run([sys.executable, "-c", code, str(Path(__file__).parent)], capture_output=True, text=True,
-                         timeout=300)
+                         timeout=300, cwd=tmp_path)
     assert res.returncode == 0, res.stderr[-2000:]
     fails = json.loads(res.stdout.strip().splitlines()[-1])
     new = {k: v for k, v in fails.items() if k not in ILLUSTRATIVE_EXAMPLES}
