@@ -390,45 +390,46 @@ def check_errors(opinfo) -> dict:
     return stats
 
 
-# Reviewed known mismatches: op id -> reason. Strict xfails.
+# Reviewed known mismatches: op id -> reason (regenerate the raw lists with ``python tests/test_opdb_conformance.py``
+# and review them before editing these). Strict xfails: a new mismatch fails, a fixed one XPASSes.
 KNOWN_SAMPLE_MISMATCHES: dict[str, str] = {
-    'normal.in_place': 'float32: we raise TypeError: normal(): size, dtype and requires_grad are only accepted with a float mean and std (got mean Tensor; float64: we raise T',  # 4
-    'sum_to_size': 'bool: dtype: torch.int64 vs tinygrad_course.bool',  # 1
-    'nn.functional.avg_pool1d': 'int64: dtype: torch.int64 vs tinygrad_course.float32',  # 9
-    'nn.functional.interpolate.nearest': 'float32: we raise NotImplementedError: interpolate(): Input Error: Only 3D and 4D input Tensors supported (got 5D, shape (2, 2, 5, 2, 3)) f; float32: ',  # 18
-    'nn.functional.interpolate.nearest-exact': 'float32: we raise NotImplementedError: interpolate(): Input Error: Only 3D and 4D input Tensors supported (got 5D, shape (2, 2, 5, 2, 3)) f; float32: ',  # 18
-    'nn.functional.interpolate.bicubic': "float32: we raise NotImplementedError: interpolate(): mode 'bicubic' is not supported by tinygrad_course; float64: we raise NotImplementedError: inter",  # 48
-    'nn.functional.interpolate.trilinear': 'float32: we raise NotImplementedError: Got 5D input, but trilinear mode needs 5D input; float64: we raise NotImplementedError: Got 5D input, but trili',  # 48
-    'nn.functional.interpolate.area': 'float32: we raise NotImplementedError: interpolate(): Input Error: Only 3D and 4D input Tensors supported (got 5D, shape (2, 3, 4, 3, 5)) f; float32: ',  # 16
-    'nn.functional.upsample_nearest': 'float32: we raise NotImplementedError: interpolate(): Input Error: Only 3D and 4D input Tensors supported (got 5D, shape (2, 3, 4, 4, 4)) f; float64: ',  # 8
-    'nn.functional.avg_pool2d': 'int64: dtype: torch.int64 vs tinygrad_course.float32',  # 7
-    'nn.functional.batch_norm': 'float32: we raise ValueError: batch_norm(): expected input of at least 2 dimensions (N, C, ...), got shape (0,); float64: we raise ValueError: batch_n',  # 4
-    'einsum': "float64: we raise RuntimeError: einsum(): operand 0 repeats a subscript ('iji', a diagonal); its gradient is not supported: take the",  # 1
-    'zero_': 'float64: we raise RuntimeError: zero_: a leaf Variable that requires grad is being used in an in-place operation.',  # 3
-    'norm.nuc': "float32: we raise RuntimeError: norm(): unsupported norm type 'nuc'; float64: we raise RuntimeError: norm(): unsupported norm type 'nuc'",  # 4
-    'nn.functional.embedding': 'float32: we raise RuntimeError: embedding(): sparse gradients are not supported; use sparse=False',  # 2
+    "normal.in_place": "Tensor.normal_ is compared with torch.normal(tensor mean, tensor std): our tc.normal takes float "
+                       "mean and std only (a Tensor mean is refused with a TypeError)",
+    "sum_to_size": "PyTorch's 0-d bool sum_to_size(()) gives int64 while (1,) -> (1,) stays bool; we keep bool for "
+                   "every no-op sum_to_size",
+    "nn.functional.avg_pool1d": "integer average pooling: PyTorch keeps int64 (truncating); ours computes in float32",
+    "nn.functional.avg_pool2d": "integer average pooling: PyTorch keeps int64 (truncating); ours computes in float32",
+    "nn.functional.interpolate.nearest": "5-D (volumetric) input not implemented (3-D and 4-D are)",
+    "nn.functional.interpolate.nearest-exact": "5-D (volumetric) input not implemented (3-D and 4-D are)",
+    "nn.functional.interpolate.bicubic": "mode 'bicubic' not implemented (NotImplementedError)",
+    "nn.functional.interpolate.trilinear": "mode 'trilinear' (5-D) not implemented (NotImplementedError)",
+    "nn.functional.interpolate.area": "5-D (volumetric) input not implemented (3-D and 4-D are)",
+    "nn.functional.upsample_nearest": "5-D (volumetric) input not implemented (3-D and 4-D are)",
+    "nn.functional.batch_norm": "a 1-D empty input of shape (0,): we require (N, C, ...) and raise ValueError",
+    "einsum": "the gradient through a repeated subscript on one operand ('iji', a diagonal) is refused "
+              "(the API-surface issue owns einsum diagonals)",
+    "zero_": "op_db applies zero_ to a leaf that requires grad through its method variant; ours raises as "
+             "PyTorch does for in-place on such a leaf (torch's sample path differs: a harness limitation)",
+    "norm.nuc": "the nuclear norm needs an SVD primitive with a twice-differentiable backward: not implemented",
+    "nn.functional.embedding": "sparse=True gradients are not supported (we raise, naming sparse=False)",
 }
 KNOWN_ERROR_MISMATCHES: dict[str, str] = {
-    'arange': 'torch ValueError (step must be nonzero), we RuntimeError',  # 1
-    'normal.in_place': 'torch RuntimeError (normal expects std >= 0.0, but found std -1), we TypeError',  # 1
-    'remainder': 'torch TypeError (), we AttributeError',  # 1
-    'masked_select': 'torch RuntimeError (unsupported operation), we return',  # 3
-    'max.binary': 'torch TypeError (), we AttributeError',  # 2
-    'maximum': 'torch TypeError (), we return',  # 1
-    'min.binary': 'torch TypeError (), we AttributeError',  # 2
-    'minimum': 'torch TypeError (), we return',  # 1
-    'logical_and': 'torch TypeError (), we return',  # 1
-    'logical_or': 'torch TypeError (), we return',  # 1
-    'isclose': 'torch TypeError (), we return',  # 1
-    'nn.functional.adaptive_avg_pool2d': 'torch ValueError (Input dimension should be at least 3), we RuntimeError',  # 1
-    'nn.functional.adaptive_max_pool2d': 'torch ValueError (Input dimension should be at least 3), we RuntimeError',  # 1
-    'nn.functional.conv1d': 'torch RuntimeError (should be the same), we UFuncTypeError',  # 1
-    'nn.functional.conv2d': 'torch RuntimeError (should be the same), we UFuncTypeError',  # 1
-    'nn.functional.max_pool1d': 'torch RuntimeError (Expected 2D or 3D \\(batch mode\\) tensor with optio), we return',  # 2
-    'narrow': 'torch RuntimeError (start must be an 0-dim integral Tensor\\.), we return',  # 1
-    'gather': 'torch RuntimeError (Expected out tensor to have dtype), we return; torch RuntimeError (unsupported operation), we return',  # 4
-    'index_select': 'torch RuntimeError (unsupported operation), we return',  # 1
-    'cat': 'torch RuntimeError (the written-to tensor refer to a single memory loc), we return; torch RuntimeError (unsupported operation), we return; torch Runti',  # 5
+    "arange": "step=0 with tensor arguments: PyTorch raises ValueError (step must be nonzero), we RuntimeError",
+    "normal.in_place": "a Tensor mean: see the sample list (we refuse it with TypeError before checking std)",
+    "remainder": "remainder(int, int): we raise AttributeError, PyTorch TypeError",
+    "masked_select": "out= aliasing an input (PyTorch's 'unsupported operation' memory-overlap check) not modelled",
+    "gather": "out= with a wrong dtype or aliasing an input: out= checks not modelled",
+    "index_select": "out= aliasing an input: memory-overlap check not modelled",
+    "cat": "out= aliasing an input: memory-overlap check not modelled",
+    "maximum": "maximum(t, 3): we accept a Python number as other; PyTorch requires a Tensor (TypeError)",
+    "minimum": "minimum(t, 3): we accept a Python number as other; PyTorch requires a Tensor (TypeError)",
+    "logical_and": "logical_and(t, 3): we accept a Python number as other; PyTorch requires a Tensor",
+    "logical_or": "logical_or(t, 3): we accept a Python number as other; PyTorch requires a Tensor",
+    "isclose": "isclose(t, 3): we accept a Python number as other; PyTorch requires a Tensor",
+    "nn.functional.adaptive_avg_pool2d": "a 2-D input: PyTorch's Python wrapper raises ValueError, we RuntimeError",
+    "nn.functional.adaptive_max_pool2d": "a 2-D input: PyTorch's Python wrapper raises ValueError, we RuntimeError",
+    "nn.functional.max_pool1d": "an empty (0, 10) input: PyTorch refuses a zero batch without channels, we return",
+    "narrow": "a float 0-d tensor as start: PyTorch requires an integral tensor, we truncate it",
 }
 
 

@@ -11,6 +11,7 @@ from . import bw
 from .index import Gather
 from .select import Maximum, Minimum, where
 from .unary import StdSqrt
+from .input_checks import tensor_input
 
 __all__ = [  # the function forms, exported as tc.<name>
     "softmax",
@@ -585,6 +586,7 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, correction=None):
     return input.std(dim, unbiased, keepdim, correction), input.mean(dim, keepdim)
 
 
+@tensor_input
 def max(input, dim=None, keepdim=False):
     """Maximum: of all elements; along ``dim``, a (values, indices) pair; with a tensor second argument, the elementwise maximum.
 
@@ -596,6 +598,7 @@ def max(input, dim=None, keepdim=False):
     return input.max(dim, keepdim)
 
 
+@tensor_input
 def min(input, dim=None, keepdim=False):
     """Minimum: of all elements; along ``dim``, a (values, indices) pair; with a tensor second argument, the elementwise minimum.
 

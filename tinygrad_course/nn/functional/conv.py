@@ -128,6 +128,9 @@ def _conv_args(input, weight, bias, stride, padding, dilation, groups, n, op):
         p = ntuple(padding, n, "padding")
     if not isinstance(groups, (int, np.integer)) or groups <= 0:
         raise RuntimeError(f"{op}(): non-positive groups is not supported, got {groups!r}")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if isinstance(t, Tensor) and t.dtype != input.dtype:  # NumPy would mix or refuse with its own text
+            raise RuntimeError(f"{op}(): Input type ({input.dtype}) and {name} type ({t.dtype}) should be the same dtype")
     if weight.ndim != n + 2:
         raise RuntimeError(f"{op}(): weight must be {n + 2}D (out_channels, in_channels/groups, *kernel), got shape {shape_str(weight.shape)}")
     if input.ndim not in (n + 1, n + 2):
