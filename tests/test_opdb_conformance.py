@@ -416,7 +416,6 @@ KNOWN_SAMPLE_MISMATCHES: dict[str, str] = {
 KNOWN_ERROR_MISMATCHES: dict[str, str] = {
     "arange": "step=0 with tensor arguments: PyTorch raises ValueError (step must be nonzero), we RuntimeError",
     "normal.in_place": "a Tensor mean: see the sample list (we refuse it with TypeError before checking std)",
-    "remainder": "remainder(int, int): we raise AttributeError, PyTorch TypeError",
     "masked_select": "out= aliasing an input (PyTorch's 'unsupported operation' memory-overlap check) not modelled",
     "gather": "out= with a wrong dtype or aliasing an input: out= checks not modelled",
     "index_select": "out= aliasing an input: memory-overlap check not modelled",

@@ -696,6 +696,9 @@ def remainder(input, other) -> Tensor:
     tensor([1, 1])
     """
     if not isinstance(input, Tensor):
+        if not isinstance(other, Tensor):
+            raise TypeError(f"remainder(): at least one of input and other must be a Tensor, got "
+                            f"{type(input).__name__} and {type(other).__name__}")
         # a number on the left: PyTorch promotes it as a wrapped scalar, as b % a does
         return _run(Remainder, _tensor_module._wrap(np.asarray(input, result_type(_arr(other), input))), other)
     return _run(Remainder, input, other)
