@@ -370,13 +370,6 @@ class PowT(Function):
         return ga, gb
 
 
-def _nograd(fn, a, b, op):
-    """Ops whose gradient is zero almost everywhere (floor division, remainder) on arrays."""
-    x, y = prep(a, b, op)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return Tensor._make(np.asarray(fn(x, y)))
-
-
 def pow(a, exponent):
     """a ** exponent (either may be a Tensor).
 
