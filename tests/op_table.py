@@ -273,6 +273,11 @@ EINSUMS = [
     ("...ij,...jk->...ik", ["bij", "bjk"]),
     ("ij,jk,kl->il", ["ij", "jk", "kl"]),
     ("bi,bi->b", ["bi", "bi"]),
+    # a repeated subscript on one operand is its diagonal (the gradient writes back into it)
+    ("ii->", ["ii"]),
+    ("ii->i", ["ii"]),
+    ("bii->bi", ["bii"]),
+    ("ij,jj->i", ["ij", "jj"]),
 ]
 
 

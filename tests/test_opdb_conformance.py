@@ -406,8 +406,6 @@ KNOWN_SAMPLE_MISMATCHES: dict[str, str] = {
     "nn.functional.interpolate.area": "5-D (volumetric) input not implemented (3-D and 4-D are)",
     "nn.functional.upsample_nearest": "5-D (volumetric) input not implemented (3-D and 4-D are)",
     "nn.functional.batch_norm": "a 1-D empty input of shape (0,): we require (N, C, ...) and raise ValueError",
-    "einsum": "the gradient through a repeated subscript on one operand ('iji', a diagonal) is refused "
-              "(the API-surface issue owns einsum diagonals)",
     "zero_": "op_db applies zero_ to a leaf that requires grad through its method variant; ours raises as "
              "PyTorch does for in-place on such a leaf (torch's sample path differs: a harness limitation)",
     "norm.nuc": "the nuclear norm needs an SVD primitive with a twice-differentiable backward: not implemented",

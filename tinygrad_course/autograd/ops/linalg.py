@@ -220,6 +220,26 @@ def einsum(eq, *ops):
     """
     if len(ops) == 1 and isinstance(ops[0], (list, tuple)):
         ops = tuple(ops[0])
+    if all(isinstance(t, Tensor) for t in ops):
+        ins, out_s = parse_einsum(eq, [tuple(t.shape) for t in ops])
+        if any(len(set(sub)) != len(sub) for sub in ins):
+            # a repeated subscript on one operand ('ii', 'bii') is its diagonal: take it with the
+            # differentiable diagonal() first, so the gradient writes back into the diagonal
+            ops = list(ops)
+            for k, sub in enumerate(ins):
+                while len(set(sub)) != len(sub):
+                    c = next(ch for ch in sub if sub.count(ch) > 1)
+                    i = sub.index(c)
+                    j = sub.index(c, i + 1)
+                    if ops[k].shape[i] != ops[k].shape[j]:
+                        raise RuntimeError(
+                            f"einsum(): subscript {c} is repeated for operand {k} but the sizes don't match, "
+                            f"{ops[k].shape[i]} != {ops[k].shape[j]}"
+                        )
+                    ops[k] = ops[k].diagonal(0, i, j)
+                    sub = sub[:i] + sub[i + 1:j] + sub[j + 1:] + c
+                ins[k] = sub
+            eq = ",".join(ins) + "->" + out_s
     return Einsum.apply(eq, *ops)
 
 
