@@ -141,9 +141,7 @@ class Variable(metaclass=_VariableMeta):
 
 
 def _wrap(arr):
-    from .tensor import _wrap as w
-
-    return w(arr)
+    return Tensor._make(arr)
 
 
 Tensor = None  # the Tensor class: tensor.py sets it once the class (built from the mixins) exists

@@ -24,7 +24,7 @@ from .ops.shape import ShapeOps
 from .ops.unary import UnaryOps
 from .ops import scatter
 from .ops.scatter import ScatterOps
-from .ops import elementwise, special
+from .ops import elementwise, input_checks, special
 from .ops.elementwise import ElementwiseOps
 from .ops.special import SpecialOps
 from .views import InplaceOps
@@ -492,7 +492,7 @@ def _repr(t):
 # existed (``Tensor`` is built from the families' mixins), so none of them imports this
 # module: each gets the class here, once. No import circle is left.
 for _module in (engine, engine_api, function, views, factories, arith, compare, conv, convert, index, join, linalg, loss,
-                reduce, select, shape, unary, aliases, legacy, elementwise, special, scatter):
+                reduce, select, shape, unary, aliases, legacy, elementwise, special, scatter, input_checks):
     _module.Tensor = Tensor
 
 # ``axis``/``keepdims`` on every method that takes ``dim``/``keepdim`` (see aliases.py)

@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import (
-    tensor as _tensor_module,  # partially imported here: only used at call time
-)
 from ..dtypes import get_default_dtype, result_type
 from ..function import Function
 from ..grad_mode import is_grad_enabled
@@ -56,7 +53,7 @@ __all__ = [  # the function forms, exported as tc.<name>
 
 def _arr(t):
     """The ndarray behind tensor ``t`` (``tc.autograd._array``; tensor.py imports this file)."""
-    return _tensor_module._array(t)
+    return t._data
 
 
 class _Inert:
@@ -74,7 +71,7 @@ def _run(fn, *args):
     touches the tape and the no-grad path stays cheap."""
     if is_grad_enabled() and any(isinstance(a, Tensor) and a.requires_grad for a in args):
         return fn.apply(*args)
-    return _tensor_module._wrap(np.asarray(fn.forward(_Inert(), *args)))
+    return Tensor._make(np.asarray(fn.forward(_Inert(), *args)))
 
 
 def _float(x: np.ndarray) -> np.ndarray:
@@ -393,7 +390,7 @@ class ElementwiseOps:
         if not self.is_floating_point():
             return self.clone()
         x = _arr(self)
-        fill = _tensor_module._wrap(np.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf))
+        fill = Tensor._make(np.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf))
         return self.where(self.isfinite(), fill) if self.requires_grad else fill
 
     def sinh_(self) -> Tensor:
@@ -700,7 +697,7 @@ def remainder(input, other) -> Tensor:
             raise TypeError(f"remainder(): at least one of input and other must be a Tensor, got "
                             f"{type(input).__name__} and {type(other).__name__}")
         # a number on the left: PyTorch promotes it as a wrapped scalar, as b % a does
-        return _run(Remainder, _tensor_module._wrap(np.asarray(input, result_type(_arr(other), input))), other)
+        return _run(Remainder, Tensor._make(np.asarray(input, result_type(_arr(other), input))), other)
     return _run(Remainder, input, other)
 
 

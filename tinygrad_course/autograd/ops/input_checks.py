@@ -13,12 +13,13 @@ def tensor_input(fn: Callable) -> Callable:
     >>> tensor_input(lambda input, other: input == other)(tc.tensor([1]), 1)
     tensor([True])
     """
-    from .. import tensor as _tensor_module
-
     @functools.wraps(fn)
     def checked(input, *args, **kwargs):
-        if not isinstance(input, _tensor_module.Tensor):
+        if not isinstance(input, Tensor):
             raise TypeError(f"{fn.__name__}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
         return fn(input, *args, **kwargs)
 
     return checked
+
+
+Tensor = None  # the Tensor class: tensor.py sets it once the class exists

@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import (
-    tensor as _tensor_module,  # partially imported here: only used at call time
-)
 from ..dims import norm_dim
 from ..function import Function
 from .elementwise import _run
@@ -32,11 +29,11 @@ _DT_NAME = {"f": "Float", "i": "Long", "u": "Byte", "b": "Bool"}
 
 def _arr(t):
     """The ndarray behind tensor ``t`` (``tc.autograd._array``; tensor.py imports this file)."""
-    return _tensor_module._array(t)
+    return t._data
 
 
 def _wrap(a: np.ndarray):
-    return _tensor_module._wrap(a)
+    return Tensor._make(a)
 
 
 def _index_array(index, op: str, what: str = "index") -> np.ndarray:

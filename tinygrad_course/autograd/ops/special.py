@@ -10,9 +10,6 @@ import math
 import numpy as np
 from numpy.polynomial import chebyshev as _cheb
 
-from .. import (
-    tensor as _tensor_module,  # partially imported here: only used at call time
-)
 from ..dtypes import get_default_dtype
 from ..function import Function
 from .elementwise import _run
@@ -38,7 +35,7 @@ _LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 
 def _arr(t):
     """The ndarray behind tensor ``t`` (``tc.autograd._array``; tensor.py imports this file)."""
-    return _tensor_module._array(t)
+    return t._data
 
 
 def _float64(a) -> tuple[np.ndarray, np.dtype]:
