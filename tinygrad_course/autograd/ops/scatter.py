@@ -292,8 +292,11 @@ class ScatterOps:
             raise RuntimeError(f"torch.histc: range of [{lo}, {hi}] is not finite")
         if lo > hi:
             raise RuntimeError(f"torch.histc: max must be larger than min (got min {min}, max {max})")
-        v = x[(x >= lo) & (x <= hi)].astype(np.float64)
-        k = np.minimum(((v - lo) * bins / (hi - lo)).astype(np.int64), bins - 1)
+        # in the input's own dtype, as PyTorch: a float32 value a hair below an edge falls as it does there
+        lo, hi = x.dtype.type(lo), x.dtype.type(hi)
+        v = x[(x >= lo) & (x <= hi)]
+        with np.errstate(over="ignore", invalid="ignore"):
+            k = np.minimum(((v - lo) * x.dtype.type(bins) / (hi - lo)).astype(np.int64), bins - 1)
         return _wrap(np.bincount(k, minlength=bins).astype(x.dtype))
 
 
