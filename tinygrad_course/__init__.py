@@ -21,6 +21,7 @@ from .autograd.ops.unary import *  # noqa: F401,F403
 from .autograd.ops.compare import *  # noqa: F401,F403
 from .autograd.ops.reduce import *  # noqa: F401,F403
 from .autograd.ops.shape import *  # noqa: F401,F403
+from .autograd.ops.arrange import *  # noqa: F401,F403
 from .autograd.ops.index import *  # noqa: F401,F403
 from .autograd.ops.join import *  # noqa: F401,F403
 from .autograd.ops.linalg import *  # noqa: F401,F403

@@ -25,6 +25,7 @@ from .autograd.ops.unary import *
 from .autograd.ops.compare import *
 from .autograd.ops.reduce import *
 from .autograd.ops.shape import *
+from .autograd.ops.arrange import *
 from .autograd.ops.index import *
 from .autograd.ops.join import *
 from .autograd.ops.linalg import *

@@ -21,6 +21,8 @@ from .ops.linalg import LinalgOps
 from .ops.reduce import ReduceOps
 from .ops.select import SelectOps
 from .ops.shape import ShapeOps
+from .ops import arrange
+from .ops.arrange import ArrangeOps
 from .ops.unary import UnaryOps
 from .ops import scatter
 from .ops.scatter import ScatterOps
@@ -59,7 +61,7 @@ def _wrap(arr, requires_grad=False):
     return Tensor._make(arr, requires_grad)
 
 
-class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, ShapeOps, IndexOps, LinalgOps,
+class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, ShapeOps, ArrangeOps, IndexOps, LinalgOps,
              ConvertOps, FactoryOps, InplaceOps, ElementwiseOps, SpecialOps, ScatterOps):
     """A multi-dimensional array that records the operations done on it (PyTorch's Tensor).
 
@@ -492,7 +494,7 @@ def _repr(t):
 # existed (``Tensor`` is built from the families' mixins), so none of them imports this
 # module: each gets the class here, once. No import circle is left.
 for _module in (engine, engine_api, function, views, factories, arith, compare, conv, convert, index, join, linalg, loss,
-                reduce, select, shape, unary, aliases, legacy, elementwise, special, scatter, input_checks):
+                reduce, select, shape, arrange, unary, aliases, legacy, elementwise, special, scatter, input_checks):
     _module.Tensor = Tensor
 
 # ``axis``/``keepdims`` on every method that takes ``dim``/``keepdim`` (see aliases.py)
