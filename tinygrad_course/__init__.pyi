@@ -32,6 +32,7 @@ from .autograd.ops.linalg import *
 from .autograd.ops.convert import *
 from .autograd.ops.scatter import *
 from .autograd.ops.elementwise import *
+from .autograd.ops.trig import *
 from .autograd.ops.special import *
 from .autograd.grad_mode import (
     no_grad as no_grad, enable_grad as enable_grad, set_grad_enabled as set_grad_enabled,

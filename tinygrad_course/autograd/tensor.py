@@ -28,6 +28,8 @@ from .ops import scatter
 from .ops.scatter import ScatterOps
 from .ops import elementwise, input_checks, special
 from .ops.elementwise import ElementwiseOps
+from .ops import trig
+from .ops.trig import TrigOps
 from .ops.special import SpecialOps
 from .views import InplaceOps
 
@@ -62,7 +64,7 @@ def _wrap(arr, requires_grad=False):
 
 
 class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, ShapeOps, ArrangeOps, IndexOps, LinalgOps,
-             ConvertOps, FactoryOps, InplaceOps, ElementwiseOps, SpecialOps, ScatterOps):
+             ConvertOps, FactoryOps, InplaceOps, ElementwiseOps, TrigOps, SpecialOps, ScatterOps):
     """A multi-dimensional array that records the operations done on it (PyTorch's Tensor).
 
     >>> x = tc.tensor([[1., 2.], [3., 4.]], requires_grad=True)
@@ -494,7 +496,8 @@ def _repr(t):
 # existed (``Tensor`` is built from the families' mixins), so none of them imports this
 # module: each gets the class here, once. No import circle is left.
 for _module in (engine, engine_api, function, views, factories, arith, compare, conv, convert, index, join, linalg, loss,
-                reduce, select, shape, arrange, unary, aliases, legacy, elementwise, special, scatter, input_checks):
+                reduce, select, shape, arrange, unary, aliases, legacy, elementwise, trig, special, scatter,
+                input_checks):
     _module.Tensor = Tensor
 
 # ``axis``/``keepdims`` on every method that takes ``dim``/``keepdim`` (see aliases.py)

@@ -1,4 +1,5 @@
-"""Arranging elements: repeat and tile, flips and rolls, splitting into pieces, narrowing, differences, triangles and diagonals."""
+"""Arranging elements: repeat and tile, flips and rolls, splitting into pieces, narrowing,
+differences, triangles and diagonals."""
 import numpy as np
 
 from .. import dtypes as _dt

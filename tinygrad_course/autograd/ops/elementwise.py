@@ -13,28 +13,6 @@ from ..grad_mode import is_grad_enabled
 from .input_checks import tensor_input
 
 __all__ = [  # the function forms, exported as tc.<name>
-    "acos",
-    "acos_",
-    "acosh",
-    "arccos",
-    "arccos_",
-    "arccosh",
-    "arcsin",
-    "arcsin_",
-    "arcsinh",
-    "arctan",
-    "arctan2",
-    "arctan_",
-    "arctanh",
-    "asin",
-    "asin_",
-    "asinh",
-    "atan",
-    "atan2",
-    "atan_",
-    "atanh",
-    "cosh",
-    "cosh_",
     "fmod",
     "frac",
     "frac_",
@@ -45,8 +23,6 @@ __all__ = [  # the function forms, exported as tc.<name>
     "nan_to_num",
     "nan_to_num_",
     "remainder",
-    "sinh",
-    "sinh_",
     "square_",
 ]
 
@@ -122,26 +98,6 @@ class _Unary(Function):
         return g * cls.df(x)
 
 
-class Sinh(_Unary):
-    """sinh x;  d/dx = cosh x."""
-
-    f = staticmethod(np.sinh)
-
-    @staticmethod
-    def df(x):
-        return _run(Cosh, x)
-
-
-class Cosh(_Unary):
-    """cosh x;  d/dx = sinh x."""
-
-    f = staticmethod(np.cosh)
-
-    @staticmethod
-    def df(x):
-        return _run(Sinh, x)
-
-
 class Expm1(_Unary):
     """e^x - 1, accurate for small x (exp(x) - 1 loses the digits);  d/dx = e^x."""
 
@@ -150,66 +106,6 @@ class Expm1(_Unary):
     @staticmethod
     def df(x):
         return x.exp()
-
-
-class Asin(_Unary):
-    """asin x;  d/dx = 1/sqrt(1 - x^2)."""
-
-    f = staticmethod(np.arcsin)
-
-    @staticmethod
-    def df(x):
-        return (1.0 - x * x).rsqrt()
-
-
-class Acos(_Unary):
-    """acos x;  d/dx = -1/sqrt(1 - x^2)."""
-
-    f = staticmethod(np.arccos)
-
-    @staticmethod
-    def df(x):
-        return -(1.0 - x * x).rsqrt()
-
-
-class Atan(_Unary):
-    """atan x;  d/dx = 1/(1 + x^2)."""
-
-    f = staticmethod(np.arctan)
-
-    @staticmethod
-    def df(x):
-        return (x * x + 1.0).reciprocal()
-
-
-class Asinh(_Unary):
-    """asinh x;  d/dx = 1/sqrt(x^2 + 1)."""
-
-    f = staticmethod(np.arcsinh)
-
-    @staticmethod
-    def df(x):
-        return (x * x + 1.0).rsqrt()
-
-
-class Acosh(_Unary):
-    """acosh x;  d/dx = 1/sqrt(x^2 - 1)."""
-
-    f = staticmethod(np.arccosh)
-
-    @staticmethod
-    def df(x):
-        return (x * x - 1.0).rsqrt()
-
-
-class Atanh(_Unary):
-    """atanh x;  d/dx = 1/(1 - x^2)."""
-
-    f = staticmethod(np.arctanh)
-
-    @staticmethod
-    def df(x):
-        return (1.0 - x * x).reciprocal()
 
 
 # ---------------------------------------------------------------------------- two inputs
@@ -244,17 +140,6 @@ class _Binary(Function):
         ga, gb = cls.grads(a, bv, out, g)
         return (_reduce_grad(ga, a) if ctx.needs_input_grad[0] else None,
                 _reduce_grad(gb, b) if ctx.needs_input_grad[1] else None)
-
-
-class Atan2(_Binary):
-    """atan2(a, b), the angle of the point (b, a);  d/da = b/(a^2+b^2), d/db = -a/(a^2+b^2)."""
-
-    op, f, float_result = "atan2", staticmethod(np.arctan2), True
-
-    @staticmethod
-    def grads(a, b, out, g):
-        r2 = a * a + b * b
-        return g * b / r2, -g * a / r2
 
 
 class Hypot(_Binary):
@@ -312,41 +197,6 @@ class ElementwiseOps:
 
     __slots__ = ()
 
-    def sinh(self) -> Tensor:
-        """sinh x = (e^x - e^-x)/2, elementwise. ``tc.tensor([0.]).sinh()`` -> tensor([0.])."""
-        return _run(Sinh, self)
-
-    def cosh(self) -> Tensor:
-        """cosh x = (e^x + e^-x)/2, elementwise. ``tc.tensor([0.]).cosh()`` -> tensor([1.])."""
-        return _run(Cosh, self)
-
-    def asin(self) -> Tensor:
-        """Inverse sine (nan outside [-1, 1]). ``tc.tensor([1.]).asin()`` -> tensor([1.5708])."""
-        return _run(Asin, self)
-
-    def acos(self) -> Tensor:
-        """Inverse cosine (nan outside [-1, 1]). ``tc.tensor([1.]).acos()`` -> tensor([0.])."""
-        return _run(Acos, self)
-
-    def atan(self) -> Tensor:
-        """Inverse tangent. ``tc.tensor([1.]).atan()`` -> tensor([0.7854])."""
-        return _run(Atan, self)
-
-    def asinh(self) -> Tensor:
-        """Inverse hyperbolic sine log(x + sqrt(x^2 + 1)). ``tc.tensor([0.]).asinh()`` -> tensor([0.])."""
-        return _run(Asinh, self)
-
-    def acosh(self) -> Tensor:
-        """Inverse hyperbolic cosine (nan below 1). ``tc.tensor([1.]).acosh()`` -> tensor([0.])."""
-        return _run(Acosh, self)
-
-    def atanh(self) -> Tensor:
-        """Inverse hyperbolic tangent (nan outside [-1, 1]). ``tc.tensor([0.]).atanh()`` -> tensor([0.])."""
-        return _run(Atanh, self)
-
-    def atan2(self, other: Tensor) -> Tensor:
-        """The angle of the point (other, self) in (-pi, pi]. ``tc.tensor([1.]).atan2(tc.tensor([0.]))`` -> [1.5708]."""
-        return _run(Atan2, self, other)
 
     def hypot(self, other: Tensor) -> Tensor:
         """sqrt(self^2 + other^2) (float tensors). ``tc.tensor([3.]).hypot(tc.tensor([4.]))`` -> tensor([5.])."""
@@ -393,29 +243,6 @@ class ElementwiseOps:
         fill = Tensor._make(np.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf))
         return self.where(self.isfinite(), fill) if self.requires_grad else fill
 
-    def sinh_(self) -> Tensor:
-        """In-place ``sinh``."""
-        return self._inplace("sinh_", Tensor.sinh)
-
-    def cosh_(self) -> Tensor:
-        """In-place ``cosh``."""
-        return self._inplace("cosh_", Tensor.cosh)
-
-    def asin_(self) -> Tensor:
-        """In-place ``asin``."""
-        return self._inplace("asin_", Tensor.asin)
-
-    def acos_(self) -> Tensor:
-        """In-place ``acos``."""
-        return self._inplace("acos_", Tensor.acos)
-
-    def atan_(self) -> Tensor:
-        """In-place ``atan``."""
-        return self._inplace("atan_", Tensor.atan)
-
-    def atan2_(self, other: Tensor) -> Tensor:
-        """In-place ``atan2``."""
-        return self._inplace("atan2_", Tensor.atan2, other)
 
     def hypot_(self, other: Tensor) -> Tensor:
         """In-place ``hypot``."""
@@ -445,147 +272,9 @@ class ElementwiseOps:
         """In-place ``square``."""
         return self._inplace("square_", Tensor.square)
 
-    arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
-    arcsin_, arccos_, arctan_, arctan2, arctan2_ = asin_, acos_, atan_, atan2, atan2_
-
 
 
 # ---- function forms: ``tc.<name>(input, ...)`` ----
-def sinh(input: Tensor) -> Tensor:
-    """sinh, elementwise. ``tc.sinh(tc.tensor([0.]))`` -> tensor([0.]).
-
-    >>> tc.sinh(tc.tensor([0.]))
-    tensor([0.])
-    """
-    return input.sinh()
-
-
-def cosh(input: Tensor) -> Tensor:
-    """cosh, elementwise. ``tc.cosh(tc.tensor([0.]))`` -> tensor([1.]).
-
-    >>> tc.cosh(tc.tensor([0.]))
-    tensor([1.])
-    """
-    return input.cosh()
-
-
-def asin(input: Tensor) -> Tensor:
-    """Inverse sine, elementwise. ``tc.asin(tc.tensor([0.]))`` -> tensor([0.]).
-
-    >>> tc.asin(tc.tensor([0.]))
-    tensor([0.])
-    """
-    return input.asin()
-
-
-def acos(input: Tensor) -> Tensor:
-    """Inverse cosine, elementwise. ``tc.acos(tc.tensor([1.]))`` -> tensor([0.]).
-
-    >>> tc.acos(tc.tensor([1.]))
-    tensor([0.])
-    """
-    return input.acos()
-
-
-def atan(input: Tensor) -> Tensor:
-    """Inverse tangent, elementwise. ``tc.atan(tc.tensor([0.]))`` -> tensor([0.]).
-
-    >>> tc.atan(tc.tensor([0.]))
-    tensor([0.])
-    """
-    return input.atan()
-
-
-def asinh(input: Tensor) -> Tensor:
-    """Inverse hyperbolic sine, elementwise. ``tc.asinh(tc.tensor([0.]))`` -> tensor([0.]).
-
-    >>> tc.asinh(tc.tensor([0.]))
-    tensor([0.])
-    """
-    return input.asinh()
-
-
-def acosh(input: Tensor) -> Tensor:
-    """Inverse hyperbolic cosine, elementwise. ``tc.acosh(tc.tensor([1.]))`` -> tensor([0.]).
-
-    >>> tc.acosh(tc.tensor([1.]))
-    tensor([0.])
-    """
-    return input.acosh()
-
-
-def atanh(input: Tensor) -> Tensor:
-    """Inverse hyperbolic tangent, elementwise. ``tc.atanh(tc.tensor([0.]))`` -> tensor([0.]).
-
-    >>> tc.atanh(tc.tensor([0.]))
-    tensor([0.])
-    """
-    return input.atanh()
-
-
-arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
-
-
-def sinh_(input: Tensor) -> Tensor:
-    """In-place ``sinh``.
-
-    >>> tc.sinh_(tc.tensor([0.]))
-    tensor([0.])
-    """
-    return input.sinh_()
-
-
-def cosh_(input: Tensor) -> Tensor:
-    """In-place ``cosh``.
-
-    >>> tc.cosh_(tc.tensor([0.]))
-    tensor([1.])
-    """
-    return input.cosh_()
-
-
-def asin_(input: Tensor) -> Tensor:
-    """In-place ``asin``.
-
-    >>> tc.arcsin_(tc.tensor([0.]))
-    tensor([0.])
-    """
-    return input.asin_()
-
-
-def acos_(input: Tensor) -> Tensor:
-    """In-place ``acos``.
-
-    >>> tc.acos_(tc.tensor([1.]))
-    tensor([0.])
-    """
-    return input.acos_()
-
-
-def atan_(input: Tensor) -> Tensor:
-    """In-place ``atan``.
-
-    >>> tc.arctan_(tc.tensor([0.]))
-    tensor([0.])
-    """
-    return input.atan_()
-
-
-arcsin_, arccos_, arctan_ = asin_, acos_, atan_
-
-
-@tensor_input
-def atan2(input: Tensor, other: Tensor) -> Tensor:
-    """The angle of the point (other, input) in (-pi, pi], elementwise (both tensors).
-    ``tc.atan2(tc.tensor([1.]), tc.tensor([-1.]))`` -> tensor([2.3562]).
-
-    >>> tc.atan2(tc.tensor([1.]), tc.tensor([-1.]))
-    tensor([2.3562])
-    """
-    return input.atan2(other)
-
-
-arctan2 = atan2
 
 
 @tensor_input
