@@ -20,6 +20,7 @@ from .autograd.ops.select import *  # noqa: F401,F403
 from .autograd.ops.unary import *  # noqa: F401,F403
 from .autograd.ops.compare import *  # noqa: F401,F403
 from .autograd.ops.reduce import *  # noqa: F401,F403
+from .autograd.ops.softmax import *  # noqa: F401,F403
 from .autograd.ops.shape import *  # noqa: F401,F403
 from .autograd.ops.arrange import *  # noqa: F401,F403
 from .autograd.ops.index import *  # noqa: F401,F403

@@ -24,6 +24,7 @@ from .autograd.ops.select import *
 from .autograd.ops.unary import *
 from .autograd.ops.compare import *
 from .autograd.ops.reduce import *
+from .autograd.ops.softmax import *
 from .autograd.ops.shape import *
 from .autograd.ops.arrange import *
 from .autograd.ops.index import *

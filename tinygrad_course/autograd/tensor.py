@@ -19,6 +19,8 @@ from .ops.convert import ConvertOps
 from .ops.index import IndexOps
 from .ops.linalg import LinalgOps
 from .ops.reduce import ReduceOps
+from .ops import softmax
+from .ops.softmax import SoftmaxOps
 from .ops.select import SelectOps
 from .ops.shape import ShapeOps
 from .ops import arrange
@@ -28,6 +30,8 @@ from .ops import scatter
 from .ops.scatter import ScatterOps
 from .ops import elementwise, input_checks, special
 from .ops.elementwise import ElementwiseOps
+from .ops import rounding_div
+from .ops.rounding_div import RoundingDivOps
 from .ops import trig
 from .ops.trig import TrigOps
 from .ops.special import SpecialOps
@@ -63,8 +67,8 @@ def _wrap(arr, requires_grad=False):
     return Tensor._make(arr, requires_grad)
 
 
-class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, ShapeOps, ArrangeOps, IndexOps, LinalgOps,
-             ConvertOps, FactoryOps, InplaceOps, ElementwiseOps, TrigOps, SpecialOps, ScatterOps):
+class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, SoftmaxOps, ShapeOps, ArrangeOps, IndexOps, LinalgOps,
+             ConvertOps, FactoryOps, InplaceOps, ElementwiseOps, RoundingDivOps, TrigOps, SpecialOps, ScatterOps):
     """A multi-dimensional array that records the operations done on it (PyTorch's Tensor).
 
     >>> x = tc.tensor([[1., 2.], [3., 4.]], requires_grad=True)
@@ -497,7 +501,7 @@ def _repr(t):
 # module: each gets the class here, once. No import circle is left.
 for _module in (engine, engine_api, function, views, factories, arith, compare, conv, convert, index, join, linalg, loss,
                 reduce, select, shape, arrange, unary, aliases, legacy, elementwise, trig, special, scatter,
-                input_checks):
+                input_checks, softmax, rounding_div):
     _module.Tensor = Tensor
 
 # ``axis``/``keepdims`` on every method that takes ``dim``/``keepdim`` (see aliases.py)

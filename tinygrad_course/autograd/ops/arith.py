@@ -428,26 +428,6 @@ class ArithOps:
     def __pos__(self):
         return self
 
-    def __floordiv__(self, other):
-        from .rounding_div import rounded_div  # integer // 0 raises, as PyTorch
-
-        return rounded_div(self, other, "floor")
-
-    def __rfloordiv__(self, other):
-        from .rounding_div import rounded_div
-
-        return rounded_div(other, self, "floor")
-
-    def __mod__(self, other):
-        from .elementwise import remainder  # differentiable, as PyTorch's
-
-        return remainder(self, other)
-
-    def __rmod__(self, other):
-        from .elementwise import remainder
-
-        return remainder(other, self)
-
     def add(self, other, alpha=1):
         """self + alpha * other, elementwise with broadcasting (see ``tc.add``)."""
         return Add.apply(self, other if alpha == 1 else other * alpha)
@@ -464,9 +444,8 @@ class ArithOps:
         """self / other, elementwise; ``rounding_mode`` None, 'trunc' or 'floor' (see ``tc.div``)."""
         if rounding_mode is None:
             return Div.apply(self, other)
-        from .rounding_div import rounded_div  # integers stay integers; on the tape with a zero gradient
-
-        return rounded_div(self, other, rounding_mode)
+        # integers stay integers; on the tape with a zero gradient (RoundingDivOps, rounding_div.py)
+        return self._rounded_div(other, rounding_mode)
 
     def neg(self):
         """-self, elementwise."""

@@ -11,8 +11,14 @@ from ..dtypes import get_default_dtype, result_type
 from ..function import Function
 from ..grad_mode import is_grad_enabled
 from .input_checks import tensor_input
+from .unary import ZeroGrad
 
 __all__ = [  # the function forms, exported as tc.<name>
+    "expm1",
+    "ceil",
+    "floor",
+    "round",
+    "trunc",
     "fmod",
     "frac",
     "frac_",
@@ -197,6 +203,28 @@ class ElementwiseOps:
 
     __slots__ = ()
 
+    def expm1(self):
+        """e^self - 1, elementwise, accurate for small self (NumPy's expm1, not exp(x) - 1)."""
+        return _run(Expm1, self)
+
+    def floor(self):
+        """Largest integer <= self, elementwise (gradient 0)."""
+        return ZeroGrad.apply(self, np.floor)
+
+    def ceil(self):
+        """Smallest integer >= self, elementwise (gradient 0)."""
+        return ZeroGrad.apply(self, np.ceil)
+
+    def round(self, decimals=0):
+        """Round to the nearest integer (halves to even), or to ``decimals`` decimal places."""
+        if decimals and not self.is_floating_point():
+            raise NotImplementedError(f'"round_cpu" not implemented for {self.dtype} (round with decimals needs floats)')
+        return ZeroGrad.apply(self, (lambda a: np.round(a, decimals)) if decimals else np.round)
+
+    def trunc(self):
+        """Round toward zero, elementwise (gradient 0)."""
+        return ZeroGrad.apply(self, np.trunc)
+
 
     def hypot(self, other: Tensor) -> Tensor:
         """sqrt(self^2 + other^2) (float tensors). ``tc.tensor([3.]).hypot(tc.tensor([4.]))`` -> tensor([5.])."""
@@ -275,6 +303,51 @@ class ElementwiseOps:
 
 
 # ---- function forms: ``tc.<name>(input, ...)`` ----
+
+def expm1(input):
+    """e^input - 1, elementwise, accurate for small input.
+
+    >>> tc.expm1(tc.tensor([0.0, 1e-8]))
+    tensor([0.0000e+00, 1.0000e-08])
+    """
+    return input.expm1()
+
+
+def floor(input):
+    """Largest integer <= input, elementwise (gradient 0).
+
+    >>> tc.floor(tc.tensor([-1.5, 1.5]))
+    tensor([-2., 1.])
+    """
+    return input.floor()
+
+
+def ceil(input):
+    """Smallest integer >= input, elementwise (gradient 0).
+
+    >>> tc.ceil(tc.tensor([-1.5, 1.5]))
+    tensor([-1., 2.])
+    """
+    return input.ceil()
+
+
+def round(input, decimals=0):
+    """Round to the nearest integer (halves to even), or to ``decimals`` decimal places.
+
+    >>> tc.round(tc.tensor([0.5, 1.5, 2.7]))
+    tensor([0., 2., 3.])
+    """
+    return input.round(decimals)
+
+
+def trunc(input):
+    """Round toward zero, elementwise (gradient 0).
+
+    >>> tc.trunc(tc.tensor([-1.7, 1.7]))
+    tensor([-1., 1.])
+    """
+    return input.trunc()
+
 
 
 @tensor_input

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .elementwise import _Binary, _run
+from ..dtypes import result_type
+from .elementwise import _Binary, _run, remainder
 
 
 def _trunc_divide(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -56,9 +57,32 @@ def rounded_div(a, b, rounding_mode: str):
 
 def _arr_dtype(a, b) -> str:
     """The kind of the promoted dtype of a and b ('b' for two bools)."""
-    from ..dtypes import result_type
-    from .elementwise import _arr, Tensor
-
-    x = _arr(a) if isinstance(a, Tensor) else a
-    y = _arr(b) if isinstance(b, Tensor) else b
+    x = a._data if isinstance(a, Tensor) else a
+    y = b._data if isinstance(b, Tensor) else b
     return result_type(x, y).kind
+
+
+class RoundingDivOps:
+    """``//``, ``%`` and ``div(rounding_mode=...)``: integers stay integers (``// 0`` raises, as
+    PyTorch); float results stay on the tape with a zero gradient (``%`` is differentiable).
+    ``Tensor`` inherits these methods."""
+
+    __slots__ = ()
+
+    def _rounded_div(self, other, rounding_mode):
+        return rounded_div(self, other, rounding_mode)
+
+    def __floordiv__(self, other):
+        return rounded_div(self, other, "floor")
+
+    def __rfloordiv__(self, other):
+        return rounded_div(other, self, "floor")
+
+    def __mod__(self, other):
+        return remainder(self, other)
+
+    def __rmod__(self, other):
+        return remainder(other, self)
+
+
+Tensor = None  # the Tensor class: tensor.py sets it once the class exists

@@ -1,14 +1,19 @@
-"""Trigonometric and hyperbolic functions and their inverses: ``sinh cosh asin acos atan asinh
-acosh atanh atan2`` (and the ``arc*`` aliases)."""
+"""Trigonometric and hyperbolic functions and their inverses: ``sin cos tan sinh cosh asin acos
+atan asinh acosh atanh atan2`` (and the ``arc*`` aliases)."""
 from __future__ import annotations
 
 import numpy as np
 
+from .elementwise import _Binary, _run, _Unary  # the family's shared machinery
+from .unary import _f
 from .input_checks import tensor_input
-
-from .elementwise import _Binary, _Unary, _run  # the family's shared machinery
+from ..function import Function
+from . import bw
 
 __all__ = [  # the function forms, exported as tc.<name>
+    "sin",
+    "cos",
+    "tan",
     "arccos",
     "arccos_",
     "arccosh",
@@ -34,6 +39,40 @@ __all__ = [  # the function forms, exported as tc.<name>
     "sinh",
     "sinh_",
 ]
+
+
+class Sin(Function):
+    """sin x;  d/dx = cos x."""
+
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, a):
+        if ctx._next:
+            ctx.save_for_backward(a)
+        return np.sin(_f(a))
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * bw.cos(x)
+
+
+class Cos(Function):
+    """cos x;  d/dx = -sin x."""
+
+    _raw = True
+
+    @staticmethod
+    def forward(ctx, a):
+        if ctx._next:
+            ctx.save_for_backward(a)
+        return np.cos(_f(a))
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return -(g * bw.sin(x))
 
 
 class Sinh(_Unary):
@@ -132,6 +171,18 @@ class TrigOps:
 
     __slots__ = ()
 
+    def sin(self):
+        """Sine, elementwise (radians)."""
+        return Sin.apply(self)
+
+    def cos(self):
+        """Cosine, elementwise (radians)."""
+        return Cos.apply(self)
+
+    def tan(self):
+        """Tangent, elementwise (radians)."""
+        return Sin.apply(self) / Cos.apply(self)
+
     def sinh(self) -> Tensor:
         """sinh x = (e^x - e^-x)/2, elementwise. ``tc.tensor([0.]).sinh()`` -> tensor([0.])."""
         return _run(Sinh, self)
@@ -198,6 +249,33 @@ class TrigOps:
 
 
 # ---- function forms: ``tc.<name>(input, ...)`` ----
+
+def sin(input):
+    """Sine, elementwise (radians).
+
+    >>> tc.sin(tc.tensor([0.0]))
+    tensor([0.])
+    """
+    return input.sin()
+
+
+def cos(input):
+    """Cosine, elementwise (radians).
+
+    >>> tc.cos(tc.tensor([0.0]))
+    tensor([1.])
+    """
+    return input.cos()
+
+
+def tan(input):
+    """Tangent, elementwise (radians).
+
+    >>> tc.tan(tc.tensor([0.0]))
+    tensor([0.])
+    """
+    return input.tan()
+
 
 def sinh(input: Tensor) -> Tensor:
     """sinh, elementwise. ``tc.sinh(tc.tensor([0.]))`` -> tensor([0.]).

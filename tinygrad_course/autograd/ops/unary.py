@@ -2,8 +2,8 @@
 import numpy as np
 
 from .. import dtypes as _dt
-from ..function import Function
 from ..dtypes import get_default_dtype
+from ..function import Function
 from . import bw
 from .arith import Div, Mul, PowT
 
@@ -11,7 +11,6 @@ __all__ = [  # the function forms, exported as tc.<name>
     "abs",
     "absolute",
     "exp",
-    "expm1",
     "log",
     "log1p",
     "log2",
@@ -20,18 +19,11 @@ __all__ = [  # the function forms, exported as tc.<name>
     "rsqrt",
     "square",
     "reciprocal",
-    "sin",
-    "cos",
-    "tan",
     "tanh",
     "sigmoid",
     "relu",
     "sign",
     "sgn",
-    "floor",
-    "ceil",
-    "round",
-    "trunc",
     "exp2",
     "abs_",
     "exp_",
@@ -40,7 +32,6 @@ __all__ = [  # the function forms, exported as tc.<name>
     "sigmoid_",
     "tanh_",
 ]
-
 
 
 def _f(a):
@@ -157,40 +148,6 @@ class Rsqrt(Function):
     def backward(ctx, g):
         (y,) = ctx.saved_tensors
         return g * (y * y * y) * -0.5
-
-
-class Sin(Function):
-    """sin x;  d/dx = cos x."""
-
-    _raw = True
-
-    @staticmethod
-    def forward(ctx, a):
-        if ctx._next:
-            ctx.save_for_backward(a)
-        return np.sin(_f(a))
-
-    @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        return g * bw.cos(x)
-
-
-class Cos(Function):
-    """cos x;  d/dx = -sin x."""
-
-    _raw = True
-
-    @staticmethod
-    def forward(ctx, a):
-        if ctx._next:
-            ctx.save_for_backward(a)
-        return np.cos(_f(a))
-
-    @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        return -(g * bw.sin(x))
 
 
 class Tanh(Function):
@@ -322,11 +279,6 @@ class UnaryOps:
         """Base-10 logarithm, elementwise."""
         return Log.apply(self) * (1.0 / np.log(10.0))
 
-    def expm1(self):
-        """e^self - 1, elementwise, accurate for small self."""
-        from .elementwise import Expm1, _run  # NumPy's expm1: exp(x) - 1 loses the digits near 0
-
-        return _run(Expm1, self)
 
     def sqrt(self):
         """Square root, elementwise: out = self^(1/2)."""
@@ -347,17 +299,6 @@ class UnaryOps:
         """Reciprocal, elementwise: out = 1 / self."""
         return Div.apply(1.0, self)
 
-    def sin(self):
-        """Sine, elementwise (radians)."""
-        return Sin.apply(self)
-
-    def cos(self):
-        """Cosine, elementwise (radians)."""
-        return Cos.apply(self)
-
-    def tan(self):
-        """Tangent, elementwise (radians)."""
-        return Sin.apply(self) / Cos.apply(self)
 
     def tanh(self):
         """Hyperbolic tangent, elementwise: out = (e^x - e^-x) / (e^x + e^-x)."""
@@ -375,23 +316,6 @@ class UnaryOps:
         """Sign, elementwise: -1, 0 or 1; sign(nan) = 0 and bools stay bools, as PyTorch (gradient 0)."""
         return ZeroGrad.apply(self, _sign)
 
-    def floor(self):
-        """Largest integer <= self, elementwise (gradient 0)."""
-        return ZeroGrad.apply(self, np.floor)
-
-    def ceil(self):
-        """Smallest integer >= self, elementwise (gradient 0)."""
-        return ZeroGrad.apply(self, np.ceil)
-
-    def round(self, decimals=0):
-        """Round to the nearest integer (halves to even), or to ``decimals`` decimal places."""
-        if decimals and not self.is_floating_point():
-            raise NotImplementedError(f'"round_cpu" not implemented for {self.dtype} (round with decimals needs floats)')
-        return ZeroGrad.apply(self, (lambda a: np.round(a, decimals)) if decimals else np.round)
-
-    def trunc(self):
-        """Round toward zero, elementwise (gradient 0)."""
-        return ZeroGrad.apply(self, np.trunc)
 
     def exp2(self):
         """2^self, elementwise."""
@@ -445,15 +369,6 @@ def exp(input):
     tensor([1.0000, 2.7183])
     """
     return input.exp()
-
-
-def expm1(input):
-    """e^input - 1, elementwise, accurate for small input.
-
-    >>> tc.expm1(tc.tensor([0.0, 1e-8]))
-    tensor([0.0000e+00, 1.0000e-08])
-    """
-    return input.expm1()
 
 
 def log(input):
@@ -528,33 +443,6 @@ def reciprocal(input):
     return input.reciprocal()
 
 
-def sin(input):
-    """Sine, elementwise (radians).
-
-    >>> tc.sin(tc.tensor([0.0]))
-    tensor([0.])
-    """
-    return input.sin()
-
-
-def cos(input):
-    """Cosine, elementwise (radians).
-
-    >>> tc.cos(tc.tensor([0.0]))
-    tensor([1.])
-    """
-    return input.cos()
-
-
-def tan(input):
-    """Tangent, elementwise (radians).
-
-    >>> tc.tan(tc.tensor([0.0]))
-    tensor([0.])
-    """
-    return input.tan()
-
-
 def tanh(input):
     """Hyperbolic tangent, elementwise: out = (e^x - e^-x) / (e^x + e^-x).
 
@@ -592,42 +480,6 @@ def sign(input):
 
 
 sgn = sign
-
-
-def floor(input):
-    """Largest integer <= input, elementwise (gradient 0).
-
-    >>> tc.floor(tc.tensor([-1.5, 1.5]))
-    tensor([-2., 1.])
-    """
-    return input.floor()
-
-
-def ceil(input):
-    """Smallest integer >= input, elementwise (gradient 0).
-
-    >>> tc.ceil(tc.tensor([-1.5, 1.5]))
-    tensor([-1., 2.])
-    """
-    return input.ceil()
-
-
-def round(input, decimals=0):
-    """Round to the nearest integer (halves to even), or to ``decimals`` decimal places.
-
-    >>> tc.round(tc.tensor([0.5, 1.5, 2.7]))
-    tensor([0., 2., 3.])
-    """
-    return input.round(decimals)
-
-
-def trunc(input):
-    """Round toward zero, elementwise (gradient 0).
-
-    >>> tc.trunc(tc.tensor([-1.7, 1.7]))
-    tensor([-1., 1.])
-    """
-    return input.trunc()
 
 
 def exp2(input):
