@@ -90,6 +90,11 @@ def test_mypy_strict_passes_on_a_user_script(tmp_path):
 
 def test_without_py_typed_mypy_refuses_the_package(tmp_path):
     # the same package minus its py.typed marker: the error this project's marker prevents
+    copies = [Path(p) / "tinygrad_course" for p in sys.path if "site-packages" in p]
+    if any((c / "__init__.py").exists() and c.resolve() != PKG for c in copies):
+        # installed as a regular package, mypy finds that copy (with its py.typed) after the one
+        # without: the control only means something for a source or editable install
+        pytest.skip("tinygrad_course is also installed as a regular package; the control needs a source install")
     site = tmp_path / "site"
     pkg = site / "tinygrad_course"
     pkg.mkdir(parents=True)
