@@ -130,7 +130,7 @@ class Node:
     # ---- graph introspection (PyTorch's names) --------------------------------------------
     def name(self):
         """The node's name as PyTorch shows it (``MulBackward0``, ``MyFnBackward``)."""
-        return self._fn.__name__ + ("Backward0" if self._fn._raw else "Backward")
+        return self._fn._node_name
 
     def __repr__(self):
         return f"<{self.name()} object at {hex(id(self))}>"
@@ -210,10 +210,13 @@ class FunctionMeta(type):
 
     def __init__(cls, name, bases, namespace):
         super().__init__(name, bases, namespace)
-        suffix = "Backward0" if cls._raw else "Backward"
+        # every Function of the package is a built-in for naming (PyTorch's "0"), a user's is not
+        builtin = cls._raw or cls.__module__.startswith("tinygrad_course.")
+        suffix = "Backward0" if builtin else "Backward"
+        cls._node_name = name + suffix
         # forward takes no ctx when a subclass defines setup_context (PyTorch 2's style)
         cls._setup_context = any("setup_context" in vars(k) for k in cls.__mro__ if k.__name__ != "Function")
-        cls._node_cls = type(name + suffix, (Node,), {"__slots__": (), "__module__": cls.__module__})
+        cls._node_cls = type(cls._node_name, (Node,), {"__slots__": (), "__module__": cls.__module__})
 
 
 class Function(metaclass=FunctionMeta):
