@@ -26,6 +26,7 @@ from .autograd.ops.arrange import *  # noqa: F401,F403
 from .autograd.ops.index import *  # noqa: F401,F403
 from .autograd.ops.join import *  # noqa: F401,F403
 from .autograd.ops.linalg import *  # noqa: F401,F403
+from .autograd.ops.products import *  # noqa: F401,F403
 from .autograd.ops.convert import *  # noqa: F401,F403
 from .autograd.ops.scatter import *  # noqa: F401,F403
 from .autograd.ops.elementwise import *  # noqa: F401,F403

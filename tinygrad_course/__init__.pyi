@@ -30,6 +30,7 @@ from .autograd.ops.arrange import *
 from .autograd.ops.index import *
 from .autograd.ops.join import *
 from .autograd.ops.linalg import *
+from .autograd.ops.products import *
 from .autograd.ops.convert import *
 from .autograd.ops.scatter import *
 from .autograd.ops.elementwise import *

@@ -4,37 +4,30 @@ from typing import Any, Optional
 
 import numpy as np
 
-from .grad_mode import _Mode
-from . import dtypes as _dt
-from . import engine, engine_api, factories, function, views
+from . import aliases, dtypes as _dt, engine, engine_api, factories, function, legacy, views
 from .device import CPU as _CPU, Size as _Size, check_device as _check_device
-from . import aliases, legacy
-from .dims import norm_dim
-from .dims import shape_arg as _shape_arg  # noqa: F401  (re-exported for the floors above)
-from .factories import FactoryOps, _to_array, _check_rg
-from .ops import arith, compare, conv, convert, index, join, linalg, loss, reduce, select, shape, unary
+from .dims import norm_dim, shape_arg as _shape_arg  # noqa: F401  (shape_arg: re-exported for the floors above)
+from .factories import FactoryOps, _check_rg, _to_array
+from .grad_mode import _Mode
+from .ops import (arith, arrange, compare, conv, convert, elementwise, index, input_checks, join, linalg, loss,
+                  products, reduce, rounding_div, scatter, select, shape, softmax, special, trig, unary)
 from .ops.arith import ArithOps, _arr  # noqa: F401  (_arr: re-exported)
+from .ops.arrange import ArrangeOps
 from .ops.compare import CompareOps
 from .ops.convert import ConvertOps
+from .ops.elementwise import ElementwiseOps
 from .ops.index import IndexOps
 from .ops.linalg import LinalgOps
+from .ops.products import ProductOps
 from .ops.reduce import ReduceOps
-from .ops import softmax
-from .ops.softmax import SoftmaxOps
+from .ops.rounding_div import RoundingDivOps
+from .ops.scatter import ScatterOps
 from .ops.select import SelectOps
 from .ops.shape import ShapeOps
-from .ops import arrange
-from .ops.arrange import ArrangeOps
-from .ops.unary import UnaryOps
-from .ops import scatter
-from .ops.scatter import ScatterOps
-from .ops import elementwise, input_checks, special
-from .ops.elementwise import ElementwiseOps
-from .ops import rounding_div
-from .ops.rounding_div import RoundingDivOps
-from .ops import trig
-from .ops.trig import TrigOps
+from .ops.softmax import SoftmaxOps
 from .ops.special import SpecialOps
+from .ops.trig import TrigOps
+from .ops.unary import UnaryOps
 from .views import InplaceOps
 
 _A = np.ndarray
@@ -51,8 +44,7 @@ def _bump_version(t):
     """Record that ``t``'s array was changed in place outside the tape (an optimizer step,
     an init, a state-dict load), so a graph that saved ``t`` notices."""
     t._vc[0] += 1
-    if _Mode.tracer is not None:
-        # ``tc.compile`` cannot replay a raw write it did not see (see autograd/effects.py)
+    if _Mode.tracer is not None:  # tc.compile cannot replay a raw write it did not see (effects.py)
         _Mode.tracer.raw_write(t)
 
 
@@ -67,8 +59,9 @@ def _wrap(arr, requires_grad=False):
     return Tensor._make(arr, requires_grad)
 
 
-class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, SoftmaxOps, ShapeOps, ArrangeOps, IndexOps, LinalgOps,
-             ConvertOps, FactoryOps, InplaceOps, ElementwiseOps, RoundingDivOps, TrigOps, SpecialOps, ScatterOps):
+class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, SoftmaxOps, ShapeOps, ArrangeOps, IndexOps,
+             LinalgOps, ProductOps, ConvertOps, FactoryOps, InplaceOps, ElementwiseOps, RoundingDivOps, TrigOps,
+             SpecialOps, ScatterOps):
     """A multi-dimensional array that records the operations done on it (PyTorch's Tensor).
 
     >>> x = tc.tensor([[1., 2.], [3., 4.]], requires_grad=True)
@@ -496,12 +489,11 @@ def _repr(t):
     return "tensor(" + body + "".join(", " + e for e in extra) + ")"
 
 
-# The op families, the tape (``function``) and the engine were imported before ``Tensor``
-# existed (``Tensor`` is built from the families' mixins), so none of them imports this
-# module: each gets the class here, once. No import circle is left.
-for _module in (engine, engine_api, function, views, factories, arith, compare, conv, convert, index, join, linalg, loss,
-                reduce, select, shape, arrange, unary, aliases, legacy, elementwise, trig, special, scatter,
-                input_checks, softmax, rounding_div):
+# The op families, the tape and the engine were imported before ``Tensor`` existed (it is built from
+# the families' mixins), so none imports this module: each gets the class here, once. No circle.
+for _module in (engine, engine_api, function, views, factories, aliases, legacy, arith, arrange, compare, conv, convert,
+                elementwise, index, input_checks, join, linalg, loss, products, reduce, rounding_div, scatter, select,
+                shape, softmax, special, trig, unary):
     _module.Tensor = Tensor
 
 # ``axis``/``keepdims`` on every method that takes ``dim``/``keepdim`` (see aliases.py)
