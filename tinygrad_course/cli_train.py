@@ -9,12 +9,9 @@ history), ``model.npz`` (the plain state dict), ``history.csv`` and ``curves.png
 Ctrl-C stops after the current batch and keeps the epochs done; ``train(resume=RUN_DIR)`` continues them.
 """
 import contextlib
-import csv
-import io
 import json
 import os
 import platform
-import shutil
 import signal
 import sys
 import threading
@@ -32,6 +29,7 @@ from .data import DataLoader, TensorDataset
 from .nn import functional as F
 from .optim._named import named_optimizer
 from .utils.atomic import atomic_write
+from .cli_outputs import CURVES, _draw_graph, _history_csv, _plot
 
 __all__ = ["DATASETS", "MODELS", "OPTIMIZERS", "DEFAULT_LR", "MAX_SEED", "load_data", "build_model", "model_code",
            "make_optimizer", "train", "evaluate", "load_run", "check_out", "versions", "DataUnavailable",
@@ -44,7 +42,7 @@ OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "nada
 DEFAULT_LR = {"sgd": 0.1, "momentum": 0.02, "nesterov": 0.02, "adagrad": 0.05, "rmsprop": 1e-3, "adam": 1e-3,
               "nadam": 2e-3}
 MAX_SEED = 2**64 - 1  # torch.manual_seed's upper bound
-CONFIG, CHECKPOINT, MODEL, HISTORY, CURVES = "config.json", "checkpoint.npz", "model.npz", "history.csv", "curves.png"
+CONFIG, CHECKPOINT, MODEL, HISTORY = "config.json", "checkpoint.npz", "model.npz", "history.csv"
 RUN_FILES = (CONFIG, CHECKPOINT, MODEL, HISTORY, CURVES)
 EXIT_DIVERGED, EXIT_INTERRUPTED = 1, 130  # 130 = 128 + SIGINT, what shells report for Ctrl-C
 
@@ -165,61 +163,6 @@ def _evaluate(model: nn.Module, x: np.ndarray, y: np.ndarray, batch_size: int = 
             correct += int((logits.argmax(1) == yb).sum().item())
     model.train()
     return loss_sum / len(x), correct / len(x)
-
-
-def _history_csv(history: Dict[str, List[float]]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    keys = list(history)
-    w.writerow(["epoch"] + keys)
-    for i in range(len(history[keys[0]])):
-        w.writerow([i + 1] + [f"{history[k][i]:.6g}" for k in keys])
-    return buf.getvalue()
-
-
-def _draw_graph(model: nn.Module, x: np.ndarray, y: np.ndarray, out: str) -> Tuple[str, Optional[str]]:
-    """Draw one batch's loss graph (with gradient norms); SVG with ``dot``, else the .gv source and a hint."""
-    from . import viz
-
-    model.zero_grad()
-    loss = F.cross_entropy(model(from_numpy(x)), from_numpy(y))
-    loss.backward()
-    graph = viz.draw_graph(loss, params=dict(model.named_parameters()), show_grads=True)
-    model.zero_grad()
-    if shutil.which("dot"):
-        try:
-            return viz.render(graph, os.path.join(out, "graph"), format="svg"), None
-        except RuntimeError:
-            pass
-    path = os.path.join(out, "graph.gv")
-    atomic_write(path, graph.source)
-    return path, ("Graphviz's 'dot' was not found: wrote the graph source graph.gv; install Graphviz and run "
-                  f"`dot -Tsvg {path} -o {os.path.join(out, 'graph.svg')}` to draw it")
-
-
-def _plot(history: Dict[str, List[float]], out: str, title: str) -> Tuple[Optional[str], Optional[str]]:
-    from .viz._mpl import have_matplotlib
-
-    if not have_matplotlib():
-        return None, ("matplotlib is not installed: the curves are in history.csv; "
-                      "`pip install matplotlib` to get curves.png")
-    from . import viz
-    from .viz._mpl import pyplot, save
-
-    fig = viz.plot_history(history, None, title=title)
-    # one name for the held-out split everywhere: 'val' (history.csv's val_*, the bar, the printed line)
-    for ax in fig.axes:
-        for line in ax.get_lines():
-            if line.get_label() == "validation":
-                line.set_label("val")
-        if ax.get_legend() is not None:
-            ax.legend()
-    path = os.path.join(out, CURVES)
-    try:
-        save(fig, path)
-    finally:
-        pyplot("train").close(fig)
-    return path, None
 
 
 def check_out(out: str, *, create: bool = True, fresh: bool = True) -> List[str]:
