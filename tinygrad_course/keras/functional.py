@@ -16,6 +16,7 @@ from typing import Callable, Dict, List, Optional, Sequence
 
 import numpy as _np
 
+from ..autograd.dtypes import get_default_dtype
 from ..autograd.factories import from_numpy, zeros
 from ..autograd.grad_mode import no_grad
 from ..autograd.tensor import Tensor
@@ -24,8 +25,8 @@ from . import activations
 from .layers.base import Layer, shape_str
 from .layers.core import InputLayer
 from .naming import unique_name
-from .saving import SavingMixin
-from .training import TrainingMixin, _inputs
+from .saving import SavingMixin, _set_layer_weights
+from .training import TrainingMixin, _batch_size, _inputs
 
 __all__ = ["KerasTensor", "Input", "Model"]
 
@@ -120,8 +121,6 @@ def Input(shape=None, batch_size: Optional[int] = None, name: Optional[str] = No
     if shape is None and batch_shape is not None:
         shape = tuple(batch_shape)[1:]
     layer = InputLayer(shape=shape, batch_size=batch_size, name=name, **kwargs)
-    from ..autograd.dtypes import get_default_dtype
-
     layer.dtype = str(dtype) if dtype is not None else get_default_dtype().name
     node = Node(layer, (), {})
     kt = KerasTensor((None,) + tuple(layer._in_shape), layer.dtype, node, 0, layer.name)
@@ -139,8 +138,6 @@ def _infer_shapes(layer: Layer, args, kwargs):
 
     A dimension that follows the unknown input sizes (2 on one run, 3 on the other) is ``None``.
     """
-    from ..autograd.dtypes import get_default_dtype
-
     dtype = get_default_dtype()
     has_none = any(d is None for kt in _flatten((args, kwargs)) for d in kt.shape[1:])
     results = []
@@ -502,8 +499,6 @@ class Model(SavingMixin, TrainingMixin, Module):
 
     def predict(self, x, batch_size: Optional[int] = None, verbose=0):
         """The outputs for ``x`` (inference mode, batch by batch): an array, or a list for several outputs."""
-        from .training import _batch_size
-
         bs = _batch_size(batch_size, "predict")
         arrays = self._as_inputs(x, "predict")
         n = len(arrays[0])
@@ -549,8 +544,6 @@ class Model(SavingMixin, TrainingMixin, Module):
 
     def set_weights(self, weights: Sequence) -> None:
         """Load a ``get_weights()`` list; all shapes are checked before anything is copied."""
-        from .saving import _set_layer_weights
-
         _set_layer_weights(self._layer_list, list(weights), f"Model.set_weights() ({self.name!r})")
 
     def count_params(self) -> int:
