@@ -353,9 +353,11 @@ def test_example_compiled_training_runs():
     import subprocess
     import sys
 
-    root = os.path.join(os.path.dirname(__file__), os.pardir)
+    root = os.path.abspath(os.path.join(os.path.dirname(__file__), os.pardir))
+    # the checkout's package, installed or not (the example runs from its own folder)
+    env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
     r = subprocess.run([sys.executable, "compiled_training.py", "--quick"], cwd=os.path.join(root, "examples"),
-                       capture_output=True, text=True, timeout=300)
+                       capture_output=True, text=True, timeout=300, env=env)
     assert r.returncode == 0, r.stderr
     assert "identical losses: True" in r.stdout and "programs traced: 2" in r.stdout
 

@@ -125,7 +125,7 @@ def test_register_buffer_parameter_add_module_errors():
 
 def _nonleaf_param(w):
     p = nn.Parameter(tc.ones(2))
-    p.grad_fn = w.grad_fn  # simulate a Parameter that has history
+    p._grad_fn = w._grad_fn  # simulate a Parameter that has history
     return p
 
 

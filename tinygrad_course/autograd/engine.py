@@ -129,7 +129,7 @@ def _seed(roots, root_grads):
     """Buffers holding the roots' gradients, and the roots' nodes."""
     buf, leaf_buf, root_nodes = {}, {}, []
     for t, g in zip(roots, root_grads):
-        fn = t.grad_fn
+        fn = t._grad_fn
         if fn is None:
             _acc(leaf_buf, t, g)
             continue
@@ -150,10 +150,10 @@ def _targets(inputs, root_nodes, deps):
     """For ``grad()``: the nodes whose gradients are asked for, and the nodes that lead to them."""
     tnodes, tleaves = {}, set()
     for t in inputs:
-        if t.grad_fn is None:
+        if t._grad_fn is None:
             tleaves.add(id(t))
         else:
-            tnodes.setdefault(t.grad_fn, set()).add(t._output_nr)
+            tnodes.setdefault(t._grad_fn, set()).add(t._output_nr)
     return tnodes, _needed(root_nodes, deps, tnodes, tleaves)
 
 
@@ -253,12 +253,12 @@ def _results(inputs, leaf_buf, capture, allow_unused, create_graph):
     """``grad()``'s answer: the gradient w.r.t. each input (None if unused and allowed)."""
     out = []
     for i, t in enumerate(inputs):
-        if t.grad_fn is None:
+        if t._grad_fn is None:
             g = leaf_buf.get(t)
             if g is not None and t._hooks:
                 g = _run_hooks(t._hooks, g, create_graph)
         else:
-            g = capture.get((t.grad_fn, t._output_nr))
+            g = capture.get((t._grad_fn, t._output_nr))
         if g is None:
             if not allow_unused:
                 raise RuntimeError(
@@ -380,7 +380,7 @@ def _set_grad(t, g, create_graph):
         if g.dtype != dt or not g.flags.writeable:
             g = np.array(g, dtype=dt)
         t._grad = Tensor._make(g)
-    elif old.grad_fn is None and old._data.flags.writeable and old._data.dtype == dt:
+    elif old._grad_fn is None and old._data.flags.writeable and old._data.dtype == dt:
         np.add(old._data, g, out=old._data, casting="unsafe")
         old._vc[0] += 1
     else:

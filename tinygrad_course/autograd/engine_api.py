@@ -34,7 +34,7 @@ def _root_grads(outputs, grad_outputs, create_graph, op):
                 g = g if isinstance(g, Tensor) else Tensor._make(ga)
             else:
                 # the leaf case stores it as .grad: never alias the caller's array
-                g = ga.copy() if t.grad_fn is None else ga
+                g = ga.copy() if t._grad_fn is None else ga
         grads.append(Tensor._make(g) if create_graph and not isinstance(g, Tensor) else g)
     return grads
 

@@ -4,7 +4,7 @@ import traceback
 
 import numpy as np
 
-from .grad_mode import _Mode
+from .grad_mode import NO_GRAD, _Mode
 from .views import register as _register_view
 
 _ARR = np.ndarray
@@ -145,7 +145,7 @@ class Node:
             elif e[1] is None:
                 out.append((AccumulateGrad(e[0]), 0))
             else:
-                out.append(e)
+                out.append((named(e[0]), e[1]))
         return tuple(out)
 
     @property
@@ -278,93 +278,136 @@ class Function(metaclass=FunctionMeta):
     @classmethod
     def apply(cls, *args, **kwargs):
         """Run forward and, if any input requires grad and grad mode is on, record it on the tape."""
-        if _Mode.tracer is not None:
-            return _Mode.tracer.apply(cls, args, kwargs)
+        path = _Mode.path  # the one per-thread read of the op (see grad_mode.py)
+        if path:
+            if path == NO_GRAD and cls._raw:
+                return _unrecorded(cls, args, kwargs)
+            return _apply_general(cls, args, kwargs)
+        # the edges to the inputs' nodes (or leaves), None for constants; spelled out for
+        # one and two inputs because this runs for every op
         nxt = None
-        if _Mode.enabled:
-            # the edges to the inputs' nodes (or leaves), None for constants; spelled out for
-            # one and two inputs because this runs for every op
-            n = len(args)
-            if n == 2:
-                a, b = args
-                ea = eb = None
-                if a.__class__ is Tensor or isinstance(a, Tensor):
-                    if a._rg:
-                        ea = (a.grad_fn, a._output_nr) if a.grad_fn is not None else (a, None)
-                if b.__class__ is Tensor or isinstance(b, Tensor):
-                    if b._rg:
-                        eb = (b.grad_fn, b._output_nr) if b.grad_fn is not None else (b, None)
-                if ea is not None or eb is not None:
-                    nxt = (ea, eb)
-            elif n == 1:
-                a = args[0]
-                if isinstance(a, Tensor) and a._rg:
-                    nxt = ((a.grad_fn, a._output_nr) if a.grad_fn is not None else (a, None),)
-            else:
-                for a in args:
-                    if isinstance(a, Tensor) and a._rg:
-                        nxt = tuple([
-                            ((a.grad_fn, a._output_nr) if a.grad_fn is not None else (a, None))
-                            if isinstance(a, Tensor) and a._rg else None
-                            for a in args
-                        ])
-                        break
-        if nxt is None and cls._raw:
-            # nothing to record: a built-in's forward only writes to its ctx when recording, so
-            # all of them can share one inert ctx (this is the no_grad / inference fast path)
-            out = cls.forward(_NOREC, *args, **kwargs) if kwargs else cls.forward(_NOREC, *args)
-            if out.__class__ is _ARR and not (cls._view and out.base is not None):
-                t = _new_tensor(Tensor)
-                t._data = out
-                t._rg = False
-                t.grad_fn = None
-                t._vc = [0]
-                return t
-            ctx = _new_node(cls._node_cls)
-            ctx._fn = cls
-            ctx._next = ()
-            ctx._saved = None
-            ctx._aux = None
-            return _finish(cls, ctx, out, None, args)
-        ctx = _new_node(cls._node_cls)
+        n = len(args)
+        if n == 2:
+            a, b = args
+            ea = eb = None
+            if a.__class__ is Tensor or isinstance(a, Tensor):
+                if a._rg:
+                    ea = (a._grad_fn, a._output_nr) if a._grad_fn is not None else (a, None)
+            if b.__class__ is Tensor or isinstance(b, Tensor):
+                if b._rg:
+                    eb = (b._grad_fn, b._output_nr) if b._grad_fn is not None else (b, None)
+            if ea is not None or eb is not None:
+                nxt = (ea, eb)
+        elif n == 1:
+            a = args[0]
+            if isinstance(a, Tensor) and a._rg:
+                nxt = ((a._grad_fn, a._output_nr) if a._grad_fn is not None else (a, None),)
+        else:
+            nxt = _edges(args)
+        if nxt is None or not cls._raw:
+            return _run(cls, nxt, args, kwargs)
+        # a built-in, recording, one array output: the hot path of every op, kept inline
+        ctx = _new_node(Node)
         ctx._fn = cls
         ctx._saved = None
         ctx._aux = None
-        # built-ins test ``if ctx._next:`` (recording?) and ``ctx._next[i]`` (input i needs grad)
-        ctx._next = nxt if nxt is not None else (None,) * len(args)
-        if cls._raw:
-            out = cls.forward(ctx, *args, **kwargs) if kwargs else cls.forward(ctx, *args)
+        ctx._next = nxt  # built-ins test ``if ctx._next:`` (recording?), ``ctx._next[i]`` (input i)
+        out = cls.forward(ctx, *args, **kwargs) if kwargs else cls.forward(ctx, *args)
+        if out.__class__ is not _ARR or cls._view:
+            return _finish(cls, ctx, out, nxt, args)
+        t = _new_tensor(Tensor)
+        t._data = out
+        t._vc = [0]
+        if out.dtype.kind == "f" and ctx._non_diff is None:
+            t._rg = True
+            t._grad_fn = ctx
         else:
-            prev = _Mode.enabled
-            _Mode.enabled = False
-            try:
-                if cls._setup_context:  # PyTorch 2's style: forward without ctx, then setup_context
-                    out = cls.forward(*args, **kwargs)
-                    cls.setup_context(ctx, args, out)
-                else:
-                    out = cls.forward(ctx, *args, **kwargs)
-            finally:
-                _Mode.enabled = prev
-            # the engine checks a user backward's gradients against these
-            ctx._in_shapes = tuple(tuple(a.shape) if isinstance(a, Tensor) else None for a in args)
-        if out.__class__ is _ARR and not _Mode.anomaly and not cls._view:
-            # recording, one array output: the hot path of every op, kept inline
-            t = _new_tensor(Tensor)
-            t._data = out
-            t._vc = [0]
-            if nxt is not None and out.dtype.kind == "f" and ctx._non_diff is None:
-                t._rg = True
-                t.grad_fn = ctx
+            t._rg = False
+            t._grad_fn = None
+        saved = ctx._saved
+        if saved is not None:
+            for j, sv in enumerate(saved):
+                if sv is out:
+                    _save_output(ctx, j, t, 0)
+        return t
+
+
+def _edges(args):
+    """The tape edges of ``args``: ``(node, output_nr)``, ``(leaf, None)`` or None per argument;
+    None when no argument requires grad."""
+    for a in args:
+        if isinstance(a, Tensor) and a._rg:
+            return tuple([
+                ((a._grad_fn, a._output_nr) if a._grad_fn is not None else (a, None))
+                if isinstance(a, Tensor) and a._rg else None
+                for a in args
+            ])
+    return None
+
+
+def _apply_general(cls, args, kwargs):
+    """``apply`` with grad mode off, in anomaly mode or while ``tc.compile`` traces."""
+    tracer = _Mode.tracer
+    if tracer is not None:
+        return tracer.apply(cls, args, kwargs)
+    return _run(cls, _edges(args) if _Mode.enabled else None, args, kwargs)
+
+
+def _unrecorded(cls, args, kwargs):
+    """A built-in with nothing to record: its forward writes to ctx only when recording, so all
+    of them share one inert ctx (the no_grad / inference fast path)."""
+    out = cls.forward(_NOREC, *args, **kwargs) if kwargs else cls.forward(_NOREC, *args)
+    if out.__class__ is _ARR and not (cls._view and out.base is not None):
+        t = _new_tensor(Tensor)
+        t._data = out
+        t._rg = False
+        t._grad_fn = None
+        t._vc = [0]
+        return t
+    return _finish(cls, _new_ctx(cls, ()), out, None, args)
+
+
+def _run(cls, nxt, args, kwargs):
+    """``apply``'s general path, given the edges ``nxt`` (None: nothing to record)."""
+    if nxt is None and cls._raw:
+        return _unrecorded(cls, args, kwargs)
+    ctx = _new_ctx(cls, nxt if nxt is not None else (None,) * len(args))
+    if cls._raw:
+        out = cls.forward(ctx, *args, **kwargs)
+    else:
+        prev = _Mode.enabled
+        _Mode.enabled = False
+        try:
+            if cls._setup_context:  # PyTorch 2's style: forward without ctx, then setup_context
+                out = cls.forward(*args, **kwargs)
+                cls.setup_context(ctx, args, out)
             else:
-                t._rg = False
-                t.grad_fn = None
-            saved = ctx._saved
-            if saved is not None:
-                for j, sv in enumerate(saved):
-                    if sv is out:
-                        _save_output(ctx, j, t, 0)
-            return t
-        return _finish(cls, ctx, out, nxt, args)
+                out = cls.forward(ctx, *args, **kwargs)
+        finally:
+            _Mode.enabled = prev
+        # the engine checks a user backward's gradients against these
+        ctx._in_shapes = tuple(tuple(a.shape) if isinstance(a, Tensor) else None for a in args)
+    return _finish(cls, ctx, out, nxt, args)
+
+
+def _new_ctx(cls, nxt):
+    """A fresh node (the ctx of one call of ``cls``) with edges ``nxt``."""
+    ctx = _new_node(Node)
+    ctx._fn = cls
+    ctx._next = nxt
+    ctx._saved = None
+    ctx._aux = None
+    return ctx
+
+
+def named(node):
+    """``node`` as users see it: an instance of its Function's PyTorch-named class
+    (``MulBackward0``). Nodes are made as plain ``Node``, one class, which keeps the
+    interpreter's attribute caches on the engine's hot paths; a node takes its named class
+    the first time ``grad_fn`` or ``next_functions`` hands it out."""
+    if node.__class__ is Node and node._fn is not None:
+        node.__class__ = node._fn._node_cls
+    return node
 
 
 def _finish(cls, ctx, out, nxt, args):

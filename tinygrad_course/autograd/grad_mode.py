@@ -18,10 +18,20 @@ class _ModeState(threading.local):
     # ``ctx.saved_tensors`` are arrays; the engine sets it, with ``enabled``, in one place
     arrays = False
     # ``tc.compile``'s tracer while it records a call (``tinygrad_course/compile``), else None;
-    # ``Function.apply`` and ``run_backward`` read it once and hand the work to it when set
+    # ``Function.apply`` and ``run_backward`` hand the work to it when set
     tracer = None
+    # what ``Function.apply`` does, from the one per-thread read it makes per op (a thread-local
+    # read costs a dozen plain ones): RECORD, NO_GRAD (grad mode off, nothing else on) or
+    # GENERAL (anomaly mode or a tracer); every assignment keeps it up to date
+    path = 0
+
+    def __setattr__(self, name, value):
+        super().__setattr__(name, value)
+        path = GENERAL if self.anomaly or self.tracer is not None else RECORD if self.enabled else NO_GRAD
+        super().__setattr__("path", path)
 
 
+RECORD, NO_GRAD, GENERAL = 0, 1, 2
 _Mode = _ModeState()
 
 

@@ -71,7 +71,7 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, SoftmaxOps, S
             [6., 8.]])
     """
 
-    __slots__ = ("_data", "_rg", "grad_fn", "_vc", "__dict__", "__weakref__")
+    __slots__ = ("_data", "_rg", "_grad_fn", "_vc", "__dict__", "__weakref__")
     # rarely set per tensor: class-level defaults keep tensor creation to four stores
     _output_nr = 0
     _grad = None
@@ -109,7 +109,7 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, SoftmaxOps, S
         _check_rg(arr, requires_grad, "Tensor")
         self._data = arr
         self._rg = bool(requires_grad)
-        self.grad_fn = None
+        self._grad_fn = None
         self._vc = vc
 
     @classmethod
@@ -118,11 +118,17 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, SoftmaxOps, S
         t = _new_tensor(Tensor)
         t._data = data
         t._rg = requires_grad
-        t.grad_fn = grad_fn
+        t._grad_fn = grad_fn
         if output_nr:
             t._output_nr = output_nr
         t._vc = vc if vc is not None else [0]
         return t
+
+    @property
+    def grad_fn(self):
+        """The node of the op that made this tensor (``MulBackward0`` ...), None for a leaf."""
+        node = self._grad_fn
+        return node if node is None else function.named(node)
 
     @property
     def requires_grad(self):
@@ -135,7 +141,7 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, SoftmaxOps, S
 
     def requires_grad_(self, requires_grad=True):
         """Set whether this leaf records operations (in place; returns self)."""
-        if self.grad_fn is not None and not requires_grad:
+        if self._grad_fn is not None and not requires_grad:
             raise RuntimeError(
                 "you can only change requires_grad flags of leaf variables. If you want to use a computed "
                 "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
@@ -147,7 +153,7 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, SoftmaxOps, S
     @property
     def grad(self):
         """The gradient accumulated by ``backward()`` (None until then; leaves only, unless ``retain_grad()``)."""
-        if self.grad_fn is not None and self._grad is None and not self.__dict__.get("_retains"):
+        if self._grad_fn is not None and self._grad is None and not self.__dict__.get("_retains"):
             import warnings
 
             warnings.warn(
@@ -209,7 +215,7 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, SoftmaxOps, S
     @property
     def is_leaf(self):
         """True for tensors not produced by a recorded operation (user-created, or requires_grad=False)."""
-        return self.grad_fn is None
+        return self._grad_fn is None
 
     @property
     def is_cuda(self):
@@ -343,7 +349,7 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, SoftmaxOps, S
         return (_rebuild, (self._data, self._rg))
 
     def __deepcopy__(self, memo):
-        if self.grad_fn is not None:
+        if self._grad_fn is not None:
             raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol at the moment")
         t = type(self).__new__(type(self))
         Tensor.__init__(t, self._data.copy(), requires_grad=self._rg)
@@ -365,7 +371,7 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, SoftmaxOps, S
 
     def detach_(self):
         """Cut self from the tape in place (it becomes a leaf without gradient)."""
-        self.grad_fn = None
+        self._grad_fn = None
         self._rg = False
         return self
 
@@ -373,9 +379,9 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, SoftmaxOps, S
         """Keep this non-leaf's gradient in ``.grad`` after backward."""
         if not self._rg:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
-        if self.grad_fn is None:
+        if self._grad_fn is None:
             return
-        node = self.grad_fn
+        node = self._grad_fn
         if node._retain is None:
             node._retain = {}
             node._special = True
@@ -391,12 +397,12 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, SoftmaxOps, S
         """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a new grad."""
         if not self._rg:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        if self.grad_fn is None:
+        if self._grad_fn is None:
             if self._hooks is None:
                 self._hooks = {}
             hooks = self._hooks
         else:
-            node = self.grad_fn
+            node = self._grad_fn
             if node._hooks is None:
                 node._hooks = {}
                 node._special = True
@@ -482,8 +488,8 @@ def _repr(t):
         extra.append(f"size={tuple(d.shape)}")
     if d.dtype not in (_dt.get_default_dtype().np, np.dtype(np.int64), np.dtype(np.bool_)):
         extra.append(f"dtype={_dt._BY_NP[d.dtype]}")
-    if t.grad_fn is not None:
-        extra.append(f"grad_fn=<{t.grad_fn.name()}>")
+    if t._grad_fn is not None:
+        extra.append(f"grad_fn=<{t._grad_fn.name()}>")
     elif t._rg:
         extra.append("requires_grad=True")
     return "tensor(" + body + "".join(", " + e for e in extra) + ")"

@@ -24,7 +24,7 @@ def register(t, src, cls, extra):
     vo = src.__dict__.get("_view_of")
     base, chain = (src, ()) if vo is None else vo
     t.__dict__["_view_of"] = (base, chain + ((cls, extra),))
-    if base._rg and base.grad_fn is None:
+    if base._rg and base._grad_fn is None:
         # a leaf that requires grad: in-place changes through its views are refused anyway
         return
     d = base.__dict__
@@ -87,7 +87,7 @@ def adopt(t, new):
         np.copyto(t._data, new._data, casting="same_kind")
     except (TypeError, ValueError) as e:
         raise RuntimeError(f"in-place operation: {e}") from None
-    t.grad_fn = new.grad_fn
+    t._grad_fn = new._grad_fn
     t._output_nr = new._output_nr
     t._rg = new._rg
     t._vc[0] += 1
@@ -104,7 +104,7 @@ def refresh_views(base):
         if v is None:
             continue
         r = replay(base, v.__dict__["_view_of"][1])
-        v.grad_fn = r.grad_fn
+        v._grad_fn = r._grad_fn
         v._output_nr = r._output_nr
         v._rg = r._rg
 
@@ -117,12 +117,12 @@ class InplaceOps:
     def _check_inplace(self, op):
         if not _Mode.enabled:
             return
-        if self._rg and self.grad_fn is None:
+        if self._rg and self._grad_fn is None:
             raise RuntimeError(
                 f"{op}: a leaf Variable that requires grad is being used in an in-place operation."
             )
         base = base_of(self) if "_view_of" in self.__dict__ else None
-        if base is not None and base._rg and base.grad_fn is None:
+        if base is not None and base._rg and base._grad_fn is None:
             raise RuntimeError(
                 f"{op}: a view of a leaf Variable that requires grad is being used in an in-place operation "
                 f"(view of shape {tuple(self.shape)} of a leaf of shape {tuple(base.shape)})."
@@ -130,7 +130,7 @@ class InplaceOps:
 
     def _snapshot(self):
         """This tensor's current value and history as a separate tensor (for in-place ops)."""
-        return Tensor._make(self._data.copy(), self._rg, self.grad_fn, self._output_nr)
+        return Tensor._make(self._data.copy(), self._rg, self._grad_fn, self._output_nr)
 
     def _adopt(self, new, op="in-place operation"):
         """Become ``new`` in place: same object, new values and history (through a view, the

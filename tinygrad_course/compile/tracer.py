@@ -22,6 +22,7 @@ from ..autograd import engine as _engine
 from ..autograd import factories as _factories
 from ..autograd import function as _function
 from ..autograd import random as _random
+from ..autograd.function import _new_ctx
 from ..autograd.grad_mode import _Mode
 from ..autograd.tensor import Tensor
 from .program import BWD, CALL, FWD1, FWDK, FWDN, FWDU, ArrayRef, Program
@@ -128,16 +129,6 @@ def install_value_guards() -> None:
             setattr(Tensor, name, _refusing(name, orig))
 
 
-def _new_ctx(cls, nxt):
-    # the ctx a recording apply would have built (for ops none of whose outputs keeps it)
-    ctx = object.__new__(cls._node_cls)
-    ctx._fn = cls
-    ctx._next = nxt
-    ctx._saved = None
-    ctx._aux = None
-    return ctx
-
-
 class Tracer:
     """Records one eager call of a function into a ``Program`` (see the module docstring)."""
 
@@ -211,7 +202,7 @@ class Tracer:
     def add_input(self, t, index):
         h = _wrap(_array(t), t.requires_grad)
         self._bind(t, h)
-        if t.requires_grad and t.grad_fn is None:
+        if t.requires_grad and t._grad_fn is None:
             self.input_leaves[id(t)] = index
         return h
 
@@ -278,8 +269,8 @@ class Tracer:
             nxt = tuple([(True,) if isinstance(a, Tensor) and a.requires_grad else None for a in args])
         ctx = None
         for o in outs:
-            if isinstance(o, Tensor) and o.grad_fn is not None and type(o.grad_fn) is cls._node_cls:
-                ctx = o.grad_fn
+            if isinstance(o, Tensor) and o._grad_fn is not None and o._grad_fn._fn is cls:
+                ctx = o._grad_fn
                 break
         if ctx is None:
             if nxt is None and cls._raw:
@@ -381,7 +372,7 @@ class Tracer:
         for t, g in zip(roots, root_grads):
             if id(g) in self.out_arrays or (g.base is not None and id(g.base) in self.out_arrays):
                 self.refuse("backward(gradient=<a tensor computed in the function>)")
-            fn = t.grad_fn
+            fn = t._grad_fn
             if fn is None:
                 self.refuse("backward() of a leaf tensor")
             slot = self._slot(fn)
