@@ -13,7 +13,7 @@ from typing import Dict, Iterator, Optional, Tuple
 
 import numpy as np
 
-from . import engine as _engine
+from . import accumulate as _accumulate, engine as _engine
 from .engine_api import _root_grads
 from .grad_mode import _Mode
 
@@ -135,8 +135,8 @@ def run_steps(tensor, gradient=None, retain_graph=None):
     steps = [_record(i, node, g, res) for i, (node, g, res) in enumerate(records)]
 
     def finish():
-        foreign = {id(_engine._owner(g)) for g in roots if g.__class__ is np.ndarray}
-        _engine._accumulate_leaves(leaf_buf, False, foreign)
+        foreign = {id(_accumulate.owner(g)) for g in roots if g.__class__ is np.ndarray}
+        _accumulate.accumulate_leaves(leaf_buf, False, foreign)
 
     return steps, finish
 

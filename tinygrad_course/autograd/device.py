@@ -136,3 +136,36 @@ def get_default_device():
     device(type='cpu')
     """
     return _default_device["device"]
+
+
+class DeviceOps:
+    """``Tensor``'s device methods: everything lives on the CPU, the rest is refused as PyTorch
+    refuses it on a machine without an accelerator."""
+
+    @property
+    def device(self):
+        """The device the tensor lives on (always the CPU here)."""
+        return CPU
+
+    @property
+    def is_cuda(self):
+        """Always False: there is no GPU backend."""
+        return False
+
+    def cpu(self, memory_format=None):
+        """This tensor (it is already on the CPU)."""
+        return self
+
+    def cuda(self, device=None, non_blocking=False, memory_format=None):
+        """Refused as PyTorch refuses it on a machine without CUDA (``AssertionError``)."""
+        raise AssertionError("Torch not compiled with CUDA enabled: tinygrad_course runs on the CPU only "
+                             "(use tc.accelerator.is_available() / x.to(device) to stay device-agnostic)")
+
+    def pin_memory(self, device=None):
+        """Refused as PyTorch refuses it without an accelerator (``RuntimeError``)."""
+        raise RuntimeError("Cannot access accelerator device when none is available. (pin_memory(): "
+                           "tinygrad_course runs on the CPU only; pinning is only useful for GPU copies)")
+
+    def is_pinned(self, device=None):
+        """False: there is no pinned (page-locked) memory without an accelerator."""
+        return False

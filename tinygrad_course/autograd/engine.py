@@ -20,11 +20,12 @@ The backward contract, in one place (``run_backward``):
 
 Steps: ``_seed`` (root gradients into buffers), ``_collect`` (dependency counts), ``_targets``
 (for ``grad()``: which nodes lead to the inputs), ``_walk`` (the loop; ``_call_backward`` runs
-one node), then ``_accumulate_leaves`` (``.grad``) or ``_results`` (``grad()``'s answer).
+one node), then ``accumulate_leaves`` (``.grad``) or ``_results`` (``grad()``'s answer).
 """
 import numpy as np
 
 from .grad_mode import _Mode
+from .accumulate import accumulate_leaves, owner, run_hooks, run_node_hooks, to_tensor
 from .function import _FREED
 
 _ARR = np.ndarray
@@ -79,10 +80,6 @@ def _needed(roots, deps, targets_nodes, target_leaves):
     return need
 
 
-def _to_tensor(g):
-    return g if g.__class__ is not _ARR else Tensor._make(g)
-
-
 def _materialize(node, grads):
     meta = node._out_meta
     out = []
@@ -117,8 +114,8 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None, all
         _walk(root_nodes, buf, leaf_buf, deps, need, capture, tnodes, retain_graph, create_graph)
         if inputs is None:
             _Mode.arrays = False  # leaf hooks see Tensors
-            foreign = {id(_owner(g)) for g in root_grads if g.__class__ is _ARR}
-            _accumulate_leaves(leaf_buf, create_graph, foreign)
+            foreign = {id(owner(g)) for g in root_grads if g.__class__ is _ARR}
+            accumulate_leaves(leaf_buf, create_graph, foreign)
             return None
     finally:
         _Mode.enabled, _Mode.arrays = prev
@@ -219,12 +216,12 @@ def _call_backward(node, g, raw_mode, capture, tnodes, retain_graph, create_grap
     if node._special or capture is not None:
         grads = _prepare(node, g, create_graph, capture, tnodes)
         if not fast:
-            grads = [None if x is None else _to_tensor(x) for x in grads]
+            grads = [None if x is None else to_tensor(x) for x in grads]
         res = fn.backward(node, *grads)
     elif fast:
         res = fn.backward(node, g)
     else:
-        res = fn.backward(node, _to_tensor(g))
+        res = fn.backward(node, to_tensor(g))
     if res.__class__ is not tuple:
         res = (res,)
     nxt = node._next
@@ -256,7 +253,7 @@ def _results(inputs, leaf_buf, capture, allow_unused, create_graph):
         if t._grad_fn is None:
             g = leaf_buf.get(t)
             if g is not None and t._hooks:
-                g = _run_hooks(t._hooks, g, create_graph)
+                g = run_hooks(t._hooks, g, create_graph)
         else:
             g = capture.get((t._grad_fn, t._output_nr))
         if g is None:
@@ -277,7 +274,7 @@ def _prepare(node, g, create_graph, capture, tnodes):
     """Output grads of a node with hooks, retained grads, several outputs or captured grads."""
     grads = (g,) if node._n_out == 1 else g
     if node._hooks is not None or node._retain is not None:
-        grads = _run_node_hooks(node, grads, create_graph)
+        grads = run_node_hooks(node, grads, create_graph)
     if capture is not None and node in tnodes:
         _capture(capture, node, grads)
     if node._n_out > 1 and node.materialize_grads:
@@ -326,86 +323,6 @@ def _sum_to(a, shape):
     lead = a.ndim - len(shape)
     axes = tuple(range(lead)) + tuple(lead + k for k, s in enumerate(shape) if s == 1 and a.shape[lead + k] != 1)
     return a.sum(axis=axes, keepdims=True).reshape(shape) if axes else a.reshape(shape)
-
-
-def _run_hooks(hooks, g, create_graph):
-    for h in list(hooks.values()) if isinstance(hooks, dict) else hooks:
-        t = _to_tensor(g)
-        new = h(t)
-        if new is not None:
-            g = new if create_graph else new._data
-        else:
-            g = t if create_graph else t._data
-    return g
-
-
-def _run_node_hooks(node, grads, create_graph):
-    grads = list(grads)
-    hooks = node._hooks or {}
-    for i in range(len(grads)):
-        if grads[i] is None:
-            continue
-        hs = hooks.get(i)
-        if hs:
-            grads[i] = _run_hooks(hs, grads[i], create_graph)
-        if node._retain is not None:
-            ref = node._retain.get(i)
-            t = ref() if ref is not None else None
-            if t is not None:
-                g = grads[i]
-                if not create_graph:
-                    # a copy: the same array may also become a leaf's .grad, updated in place later
-                    g = np.array(g._data if isinstance(g, Tensor) else g)
-                _set_grad(t, g, create_graph)
-    return tuple(grads)
-
-
-def _set_grad(t, g, create_graph):
-    """Accumulate ``g`` into ``t.grad`` (out of place when the graph is being built)."""
-    dt = t._data.dtype
-    if create_graph:
-        g = _to_tensor(g)
-        if g.dtype != dt:
-            g = g.to(dt)
-        t._grad = g if t._grad is None else t._grad + g
-        return
-    if isinstance(g, Tensor):
-        g = g._data
-    if g.shape != t._data.shape:
-        g = np.broadcast_to(g, t._data.shape)
-    old = t._grad
-    if old is None:
-        # .grad must own writable memory: the optimizer and zero_() write into it in place
-        # (sharing with other gradients is ruled out by _accumulate_leaves)
-        if g.dtype != dt or not g.flags.writeable:
-            g = np.array(g, dtype=dt)
-        t._grad = Tensor._make(g)
-    elif old._grad_fn is None and old._data.flags.writeable and old._data.dtype == dt:
-        np.add(old._data, g, out=old._data, casting="unsafe")
-        old._vc[0] += 1
-    else:
-        t._grad = Tensor._make((old._data + g).astype(dt, copy=False))
-
-
-def _owner(a):
-    """The array that owns ``a``'s memory (``a`` itself unless it is a view)."""
-    return a if a.base is None else a.base
-
-
-def _accumulate_leaves(leaf_buf, create_graph, foreign=()):
-    # a gradient may be (a view of) an array another leaf got too (``add`` hands g to both
-    # inputs, ``cat`` slices of it) or the caller's own ``gradient``: copy all but the first
-    seen = set(foreign)
-    for t, g in leaf_buf.items():
-        if t._hooks:
-            g = _run_hooks(t._hooks, g, create_graph)
-        if not create_graph and g.__class__ is _ARR:
-            o = id(_owner(g))
-            if o in seen:
-                g = g.copy()
-            else:
-                seen.add(o)
-        _set_grad(t, g, create_graph)
 
 
 Tensor = None  # the Tensor class: tensor.py sets it once the class exists

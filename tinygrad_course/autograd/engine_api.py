@@ -1,6 +1,7 @@
 """``backward`` and ``grad``: argument checking around the engine."""
 import numpy as np
 
+from .accumulate import set_grad
 from .engine import run_backward
 
 
@@ -60,11 +61,9 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     if inputs is not None:
         ins = _seq(inputs)
         res = run_backward(outs, roots, retain_graph, create_graph, inputs=ins, allow_unused=True)
-        from .engine import _set_grad
-
         for t, g in zip(ins, res):
             if g is not None:
-                _set_grad(t, g if create_graph else g._data, create_graph)
+                set_grad(t, g if create_graph else g._data, create_graph)
         return
     run_backward(outs, roots, retain_graph, create_graph)
 

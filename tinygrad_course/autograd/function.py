@@ -5,6 +5,7 @@ import traceback
 import numpy as np
 
 from .grad_mode import NO_GRAD, _Mode
+from .graph import GraphNode
 from .views import register as _register_view
 
 _ARR = np.ndarray
@@ -32,7 +33,7 @@ class _SavedOutput:
         self.data, self.idx, self.vc = data, idx, vc
 
 
-class Node:
+class Node(GraphNode):
     """One recorded call of a ``Function``: its ``ctx`` in forward, its graph node in backward.
 
     ``_next[i]`` is the edge to input i: ``(node, output_nr)`` for a computed tensor,
@@ -127,36 +128,6 @@ class Node:
         """Whether missing output grads reach backward as zeros (True) or None."""
         self.materialize_grads = bool(value)
 
-    # ---- graph introspection (PyTorch's names) --------------------------------------------
-    def name(self):
-        """The node's name as PyTorch shows it (``MulBackward0``, ``MyFnBackward``)."""
-        return self._fn._node_name
-
-    def __repr__(self):
-        return f"<{self.name()} object at {hex(id(self))}>"
-
-    @property
-    def next_functions(self):
-        """Edges to the inputs' nodes as ``(node, output_nr)``; leaves appear as ``AccumulateGrad``."""
-        out = []
-        for e in self._next:
-            if e is None:
-                out.append((None, 0))
-            elif e[1] is None:
-                out.append((AccumulateGrad(e[0]), 0))
-            else:
-                out.append((named(e[0]), e[1]))
-        return tuple(out)
-
-    @property
-    def metadata(self):
-        """A dict for your own annotations of this node (empty at first)."""
-        return self.__dict__.setdefault("_metadata", {})
-
-    def register_hook(self, fn):
-        """Not supported on nodes; register hooks on tensors instead."""
-        raise RuntimeError("register_hook on a graph node is not supported; use Tensor.register_hook")
-
     def __getattr__(self, name):
         # only reached for attributes a forward stored that are gone: freed after backward
         if object.__getattribute__(self, "_saved") is _FREED and not name.startswith("__"):
@@ -171,29 +142,6 @@ class Node:
             d = self.__dict__
             for k in [k for k, v in d.items() if isinstance(v, (np.ndarray, Tensor))]:
                 del d[k]
-
-
-class AccumulateGrad:
-    """The node a leaf tensor's gradient is accumulated by (for graph introspection)."""
-
-    __slots__ = ("variable",)
-
-    def __init__(self, variable):
-        self.variable = variable
-
-    def name(self):
-        return "AccumulateGrad"
-
-    next_functions = ()
-
-    def __eq__(self, other):
-        return isinstance(other, AccumulateGrad) and other.variable is self.variable
-
-    def __hash__(self):
-        return id(self.variable)
-
-    def __repr__(self):
-        return f"<AccumulateGrad object at {hex(id(self))}>"
 
 
 _NOREC = _new_node(Node)  # the shared ctx of built-ins that record nothing (see Function.apply)
@@ -398,16 +346,6 @@ def _new_ctx(cls, nxt):
     ctx._saved = None
     ctx._aux = None
     return ctx
-
-
-def named(node):
-    """``node`` as users see it: an instance of its Function's PyTorch-named class
-    (``MulBackward0``). Nodes are made as plain ``Node``, one class, which keeps the
-    interpreter's attribute caches on the engine's hot paths; a node takes its named class
-    the first time ``grad_fn`` or ``next_functions`` hands it out."""
-    if node.__class__ is Node and node._fn is not None:
-        node.__class__ = node._fn._node_cls
-    return node
 
 
 def _finish(cls, ctx, out, nxt, args):

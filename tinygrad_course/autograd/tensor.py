@@ -1,14 +1,14 @@
 """``Tensor``: an ndarray plus what the tape needs (``grad_fn``, ``requires_grad``, ``grad``)."""
-import weakref
 from typing import Any, Optional
 
 import numpy as np
 
-from . import aliases, dtypes as _dt, engine, engine_api, factories, function, legacy, views
-from .device import CPU as _CPU, Size as _Size, check_device as _check_device
+from . import accumulate, aliases, dtypes as _dt, engine, engine_api, factories, function, graph, legacy, views
+from .device import DeviceOps, Size as _Size, check_device as _check_device
 from .dims import norm_dim, shape_arg as _shape_arg  # noqa: F401  (shape_arg: re-exported for the floors above)
 from .factories import FactoryOps, _check_rg, _to_array
 from .grad_mode import _Mode
+from .hooks import HookOps
 from .ops import (arith, arrange, compare, conv, convert, elementwise, index, input_checks, join, linalg, loss,
                   products, reduce, rounding_div, scatter, select, shape, softmax, special, trig, unary)
 from .ops.arith import ArithOps, _arr  # noqa: F401  (_arr: re-exported)
@@ -28,6 +28,7 @@ from .ops.softmax import SoftmaxOps
 from .ops.special import SpecialOps
 from .ops.trig import TrigOps
 from .ops.unary import UnaryOps
+from .protocols import PythonOps
 from .views import InplaceOps
 
 _A = np.ndarray
@@ -61,7 +62,7 @@ def _wrap(arr, requires_grad=False):
 
 class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, SoftmaxOps, ShapeOps, ArrangeOps, IndexOps,
              LinalgOps, ProductOps, ConvertOps, FactoryOps, InplaceOps, ElementwiseOps, RoundingDivOps, TrigOps,
-             SpecialOps, ScatterOps):
+             SpecialOps, ScatterOps, HookOps, PythonOps, DeviceOps):
     """A multi-dimensional array that records the operations done on it (PyTorch's Tensor).
 
     >>> x = tc.tensor([[1., 2.], [3., 4.]], requires_grad=True)
@@ -128,7 +129,7 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, SoftmaxOps, S
     def grad_fn(self):
         """The node of the op that made this tensor (``MulBackward0`` ...), None for a leaf."""
         node = self._grad_fn
-        return node if node is None else function.named(node)
+        return node if node is None else graph.named(node)
 
     @property
     def requires_grad(self):
@@ -208,19 +209,9 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, SoftmaxOps, S
         return _dt._BY_NP[self._data.dtype]
 
     @property
-    def device(self):
-        """The device the tensor lives on (always the CPU here)."""
-        return _CPU
-
-    @property
     def is_leaf(self):
         """True for tensors not produced by a recorded operation (user-created, or requires_grad=False)."""
         return self._grad_fn is None
-
-    @property
-    def is_cuda(self):
-        """Always False: there is no GPU backend."""
-        return False
 
     @property
     def _version(self):
@@ -266,84 +257,8 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, SoftmaxOps, S
         """True when the memory is laid out C-contiguously."""
         return self._data.flags.c_contiguous
 
-    def cpu(self, memory_format=None):
-        """This tensor (it is already on the CPU)."""
-        return self
-
-    def cuda(self, device=None, non_blocking=False, memory_format=None):
-        """Refused as PyTorch refuses it on a machine without CUDA (``AssertionError``)."""
-        raise AssertionError("Torch not compiled with CUDA enabled: tinygrad_course runs on the CPU only "
-                             "(use tc.accelerator.is_available() / x.to(device) to stay device-agnostic)")
-
-    def pin_memory(self, device=None):
-        """Refused as PyTorch refuses it without an accelerator (``RuntimeError``)."""
-        raise RuntimeError("Cannot access accelerator device when none is available. (pin_memory(): "
-                           "tinygrad_course runs on the CPU only; pinning is only useful for GPU copies)")
-
-    def is_pinned(self, device=None):
-        """False: there is no pinned (page-locked) memory without an accelerator."""
-        return False
-
     def __hash__(self):
         return id(self)
-
-    def numpy(self, force: bool = False) -> np.ndarray:
-        """The underlying ndarray (shared memory)."""
-        if self._rg and not force:
-            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
-        return self._data
-
-    def item(self) -> Any:
-        """The value of a one-element tensor as a Python number."""
-        if self._data.size != 1:
-            raise RuntimeError(
-                f"item(): a Tensor with {self._data.size} elements cannot be converted to Scalar (shape {self._data.shape})"
-            )
-        return self._data.item()
-
-    def tolist(self):
-        """The elements as (nested) Python lists of numbers."""
-        return self._data.tolist()
-
-    def __array__(self, dtype=None, copy=None):
-        return self._data if dtype is None else self._data.astype(dtype)
-
-    def __len__(self):
-        if self._data.ndim == 0:
-            raise TypeError("len() of a 0-d tensor")
-        return self._data.shape[0]
-
-    def __iter__(self):
-        if self._data.ndim == 0:
-            raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self._data.shape[0]))
-
-    def __bool__(self):
-        if self._data.size != 1:
-            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous (shape {self._data.shape})")
-        return bool(self._data)
-
-    def __float__(self):
-        return float(self.item())
-
-    def __int__(self):
-        return int(self.item())
-
-    def __index__(self):
-        if self._data.dtype.kind not in "iub" or self._data.size != 1:
-            raise TypeError("only integer tensors of a single element can be converted to an index")
-        return int(self._data.item())
-
-    def __complex__(self):
-        return complex(self.item())
-
-    def __repr__(self):
-        return _repr(self)
-
-    def __format__(self, spec):
-        if self._data.ndim == 0:
-            return format(self._data.item(), spec)
-        return repr(self)
 
     def __reduce__(self):
         return (_rebuild, (self._data, self._rg))
@@ -374,42 +289,6 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, SoftmaxOps, S
         self._grad_fn = None
         self._rg = False
         return self
-
-    def retain_grad(self):
-        """Keep this non-leaf's gradient in ``.grad`` after backward."""
-        if not self._rg:
-            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
-        if self._grad_fn is None:
-            return
-        node = self._grad_fn
-        if node._retain is None:
-            node._retain = {}
-            node._special = True
-        node._retain[self._output_nr] = weakref.ref(self)
-        self.__dict__["_retains"] = True
-
-    @property
-    def retains_grad(self):
-        """True when ``retain_grad()`` was called on this non-leaf tensor."""
-        return bool(self.__dict__.get("_retains"))
-
-    def register_hook(self, hook):
-        """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a new grad."""
-        if not self._rg:
-            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        if self._grad_fn is None:
-            if self._hooks is None:
-                self._hooks = {}
-            hooks = self._hooks
-        else:
-            node = self._grad_fn
-            if node._hooks is None:
-                node._hooks = {}
-                node._special = True
-            hooks = node._hooks.setdefault(self._output_nr, {})
-        key = object()
-        hooks[key] = hook
-        return _RemovableHandle(hooks, key)
 
     def _fill(self, op, arr):
         self._check_inplace(op)
@@ -447,24 +326,6 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, SoftmaxOps, S
         return self._fill("copy_", s)
 
 
-class _RemovableHandle:
-    """Returned by ``register_hook``; ``remove()`` unregisters the hook."""
-
-    __slots__ = ("hooks", "key")
-
-    def __init__(self, hooks, key):
-        self.hooks, self.key = hooks, key
-
-    def remove(self):
-        self.hooks.pop(self.key, None)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
-
-
 def _rebuild(data, rg):
     return Tensor(data, requires_grad=rg)
 
@@ -474,30 +335,9 @@ def _constant_like(t, arr):
 
 
 
-def _repr(t):
-    d = t._data
-    kw = {"precision": 4, "separator": ", ", "prefix": "tensor(", "threshold": 1000, "edgeitems": 3}
-    if d.dtype.kind == "f" and d.size and np.all(np.isfinite(d)) and np.all(d == np.round(d)):
-        body = np.array2string(d, formatter={"float_kind": lambda v: f"{v:.0f}."}, **kw)
-    elif d.dtype.kind == "f":
-        body = np.array2string(d, floatmode="fixed", **kw)
-    else:
-        body = np.array2string(d, **kw)
-    extra = []
-    if d.size == 0:
-        extra.append(f"size={tuple(d.shape)}")
-    if d.dtype not in (_dt.get_default_dtype().np, np.dtype(np.int64), np.dtype(np.bool_)):
-        extra.append(f"dtype={_dt._BY_NP[d.dtype]}")
-    if t._grad_fn is not None:
-        extra.append(f"grad_fn=<{t._grad_fn.name()}>")
-    elif t._rg:
-        extra.append("requires_grad=True")
-    return "tensor(" + body + "".join(", " + e for e in extra) + ")"
-
-
 # The op families, the tape and the engine were imported before ``Tensor`` existed (it is built from
 # the families' mixins), so none imports this module: each gets the class here, once. No circle.
-for _module in (engine, engine_api, function, views, factories, aliases, legacy, arith, arrange, compare, conv, convert,
+for _module in (accumulate, engine, engine_api, function, views, factories, aliases, legacy, arith, arrange, compare, conv, convert,
                 elementwise, index, input_checks, join, linalg, loss, products, reduce, rounding_div, scatter, select,
                 shape, softmax, special, trig, unary):
     _module.Tensor = Tensor

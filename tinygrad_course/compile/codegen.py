@@ -13,6 +13,7 @@ import re
 import numpy as np
 
 from ..autograd import _array, _set_array
+from ..autograd import accumulate as _accumulate
 from ..autograd import engine as _engine
 from ..autograd.grad_mode import _Mode
 from ..autograd.ops import arith as _arith
@@ -41,8 +42,8 @@ def _lowering(cls, args, holder_shape):
 class _Gen:
     def __init__(self):
         self.ns = {"A": _A, "asarray": np.asarray, "add": _engine._add, "_array": _array, "_Mode": _Mode,
-                   "CALLB": _engine._call_backward, "CHECK": _engine._check_user_grad,
-                   "ACC": _engine._accumulate_leaves, "tanh": np.tanh, "SET": _set_array}
+                   "CALLB": _engine._call_backward,
+                   "ACC": _accumulate.accumulate_leaves, "tanh": np.tanh, "SET": _set_array}
         self.lines = []
         self.names = {}  # id(object) -> name in ns
         self.var = {}  # id(holder) -> local variable holding its array
@@ -164,13 +165,14 @@ def _release_early(G, program, grads):
         if m:
             for h in _holders_in(G.ns[m.group(1)], ArrayRef):
                 name = G.names.get(id(h))
-                if name is not None:
+                # only holders are released; a tensor of the user's (a "p" constant) never is
+                if name is not None and name[0] == "h":
                     last[name] = i
     for ctx_id, hs in program.saved_holders.items():
         end = G.step_end.get(ctx_id)
         for h in hs:
             name = G.names.get(id(h))
-            if name is not None:
+            if name is not None and name[0] == "h":
                 # (no backward step ran for it: kept to the end)
                 last[name] = max(last.get(name, -1), end if end is not None else len(lines))
     keep = set(grads) | program.pinned | _output_holders(program.out_spec)
@@ -318,10 +320,9 @@ def _backward(G, ins, lowered):
             if low is not None:
                 pass  # lowered ops are never 0-d: always arrays
             elif fast:
-                # NumPy turns 0-d results into scalars
+                # NumPy turns 0-d results into scalars (a user Function's gradients were checked
+                # and unwrapped by CALLB)
                 G.emit(f"if {x}.__class__ is not A: {x} = asarray({x})", ind)
-            else:
-                G.emit(f"{x} = CHECK({G.const(node, 'n')}, {x}, False)", ind)
             if is_leaf:
                 key = f"inp[{idx}]" if idx is not None else G.const(target, "p")
                 # whether this leaf was reached before is only known for sure on lowered paths

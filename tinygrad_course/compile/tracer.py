@@ -18,6 +18,7 @@ import threading
 import numpy as np
 
 from ..autograd import _array, _wrap
+from ..autograd import accumulate as _accumulate
 from ..autograd import engine as _engine
 from ..autograd import factories as _factories
 from ..autograd import function as _function
@@ -385,7 +386,7 @@ class Tracer:
                 lst[i] = g if lst[i] is None else _engine._add(lst[i], g)
             if fn not in root_nodes:
                 root_nodes.append(fn)
-        foreign = {id(_engine._owner(g)) for g in root_grads if g.__class__ is _ARR}
+        foreign = {id(_accumulate.owner(g)) for g in root_grads if g.__class__ is _ARR}
         deps = _engine._collect(root_nodes)
         steps = []
         prev = _Mode.enabled, _Mode.arrays
@@ -415,11 +416,9 @@ class Tracer:
                     else:
                         routes.append((False, self._slot(p), idx if p._n_out > 1 else None, p._n_out))
                     if r is not None:
-                        if fast:
-                            if r.__class__ is not _ARR:
-                                r = np.asarray(r)
-                        else:
-                            r = _engine._check_user_grad(node, r, False)
+                        # a user Function's gradients were checked and unwrapped by _call_backward
+                        if fast and r.__class__ is not _ARR:
+                            r = np.asarray(r)
                         if idx is None:
                             _engine._acc(leaf_buf, p, r)
                             continue
@@ -438,7 +437,7 @@ class Tracer:
                 if g is not None:
                     steps.append((node, self._slot(node), tuple(routes), fast))
             _Mode.arrays = False
-            _engine._accumulate_leaves(leaf_buf, False, foreign)
+            _accumulate.accumulate_leaves(leaf_buf, False, foreign)
         finally:
             _Mode.enabled, _Mode.arrays = prev
         for p in leaf_buf:

@@ -1,0 +1,76 @@
+"""The graph face of a node: what code that walks ``grad_fn.next_functions`` sees (PyTorch's
+``torch.autograd.graph``). The other face, the ``ctx`` API a ``Function`` uses, is in function.py."""
+
+
+class GraphNode:
+    """Graph introspection of a recorded call: its name, its edges to the inputs, metadata.
+
+    >>> y = tc.tensor([1.], requires_grad=True).exp() * 2
+    >>> y.grad_fn.name(), y.grad_fn.next_functions[0][0].name()
+    ('MulBackward0', 'ExpBackward0')
+    """
+
+    __slots__ = ()
+
+    def name(self):
+        """The node's name as PyTorch shows it (``MulBackward0``, ``MyFnBackward``)."""
+        return self._fn._node_name
+
+    def __repr__(self):
+        return f"<{self.name()} object at {hex(id(self))}>"
+
+    @property
+    def next_functions(self):
+        """Edges to the inputs' nodes as ``(node, output_nr)``; leaves appear as ``AccumulateGrad``."""
+        out = []
+        for e in self._next:
+            if e is None:
+                out.append((None, 0))
+            elif e[1] is None:
+                out.append((AccumulateGrad(e[0]), 0))
+            else:
+                out.append((named(e[0]), e[1]))
+        return tuple(out)
+
+    @property
+    def metadata(self):
+        """A dict for your own annotations of this node (empty at first)."""
+        return self.__dict__.setdefault("_metadata", {})
+
+    def register_hook(self, fn):
+        """Not supported on nodes; register hooks on tensors instead."""
+        raise RuntimeError("register_hook on a graph node is not supported; use Tensor.register_hook")
+
+
+class AccumulateGrad:
+    """The node a leaf tensor's gradient is accumulated by (for graph introspection)."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable):
+        self.variable = variable
+
+    def name(self):
+        return "AccumulateGrad"
+
+    next_functions = ()
+
+    def __eq__(self, other):
+        return isinstance(other, AccumulateGrad) and other.variable is self.variable
+
+    def __hash__(self):
+        return id(self.variable)
+
+    def __repr__(self):
+        return f"<AccumulateGrad object at {hex(id(self))}>"
+
+
+def named(node):
+    """``node`` as users see it: an instance of its Function's PyTorch-named class
+    (``MulBackward0``). Nodes are made as plain ``Node``, one class, which keeps the
+    interpreter's attribute caches on the engine's hot paths; a node takes its named class
+    the first time ``grad_fn`` or ``next_functions`` hands it out."""
+    fn = node._fn
+    if fn is not None and node.__class__ is not fn._node_cls:
+        node.__class__ = fn._node_cls
+    return node
