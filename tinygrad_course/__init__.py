@@ -39,10 +39,6 @@ from .autograd.legacy import (  # noqa: F401  (PyTorch's legacy typed-tensor nam
     FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor, CharTensor, ByteTensor, BoolTensor,
 )
 from . import autograd, return_types  # noqa: F401
-from .autograd.aliases import install_function_aliases as _install_function_aliases
-
-# ``axis``/``keepdims`` and ``out=`` on the function forms above (autograd/aliases.py)
-_install_function_aliases(globals())
 
 __version__ = "0.2.0"  # the one place the version is written (setup.cfg reads it)
 

@@ -1,16 +1,31 @@
 """NumPy-style keyword aliases (``axis``, ``keepdims``) and ``out=`` on function forms, as PyTorch has.
 
-PyTorch's argument parser accepts ``axis`` for any ``dim`` and ``keepdims`` for any ``keepdim`` of
-a native op (``x.sum(axis=0, keepdims=True)``), and the native function forms take ``out=``
-(``torch.add(a, b, out=c)``). Rather than repeat both in every op's signature, ``install_*`` wrap
-the family methods and function forms once, at import: any op (also one added later to a
-family) whose signature has ``dim``/``keepdim`` gets the aliases; any function form PyTorch
-gives an ``out`` variant gets ``out=``. The wrapper costs one Python call and does nothing
-unless one of those keywords is passed.
+PyTorch's native ops go through one argument parser, generated from ``native_functions.yaml``; it
+accepts ``axis`` for any ``dim`` and ``keepdims`` for any ``keepdim`` (NumPy's spellings, so NumPy
+code ports unchanged: ``x.sum(axis=0, keepdims=True)``), and every native function form with an
+``out`` variant takes ``out=`` to write its result into an existing tensor (``torch.add(a, b,
+out=c)``). Ops written in Python there (``norm``, ``split``, ``unique``, ``stft`` ...) bypass the
+parser, so they refuse ``axis``: ``_NO_ALIAS_METHODS``/``_NO_ALIAS_FUNCTIONS`` name ours.
+
+Two decorators, written at each op's definition, add these keywords without repeating them in
+every signature:
+
+``@numpy_dims`` (methods, and function forms without ``out``): ``axis``/``keepdims`` are renamed to
+    ``dim``/``keepdim`` before the op runs; passing both spellings is PyTorch's ``TypeError``.
+``@with_out`` (function forms whose ``torch.*`` function takes ``out``, the names in ``_OUT_NAMES``):
+    ``out=`` (the result is written into ``out``, resized if its shape differs, and ``out`` is
+    returned; refused when autograd would record), plus ``axis``/``keepdims`` when the signature
+    has ``dim``/``keepdim`` -- one wrapper layer for both. A name exported twice (``divide = div``)
+    gets its own wrapper, so its messages carry the public name:
+    ``divide = with_out(div.__wrapped__, name="divide")``.
+
+Both keep the op's name, docstring and signature (plus the new keywords, for ``inspect.signature``),
+cost one Python call, and do nothing more unless one of their keywords is passed.
+tests/test_alias_decorators.py fails when a public op with ``dim``/``keepdim`` (or a name in
+``_OUT_NAMES``) lacks its decorator.
 """
 import functools
 import inspect
-import types
 import warnings
 
 import numpy as np
@@ -151,7 +166,15 @@ def _has_dim(fn) -> bool:
     return ("dim" in ps or "keepdim" in ps) and "axis" not in ps and "keepdims" not in ps
 
 
-def _alias_method(fn, name):
+def numpy_dims(fn):
+    """Decorator: ``fn`` (a method or function form with ``dim``/``keepdim``) also accepts NumPy's
+    ``axis``/``keepdims``, as PyTorch's ops do.
+
+    >>> tc.tensor([[1.0, 2.0]]).sum(axis=1, keepdims=True)
+    tensor([[3.]])
+    """
+    name = fn.__name__
+
     @functools.wraps(fn)
     def method(*args, **kwargs):
         if kwargs and ("axis" in kwargs or "keepdims" in kwargs):
@@ -163,53 +186,39 @@ def _alias_method(fn, name):
     return method
 
 
-def _alias_function(fn, name, dims: bool, out: bool):
-    if out:
-        @functools.wraps(fn)
-        def function(*args, out=None, **kwargs):
-            if dims and kwargs and ("axis" in kwargs or "keepdims" in kwargs):
-                _rename(kwargs, name)
-            if out is None:
-                return fn(*args, **kwargs)
-            return _write_out(name, fn, args, kwargs, out)
-    else:
-        @functools.wraps(fn)
-        def function(*args, **kwargs):
-            if kwargs and ("axis" in kwargs or "keepdims" in kwargs):
-                _rename(kwargs, name)
-            return fn(*args, **kwargs)
+def with_out(fn, *, name=None):
+    """Decorator for a function form whose ``torch.*`` function takes ``out=`` (``name`` in
+    ``_OUT_NAMES``; ``name`` defaults to ``fn.__name__``): adds ``out=``, and ``axis``/``keepdims``
+    when ``fn`` has ``dim``/``keepdim`` (unless ``name`` is in ``_NO_ALIAS_FUNCTIONS``).
 
-    extra = ([("axis", None), ("keepdims", None)] if dims else []) + ([("out", None)] if out else [])
+    >>> out = tc.zeros(2)
+    >>> tc.add(tc.ones(2), 1.0, out=out) is out
+    True
+    """
+    name = name or fn.__name__
+    if name not in _OUT_NAMES:
+        raise ValueError(f"with_out({name}): torch.{name} has no out= variant (see _OUT_NAMES)")
+    if "out" in inspect.signature(fn).parameters:
+        raise ValueError(f"with_out({name}): it takes out= itself")
+    dims = name not in _NO_ALIAS_FUNCTIONS and _has_dim(fn)
+
+    @functools.wraps(fn)
+    def function(*args, out=None, **kwargs):
+        if dims and kwargs and ("axis" in kwargs or "keepdims" in kwargs):
+            _rename(kwargs, name)
+        if out is None:
+            return fn(*args, **kwargs)
+        return _write_out(name, fn, args, kwargs, out)
+
+    extra = ([("axis", None), ("keepdims", None)] if dims else []) + [("out", None)]
     function.__signature__ = _signature_with(fn, extra)
     function._tc_aliased = True
     return function
 
 
 def install_method_aliases(cls) -> None:
-    """Give every ``cls`` method that has ``dim``/``keepdim`` the ``axis``/``keepdims`` aliases."""
-    for name in dir(cls):
-        if name.startswith("_") or name in _NO_ALIAS_METHODS:
-            continue
-        fn = inspect.getattr_static(cls, name)
-        if isinstance(fn, types.FunctionType) and not getattr(fn, "_tc_aliased", False) and _has_dim(fn):
-            setattr(cls, name, _alias_method(fn, name))
-
-
-def install_function_aliases(namespace: dict) -> None:
-    """Wrap the function forms in ``namespace`` (``tinygrad_course``'s globals): aliases where
-    they take ``dim``/``keepdim``, ``out=`` where PyTorch's function has an out variant."""
-    for name, fn in list(namespace.items()):
-        if name.startswith("_") or not isinstance(fn, types.FunctionType) or getattr(fn, "_tc_aliased", False):
-            continue
-        if not getattr(fn, "__module__", "").startswith("tinygrad_course.autograd"):
-            continue
-        dims = name not in _NO_ALIAS_FUNCTIONS and _has_dim(fn)
-        try:
-            out = name in _OUT_NAMES and "out" not in inspect.signature(fn).parameters
-        except (TypeError, ValueError):
-            out = False
-        if dims or out:
-            namespace[name] = _alias_function(fn, name, dims, out)
+    """Kept until tensor.py stops calling it; the aliases are decorators at each definition."""
+    return
 
 
 Tensor = None  # the Tensor class: tensor.py sets it once the class (built from the mixins) exists

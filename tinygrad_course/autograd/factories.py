@@ -9,6 +9,7 @@ if TYPE_CHECKING:
 _A = np.ndarray
 
 from . import dtypes as _dt
+from .aliases import with_out
 from .random import default_generator
 from .dims import shape_arg as _shape_arg
 from .device import check_device as _check_device
@@ -96,6 +97,7 @@ def from_numpy(ndarray):
     return Tensor._make(ndarray)
 
 
+@with_out
 def zeros(*args: Any, size: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> "Tensor":
     """A tensor of zeros: ``tc.zeros(2, 3)``, ``tc.zeros((2, 3))`` or ``tc.zeros(size=(2, 3))``.
 
@@ -107,6 +109,7 @@ def zeros(*args: Any, size: Any = None, dtype: Any = None, device: Any = None, r
     return _finish(_alloc("zeros", np.zeros, _sizes("zeros", args, size), _float(dtype)), requires_grad, "zeros")
 
 
+@with_out
 def ones(*args: Any, size: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> "Tensor":
     """A tensor of ones: ``tc.ones(2, 3)``, ``tc.ones((2, 3))`` or ``tc.ones(size=(2, 3))``.
 
@@ -117,6 +120,7 @@ def ones(*args: Any, size: Any = None, dtype: Any = None, device: Any = None, re
     return _finish(_alloc("ones", np.ones, _sizes("ones", args, size), _float(dtype)), requires_grad, "ones")
 
 
+@with_out
 def empty(*args, size=None, dtype=None, device=None, requires_grad=False):
     """An uninitialised tensor (zero-filled here): ``tc.empty(2, 3)`` or ``tc.empty(size=(2, 3))``.
 
@@ -127,6 +131,7 @@ def empty(*args, size=None, dtype=None, device=None, requires_grad=False):
     return _finish(_alloc("empty", np.zeros, _sizes("empty", args, size), _float(dtype)), requires_grad, "empty")
 
 
+@with_out
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
     """A tensor of ``size`` filled with ``fill_value`` (dtype inferred from the value).
 
@@ -189,6 +194,7 @@ def empty_like(input, dtype=None, device=None, requires_grad=False):
     return zeros_like(input, dtype, None, requires_grad)
 
 
+@with_out
 def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
     """Values from ``start`` to ``end`` (exclusive) by ``step``; int64 if all are ints.
 
@@ -217,6 +223,7 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     return _finish(np.arange(start, end, step).astype(_dt.to_np(dtype)), requires_grad, "arange")
 
 
+@with_out
 def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
     """``steps`` evenly spaced values from ``start`` to ``end`` inclusive.
 
@@ -230,6 +237,7 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
     return _finish(np.linspace(start, end, steps).astype(_float(dtype)), requires_grad, "linspace")
 
 
+@with_out
 def logspace(start, end, steps, base=10.0, dtype=None, device=None, requires_grad=False):
     """``steps`` values ``base ** v`` for ``v`` evenly spaced from ``start`` to ``end``.
 
@@ -251,6 +259,7 @@ def _scalar_ends(op, start, end):
                            f"dimension(s) and end with {dims[1]} dimension(s).")
 
 
+@with_out
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
     """The n x m identity matrix (m = n by default).
 
@@ -269,6 +278,7 @@ def _gen(generator):
     return generator if generator is not None else default_generator()
 
 
+@with_out
 def rand(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False):
     """Uniform samples on [0, 1): ``tc.rand(2, 3)`` or ``tc.rand(size=(2, 3))``.
 
@@ -280,6 +290,7 @@ def rand(*args, size=None, generator=None, dtype=None, device=None, requires_gra
     return _finish(_gen(generator).random(shape).astype(_float(dtype)), requires_grad, "rand")
 
 
+@with_out
 def randn(*args: Any, size: Any = None, generator: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> "Tensor":
     """Standard normal samples: ``tc.randn(2, 3)`` or ``tc.randn(size=(2, 3))``.
 
@@ -291,6 +302,7 @@ def randn(*args: Any, size: Any = None, generator: Any = None, dtype: Any = None
     return _finish(_gen(generator).standard_normal(shape).astype(_float(dtype)), requires_grad, "randn")
 
 
+@with_out
 def randint(low: Any = 0, high: Any = None, size: Any = None, generator: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> "Tensor":
     """Integers uniform on [low, high).
 
@@ -308,6 +320,7 @@ def randint(low: Any = 0, high: Any = None, size: Any = None, generator: Any = N
     return _finish(arr, requires_grad, "randint")
 
 
+@with_out
 def randperm(n, generator=None, dtype=None, device=None, requires_grad=False):
     """A random permutation of ``0..n-1`` (int64).
 
@@ -348,6 +361,7 @@ def randint_like(input, low=0, high=None, dtype=None, device=None, requires_grad
     return randint(low, high, input.shape, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
 
 
+@with_out
 def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, device=None, requires_grad=False):
     """Normal samples: scalar ``mean``/``std`` with ``size`` (``tc.normal(0., 1., size=(2, 3))``), or
     tensor ``mean``/``std`` broadcast together (``tc.normal(tc.zeros(3), 1.)``); dtype/device/
@@ -372,6 +386,7 @@ def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, device=None
     return _finish((_gen(generator).standard_normal(shape) * s + m).astype(npd), requires_grad, "normal")
 
 
+@with_out
 def bernoulli(input, generator=None):
     """0/1 samples: each element is 1 with the probability given by input (values in [0, 1]).
 
@@ -384,6 +399,7 @@ def bernoulli(input, generator=None):
     return Tensor._make((_gen(generator).random(p.shape) < p).astype(p.dtype))
 
 
+@with_out
 def multinomial(input, num_samples, replacement=False, generator=None):
     """``num_samples`` category indices per row, drawn with the (unnormalised) weights in input.
 

@@ -3,6 +3,7 @@ import numbers
 
 import numpy as np
 
+from ..aliases import with_out
 from ..function import Function
 from ..dtypes import result_type, get_default_dtype
 from . import bw
@@ -370,6 +371,7 @@ class PowT(Function):
         return ga, gb
 
 
+@with_out
 def pow(a, exponent):
     """a ** exponent (either may be a Tensor).
 
@@ -490,6 +492,7 @@ class ArithOps:
 
 # ---- function forms: ``tc.<name>(input, ...)`` ----
 
+@with_out
 def add(input, other, alpha=1):
     """Elementwise sum with broadcasting: out = input + alpha * other.
 
@@ -501,6 +504,7 @@ def add(input, other, alpha=1):
     return _t(input).add(other, alpha)
 
 
+@with_out
 def sub(input, other, alpha=1):
     """Elementwise difference with broadcasting: out = input - alpha * other.
 
@@ -512,9 +516,11 @@ def sub(input, other, alpha=1):
     return _t(input).sub(other, alpha)
 
 
-subtract = sub
+# an alias gets its own wrapper (the op undecorated, via __wrapped__) so out= messages name it
+subtract = with_out(sub.__wrapped__, name="subtract")
 
 
+@with_out
 def mul(input, other):
     """Elementwise product with broadcasting: out = input * other.
 
@@ -524,9 +530,10 @@ def mul(input, other):
     return _t(input) * other
 
 
-multiply = mul
+multiply = with_out(mul.__wrapped__, name="multiply")
 
 
+@with_out
 def div(input, other, rounding_mode=None):
     """Elementwise quotient with broadcasting: out = input / other.
 
@@ -540,9 +547,11 @@ def div(input, other, rounding_mode=None):
     return _t(input).div(other, rounding_mode)
 
 
-divide = true_divide = div
+divide = with_out(div.__wrapped__, name="divide")
+true_divide = with_out(div.__wrapped__, name="true_divide")
 
 
+@with_out
 def neg(input):
     """Negation, elementwise: out = -input.
 
@@ -552,7 +561,7 @@ def neg(input):
     return -input
 
 
-negative = neg
+negative = with_out(neg.__wrapped__, name="negative")
 
 
 def neg_(input):

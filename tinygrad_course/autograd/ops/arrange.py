@@ -3,6 +3,7 @@ differences, triangles and diagonals."""
 import numpy as np
 
 from .. import dtypes as _dt
+from ..aliases import numpy_dims, with_out
 from ..dims import norm_dim, norm_dims, shape_arg as _shape_arg
 from .index import IndexAdd, IndexView
 from .select import where
@@ -64,6 +65,7 @@ class ArrangeOps:
         # a negative-step view (which user indexing refuses, as PyTorch does), then a copy
         return IndexView.apply(self, tuple(idx), True).clone()
 
+    @numpy_dims
     def chunk(self, chunks, dim=0):
         """Split into ``chunks`` pieces of size ceil(n / chunks) along ``dim``."""
         if chunks <= 0:
@@ -95,12 +97,14 @@ class ArrangeOps:
             start += s
         return tuple(out)
 
+    @numpy_dims
     def unbind(self, dim=0):
         """The slices along ``dim`` as a tuple."""
         d = norm_dim(dim, self.ndim, "unbind")
         pre = (slice(None),) * d
         return tuple(self[pre + (i,)] for i in range(self.shape[d]))
 
+    @numpy_dims
     def narrow(self, dim, start, length):
         """The slice ``start:start+length`` of dimension ``dim`` (a view)."""
         if self.ndim == 0:
@@ -118,6 +122,7 @@ class ArrangeOps:
             raise RuntimeError(f"narrow(): start ({start}) + length ({length}) exceeds dimension size ({n}).")
         return self[(slice(None),) * d + (slice(start, start + length),)]
 
+    @numpy_dims
     def diff(self, n=1, dim=-1, prepend=None, append=None):
         """The n-th forward difference along dim, out[i] = x[i+1] - x[i] applied n times (bool:
         x[i+1] != x[i]), after joining ``prepend`` / ``append`` to x along dim.
@@ -209,6 +214,7 @@ def flip(input, dims):
     return input.flip(dims)
 
 
+@with_out
 def diff(input, n=1, dim=-1, prepend=None, append=None):
     """The n-th forward difference along dim (see ``Tensor.diff``).
 
@@ -218,6 +224,7 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
     return input.diff(n, dim, prepend, append)
 
 
+@numpy_dims
 def narrow(input, dim, start, length):
     """The slice ``start:start+length`` of dimension ``dim`` (a view).
 
@@ -236,6 +243,7 @@ def roll(input, shifts, dims=None):
     return input.roll(shifts, dims)
 
 
+@with_out
 def tril(input, diagonal=0):
     """The lower triangle (elements with j - i <= diagonal), the rest zero.
 
@@ -246,6 +254,7 @@ def tril(input, diagonal=0):
     return input.tril(diagonal)
 
 
+@with_out
 def triu(input, diagonal=0):
     """The upper triangle (elements with j - i >= diagonal), the rest zero.
 
@@ -265,6 +274,7 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
     return input.diagonal(offset, dim1, dim2)
 
 
+@with_out
 def diag(input, diagonal=0):
     """A 1-D input's diagonal matrix, or a 2-D input's ``diagonal``-th diagonal.
 
@@ -277,6 +287,7 @@ def diag(input, diagonal=0):
     return input.diag(diagonal)
 
 
+@numpy_dims
 def chunk(input, chunks, dim=0):
     """Split into ``chunks`` nearly equal pieces along ``dim`` (the last may be smaller).
 
@@ -295,6 +306,7 @@ def split(tensor, split_size_or_sections, dim=0):
     return tensor.split(split_size_or_sections, dim)
 
 
+@numpy_dims
 def unbind(input, dim=0):
     """The slices of input along ``dim``, as a tuple (the dimension removed).
 

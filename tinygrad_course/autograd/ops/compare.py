@@ -3,6 +3,7 @@
 import numpy as np
 
 from .. import dtypes as _dt
+from ..aliases import numpy_dims, with_out
 from ..effects import replayed
 from .arith import _arr
 from .reduce import _axes
@@ -135,14 +136,17 @@ class CompareOps:
                 raise RuntimeError(f"isclose(): {name} must be greater than or equal to zero, but got {v}")
         return Tensor._make(np.isclose(self._data, _arr(other), rtol=rtol, atol=atol, equal_nan=equal_nan))
 
+    @numpy_dims
     def all(self, dim=None, keepdim=False):
         """True if every element (along ``dim``, when given) is non-zero."""
         return Tensor._make(np.asarray(np.all(self._data, axis=_axes(dim, self), keepdims=keepdim)))
 
+    @numpy_dims
     def any(self, dim=None, keepdim=False):
         """True if some element (along ``dim``, when given) is non-zero."""
         return Tensor._make(np.asarray(np.any(self._data, axis=_axes(dim, self), keepdims=keepdim)))
 
+    @numpy_dims
     def count_nonzero(self, dim=None):
         """The number of non-zero elements (along ``dim``, when given)."""
         return Tensor._make(np.asarray(np.count_nonzero(self._data, axis=_axes(dim, self)), dtype=np.int64))
@@ -169,6 +173,7 @@ class CompareOps:
 
 # ---- function forms: ``tc.<name>(input, ...)`` ----
 
+@with_out
 def all(input, dim=None, keepdim=False):
     """True if every element (along ``dim``, when given) is non-zero.
 
@@ -180,6 +185,7 @@ def all(input, dim=None, keepdim=False):
     return input.all(dim, keepdim)
 
 
+@with_out
 def any(input, dim=None, keepdim=False):
     """True if some element (along ``dim``, when given) is non-zero.
 
@@ -250,6 +256,7 @@ def equal(input, other):
     return input.equal(other)
 
 
+@with_out
 @tensor_input
 def eq(input, other):
     """Elementwise ``input == other`` with broadcasting, as a bool tensor.
@@ -260,6 +267,7 @@ def eq(input, other):
     return input == other
 
 
+@with_out
 @tensor_input
 def ne(input, other):
     """Elementwise ``input != other`` with broadcasting, as a bool tensor.
@@ -270,6 +278,7 @@ def ne(input, other):
     return input != other
 
 
+@with_out
 @tensor_input
 def lt(input, other):
     """Elementwise ``input < other`` with broadcasting, as a bool tensor.
@@ -280,6 +289,7 @@ def lt(input, other):
     return input < other
 
 
+@with_out
 @tensor_input
 def le(input, other):
     """Elementwise ``input <= other`` with broadcasting, as a bool tensor.
@@ -290,6 +300,7 @@ def le(input, other):
     return input <= other
 
 
+@with_out
 @tensor_input
 def gt(input, other):
     """Elementwise ``input > other`` with broadcasting, as a bool tensor.
@@ -300,6 +311,7 @@ def gt(input, other):
     return input > other
 
 
+@with_out
 @tensor_input
 def ge(input, other):
     """Elementwise ``input >= other`` with broadcasting, as a bool tensor.
@@ -310,6 +322,7 @@ def ge(input, other):
     return input >= other
 
 
+@with_out
 def logical_not(input):
     """Elementwise logical NOT (non-zero is True).
 
@@ -319,6 +332,7 @@ def logical_not(input):
     return input.logical_not()
 
 
+@with_out
 @tensor_input
 def logical_and(input, other):
     """Elementwise logical AND of the truth values (non-zero is True).
@@ -329,6 +343,7 @@ def logical_and(input, other):
     return input.logical_and(other)
 
 
+@with_out
 @tensor_input
 def logical_or(input, other):
     """Elementwise logical OR of the truth values (non-zero is True).
@@ -339,6 +354,7 @@ def logical_or(input, other):
     return input.logical_or(other)
 
 
+@with_out
 def nonzero(input, as_tuple=False):
     """Indices of the non-zero elements: one row per element (or a tuple of index tensors with ``as_tuple=True``).
 
@@ -349,6 +365,7 @@ def nonzero(input, as_tuple=False):
     return input.nonzero(as_tuple)
 
 
+@numpy_dims
 def count_nonzero(input, dim=None):
     """The number of non-zero elements (along ``dim``, when given), int64.
 
@@ -360,6 +377,7 @@ def count_nonzero(input, dim=None):
 
 
 
+@with_out
 def greater(input, other):
     """Alias of ``tc.gt``: elementwise input > other.
 
@@ -369,6 +387,7 @@ def greater(input, other):
     return input > other
 
 
+@with_out
 def less(input, other):
     """Alias of ``tc.lt``: elementwise input < other.
 
@@ -378,13 +397,10 @@ def less(input, other):
     return input < other
 
 
-greater_equal = ge
-
-
-less_equal = le
-
-
-not_equal = ne
+# an alias gets its own wrapper (the op undecorated, via __wrapped__) so out= messages name it
+greater_equal = with_out(ge.__wrapped__, name="greater_equal")
+less_equal = with_out(le.__wrapped__, name="less_equal")
+not_equal = with_out(ne.__wrapped__, name="not_equal")
 
 
 Tensor = None  # the Tensor class: tensor.py sets it once the class (built from the mixins) exists

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..aliases import with_out
 from ..dtypes import get_default_dtype, result_type
 from ..function import Function
 from ..grad_mode import is_grad_enabled
@@ -304,6 +305,7 @@ class ElementwiseOps:
 
 # ---- function forms: ``tc.<name>(input, ...)`` ----
 
+@with_out
 def expm1(input):
     """e^input - 1, elementwise, accurate for small input.
 
@@ -313,6 +315,7 @@ def expm1(input):
     return input.expm1()
 
 
+@with_out
 def floor(input):
     """Largest integer <= input, elementwise (gradient 0).
 
@@ -322,6 +325,7 @@ def floor(input):
     return input.floor()
 
 
+@with_out
 def ceil(input):
     """Smallest integer >= input, elementwise (gradient 0).
 
@@ -331,6 +335,7 @@ def ceil(input):
     return input.ceil()
 
 
+@with_out
 def round(input, decimals=0):
     """Round to the nearest integer (halves to even), or to ``decimals`` decimal places.
 
@@ -340,6 +345,7 @@ def round(input, decimals=0):
     return input.round(decimals)
 
 
+@with_out
 def trunc(input):
     """Round toward zero, elementwise (gradient 0).
 
@@ -350,6 +356,7 @@ def trunc(input):
 
 
 
+@with_out
 @tensor_input
 def hypot(input: Tensor, other: Tensor) -> Tensor:
     """sqrt(input^2 + other^2) without overflow. ``tc.hypot(tc.tensor([3.]), tc.tensor([4.]))`` -> tensor([5.]).
@@ -360,6 +367,7 @@ def hypot(input: Tensor, other: Tensor) -> Tensor:
     return input.hypot(other)
 
 
+@with_out
 @tensor_input
 def logaddexp(input: Tensor, other: Tensor) -> Tensor:
     """log(e^input + e^other). ``tc.logaddexp(tc.tensor([1000.]), tc.tensor([1000.]))`` -> tensor([1000.6931]).
@@ -370,6 +378,7 @@ def logaddexp(input: Tensor, other: Tensor) -> Tensor:
     return input.logaddexp(other)
 
 
+@with_out
 def logaddexp2(input: Tensor, other: Tensor) -> Tensor:
     """log2(2^input + 2^other). ``tc.logaddexp2(tc.tensor([1.]), tc.tensor([1.]))`` -> tensor([2.]).
 
@@ -379,6 +388,7 @@ def logaddexp2(input: Tensor, other: Tensor) -> Tensor:
     return input.logaddexp2(other)
 
 
+@with_out
 def logit(input: Tensor, eps: float | None = None) -> Tensor:
     """log(p / (1 - p)), p clamped to [eps, 1 - eps] when eps is given.
     ``tc.logit(tc.tensor([0.5]))`` -> tensor([0.]).
@@ -389,6 +399,7 @@ def logit(input: Tensor, eps: float | None = None) -> Tensor:
     return input.logit(eps)
 
 
+@with_out
 def frac(input: Tensor) -> Tensor:
     """input - trunc(input) (float tensors). ``tc.frac(tc.tensor([2.75]))`` -> tensor([0.7500]).
 
@@ -416,6 +427,7 @@ def square_(input: Tensor) -> Tensor:
     return input.square_()
 
 
+@with_out
 def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> Tensor:
     """NaN -> nan, +-inf -> posinf/neginf (default: the dtype's extremes).
     ``tc.nan_to_num(tc.tensor([float('nan')]))`` -> tensor([0.]).
@@ -435,6 +447,7 @@ def nan_to_num_(input: Tensor, nan: float = 0.0, posinf: float | None = None, ne
     return input.nan_to_num_(nan, posinf, neginf)
 
 
+@with_out
 def fmod(input: Tensor, other) -> Tensor:
     """input - other * trunc(input/other), elementwise (C's fmod: the sign of input).
     ``tc.fmod(tc.tensor([-3, 3]), 2)`` -> tensor([-1, 1]).
@@ -447,6 +460,7 @@ def fmod(input: Tensor, other) -> Tensor:
     return _run(Fmod, input, other)
 
 
+@with_out
 def remainder(input, other) -> Tensor:
     """input - other * floor(input/other), elementwise (Python's %: the sign of other); either
     may be a number. ``tc.remainder(tc.tensor([-3, 3]), 2)`` -> tensor([1, 1]).

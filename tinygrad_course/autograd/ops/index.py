@@ -1,6 +1,7 @@
 """Indexing (``x[idx]``, ``x[idx] = v``), ``gather``, ``index_select``, ``sort``/``topk``, ``unique``."""
 import numpy as np
 
+from ..aliases import numpy_dims, with_out
 from ..dims import norm_dim
 from ..function import Function
 from ..grad_mode import _Mode
@@ -185,6 +186,7 @@ class IndexOps:
 
     __slots__ = ()
 
+    @numpy_dims
     def gather(self, dim, index):
         """``out[i][j] = self[i][index[i][j]]`` along ``dim``."""
         idx = _arr(index)
@@ -201,6 +203,7 @@ class IndexOps:
             raise RuntimeError(f"gather(): index {int(bad.flat[0])} is out of bounds for dimension {d} with size {n}")
         return Gather.apply(self, d, idx)
 
+    @numpy_dims
     def sort(self, dim=-1, descending=False, stable=False):
         """(values, indices) sorted along ``dim``; values differentiate through ``gather``."""
         from ... import return_types
@@ -220,10 +223,12 @@ class IndexOps:
             idx = np.argsort(-x.astype(np.int64) if x.dtype.kind in "iu" else -x, axis=d, kind="stable").astype(np.int64)
         return return_types.sort(self.gather(d, idx), Tensor._make(idx))
 
+    @numpy_dims
     def argsort(self, dim=-1, descending=False, stable=False):
         """The indices that sort self along ``dim``."""
         return self.sort(dim, descending, stable).indices
 
+    @numpy_dims
     def topk(self, k, dim=-1, largest=True, sorted=True):
         """(values, indices) of the k largest (or smallest) along ``dim``."""
         from ... import return_types
@@ -246,6 +251,7 @@ class IndexOps:
             return Tensor._make(res)
         return tuple(Tensor._make(np.asarray(r, np.int64) if i else r) for i, r in enumerate(res))
 
+    @numpy_dims
     def take_along_dim(self, indices, dim=None):
         """Values at ``indices`` along ``dim`` (gather, but self and indices broadcast in the
         other dims); dim=None: both flattened.
@@ -271,6 +277,7 @@ class IndexOps:
         x = self if tuple(self.shape) == x_shape else self.expand(x_shape)
         return x.gather(d, np.broadcast_to(idx, i_shape))
 
+    @numpy_dims
     def index_select(self, dim, index):
         """The slices of ``dim`` listed in ``index`` (see ``tc.index_select``)."""
         d = norm_dim(dim, self.ndim, "index_select")
@@ -340,6 +347,7 @@ class IndexOps:
 
 # ---- function forms: ``tc.<name>(input, ...)`` ----
 
+@with_out
 def gather(input, dim, index):
     """Values along ``dim`` at ``index``: ``out[i][j] = input[i][index[i][j]]`` for dim=1 (likewise for any dim).
 
@@ -352,6 +360,7 @@ def gather(input, dim, index):
     return input.gather(dim, index)
 
 
+@with_out
 def sort(input, dim=-1, descending=False, stable=False):
     """Sorted values and their original indices along ``dim`` (a (values, indices) pair).
 
@@ -363,6 +372,7 @@ def sort(input, dim=-1, descending=False, stable=False):
     return input.sort(dim, descending, stable)
 
 
+@with_out
 def argsort(input, dim=-1, descending=False, stable=False):
     """The indices that sort input along ``dim``.
 
@@ -372,6 +382,7 @@ def argsort(input, dim=-1, descending=False, stable=False):
     return input.argsort(dim, descending, stable)
 
 
+@with_out
 def topk(input, k, dim=-1, largest=True, sorted=True):
     """The ``k`` largest (or smallest) elements along ``dim`` and their indices.
 
@@ -394,6 +405,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     return input.unique(sorted, return_inverse, return_counts, dim)
 
 
+@with_out
 def take_along_dim(input, indices, dim=None):
     """Values at ``indices`` along ``dim`` (of the flattened input when dim is None), like numpy.take_along_axis.
 
@@ -404,6 +416,7 @@ def take_along_dim(input, indices, dim=None):
     return input.take_along_dim(indices, dim)
 
 
+@with_out
 def index_select(input, dim, index):
     """The slices of ``dim`` listed in the 1-D int ``index`` (repeats allowed; gradients accumulate).
 
@@ -414,6 +427,7 @@ def index_select(input, dim, index):
     return input.index_select(dim, index)
 
 
+@with_out
 def masked_select(input, mask):
     """The elements where the bool ``mask`` (broadcast to input) is True, as a 1-D tensor.
 

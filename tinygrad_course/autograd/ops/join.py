@@ -3,6 +3,7 @@ import builtins
 
 import numpy as np
 
+from ..aliases import with_out
 from ..dims import norm_dim
 from ..function import Function
 from . import bw
@@ -75,6 +76,7 @@ class PadConstant(Function):
         return g[ctx._aux], None, None
 
 
+@with_out
 def cat(tensors, dim=0):
     """Join tensors along an existing dimension.
 
@@ -95,9 +97,12 @@ def cat(tensors, dim=0):
     return Cat.apply(d, *ts)
 
 
-concat = concatenate = cat
+# an alias gets its own wrapper (the op undecorated, via __wrapped__) so out= messages name it
+concat = with_out(cat.__wrapped__, name="concat")
+concatenate = with_out(cat.__wrapped__, name="concatenate")
 
 
+@with_out
 def stack(tensors, dim=0):
     """Join tensors of equal shape along a new dimension.
 
@@ -120,6 +125,7 @@ def stack(tensors, dim=0):
     return Cat.apply(d, *[x.unsqueeze(d) for x in tensors])
 
 
+@with_out
 def hstack(tensors):
     """Concatenate horizontally: along dim 1 (dim 0 for 1-D tensors).
 
@@ -132,6 +138,7 @@ def hstack(tensors):
     return cat(tensors, 1 if tensors[0].ndim > 1 else 0)
 
 
+@with_out
 def vstack(tensors):
     """Concatenate vertically: along dim 0, 1-D tensors becoming rows.
 

@@ -3,6 +3,7 @@ import string
 
 import numpy as np
 
+from ..aliases import with_out
 from ..function import Function
 from .arith import _arr, _t, prep
 from . import bw
@@ -356,6 +357,7 @@ class LinalgOps:
 
 # ---- function forms: ``tc.<name>(input, ...)`` ----
 
+@with_out
 def matmul(input, other):
     """Matrix product with NumPy's rules: 1-D·1-D dot, 2-D @ 2-D, batched with broadcasting.
 
@@ -365,6 +367,7 @@ def matmul(input, other):
     return _t(input) @ other
 
 
+@with_out
 def mm(input, mat2):
     """Product of two matrices: (n, m) @ (m, p) -> (n, p).
 
@@ -375,6 +378,7 @@ def mm(input, mat2):
     return input.mm(mat2)
 
 
+@with_out
 def bmm(input, mat2):
     """Batched matrix product: (b, n, m) @ (b, m, p) -> (b, n, p).
 
@@ -384,6 +388,7 @@ def bmm(input, mat2):
     return input.bmm(mat2)
 
 
+@with_out
 def mv(input, vec):
     """Matrix-vector product: (n, m) @ (m,) -> (n,).
 
@@ -393,6 +398,7 @@ def mv(input, vec):
     return input.mv(vec)
 
 
+@with_out
 def dot(input, other):
     """Dot product of two 1-D tensors: sum_i x_i y_i.
 
@@ -402,6 +408,7 @@ def dot(input, other):
     return input.dot(other)
 
 
+@with_out
 def outer(input, vec2):
     """Alias of ``outer`` (PyTorch's older name).
 
@@ -412,7 +419,8 @@ def outer(input, vec2):
     return input.outer(vec2)
 
 
-ger = outer
+# an alias gets its own wrapper (the op undecorated, via __wrapped__) so out= messages name it
+ger = with_out(outer.__wrapped__, name="ger")
 
 
 def trace(input):
@@ -450,6 +458,7 @@ def _dt_bool():
     return dtypes.bool
 
 
+@with_out
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     """beta * input + alpha * bmm(batch1, batch2).
 
@@ -460,6 +469,7 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     return input.baddbmm(batch1, batch2, beta=beta, alpha=alpha)
 
 
+@with_out
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
     """beta * input + alpha * sum over the batch of bmm(batch1, batch2).
 
@@ -470,6 +480,7 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
     return input.addbmm(batch1, batch2, beta=beta, alpha=alpha)
 
 
+@with_out
 def addmv(input, mat, vec, *, beta=1, alpha=1):
     """beta * input + alpha * (mat @ vec).
 
@@ -479,6 +490,7 @@ def addmv(input, mat, vec, *, beta=1, alpha=1):
     return input.addmv(mat, vec, beta=beta, alpha=alpha)
 
 
+@with_out
 def addr(input, vec1, vec2, *, beta=1, alpha=1):
     """beta * input + alpha * outer(vec1, vec2).
 
@@ -489,6 +501,7 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1):
     return input.addr(vec1, vec2, beta=beta, alpha=alpha)
 
 
+@with_out
 def addmm(input, mat1, mat2, beta=1, alpha=1):
     """beta * input + alpha * (mat1 @ mat2).
 

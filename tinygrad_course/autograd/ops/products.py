@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 
+from ..aliases import numpy_dims, with_out
 from ..dims import norm_dim
 
 __all__ = [  # the function forms, exported as tc.<name>
@@ -18,6 +19,7 @@ class ProductOps:
 
     __slots__ = ()
 
+    @numpy_dims
     def cross(self, other, dim=None):
         """The cross product of 3-vectors along ``dim`` (broadcasting the rest): c_i = a_(i+1) b_(i+2)
         - a_(i+2) b_(i+1), indices mod 3. dim=None: the first dim of size 3 (deprecated in PyTorch).
@@ -59,6 +61,7 @@ class ProductOps:
 
 # ---- function forms: ``tc.<name>(input, ...)`` ----
 
+@with_out
 def cross(input, other, dim=None):
     """The cross product of 3-vectors along ``dim`` (see ``Tensor.cross``).
 
@@ -68,6 +71,7 @@ def cross(input, other, dim=None):
     return input.cross(other, dim)
 
 
+@with_out
 def kron(input, other):
     """The Kronecker product (see ``Tensor.kron``).
 

@@ -4,6 +4,7 @@ import builtins
 import numpy as np
 
 from .. import dtypes as _dt
+from ..aliases import numpy_dims, with_out
 from ..dims import norm_dim, norm_dims
 from ..function import Function
 from ..dtypes import get_default_dtype
@@ -258,26 +259,31 @@ class ReduceOps:
     __slots__ = ()
 
 
+    @numpy_dims
     def sum(self, dim=None, keepdim=False, dtype=None):
         """Sum of the elements, over all of them or along ``dim`` (see ``tc.sum``)."""
         return Sum.apply(self, dim, keepdim, None if dtype is None else _dt.to_np(dtype))
 
+    @numpy_dims
     def mean(self, dim=None, keepdim=False, dtype=None):
         """Mean of the elements, over all of them or along ``dim`` (see ``tc.mean``)."""
         return Mean.apply(self, dim, keepdim, None if dtype is None else _dt.to_np(dtype))
 
+    @numpy_dims
     def nansum(self, dim=None, keepdim=False):
         """Sum treating NaN as zero."""
         if not self.is_floating_point():  # no NaN to drop; and integers sum to int64, as PyTorch
             return self.sum(dim, keepdim)
         return where(self.isnan(), 0.0, self).sum(dim, keepdim)
 
+    @numpy_dims
     def prod(self, dim=None, keepdim=False, dtype=None):
         """Product of the elements, over all of them or along ``dim`` (computed in ``dtype`` if given)."""
         if dtype is not None and _dt.as_dtype(dtype) is _dt.bool:  # a product of bools is their conjunction
             return (self != 0).all() if dim is None else (self != 0).all(dim, keepdim)
         return Prod.apply(self if dtype is None else self.to(dtype), dim, keepdim)
 
+    @numpy_dims
     def var(self, dim=None, unbiased=None, keepdim=False, correction=None):
         """sum (x - mean)^2 / (N - correction); ``unbiased=True`` means correction 1 (the default)."""
         if not self.is_floating_point():
@@ -294,18 +300,22 @@ class ReduceOps:
         d = self - mu
         return (d * d).sum(axes, keepdim=keepdim) / builtins.max(n - correction, 0)
 
+    @numpy_dims
     def std(self, dim=None, unbiased=None, keepdim=False, correction=None):
         """sqrt of ``var`` (gradient 0 where the std is 0, as PyTorch's)."""
         return StdSqrt.apply(self.var(dim, unbiased, keepdim, correction))
 
+    @numpy_dims
     def amax(self, dim=(), keepdim=False):
         """Maximum along ``dim`` (all dims by default)."""
         return Amax.apply(self, None if dim == () else dim, keepdim)
 
+    @numpy_dims
     def amin(self, dim=(), keepdim=False):
         """Minimum along ``dim`` (all dims by default)."""
         return Amin.apply(self, None if dim == () else dim, keepdim)
 
+    @numpy_dims
     def max(self, dim=None, keepdim=False):
         """max of all elements; with ``dim``, the (values, indices) along it; with a Tensor, maximum."""
         if isinstance(dim, Tensor):
@@ -314,6 +324,7 @@ class ReduceOps:
             return Amax.apply(self, None, False)
         return _minmax_dim(self, dim, keepdim, np.argmax, "max")
 
+    @numpy_dims
     def min(self, dim=None, keepdim=False):
         """min of all elements; with ``dim``, the (values, indices) along it; with a Tensor, minimum."""
         if isinstance(dim, Tensor):
@@ -322,10 +333,12 @@ class ReduceOps:
             return Amin.apply(self, None, False)
         return _minmax_dim(self, dim, keepdim, np.argmin, "min")
 
+    @numpy_dims
     def argmax(self, dim=None, keepdim=False):
         """Index of the maximum (flattened, or along ``dim``)."""
         return _argext(np.argmax, self, dim, keepdim, "argmax")
 
+    @numpy_dims
     def argmin(self, dim=None, keepdim=False):
         """Index of the minimum (flattened, or along ``dim``)."""
         return _argext(np.argmin, self, dim, keepdim, "argmin")
@@ -349,6 +362,7 @@ class ReduceOps:
             raise RuntimeError(f"norm(): unsupported norm type {p!r}")
         return (self.abs() ** p).sum(dim, keepdim) ** (1.0 / p)
 
+    @numpy_dims
     def cumsum(self, dim, dtype=None):
         """Running sum along dim (as a matmul with a triangular matrix, so it differentiates)."""
         d = norm_dim(dim, self.ndim, "cumsum")
@@ -362,6 +376,7 @@ class ReduceOps:
         tri = np.triu(np.ones((n, n), self._data.dtype if self.is_floating_point() else np.int64))
         return (self.movedim(d, -1) @ Tensor._make(tri)).movedim(-1, d)
 
+    @numpy_dims
     def cumprod(self, dim, dtype=None):
         """Running product along dim: the product of each prefix (zeros handled exactly)."""
         d = norm_dim(dim, self.ndim, "cumprod")
@@ -381,6 +396,7 @@ class ReduceOps:
 # ---- function forms: ``tc.<name>(input, ...)`` ----
 
 
+@with_out
 def sum(input, dim=None, keepdim=False, dtype=None):
     """Sum of the elements, over all of them or along ``dim`` (an int or tuple of ints).
 
@@ -397,6 +413,7 @@ def sum(input, dim=None, keepdim=False, dtype=None):
     return input.sum(dim, keepdim, dtype=dtype)
 
 
+@with_out
 def mean(input, dim=None, keepdim=False, dtype=None):
     """Mean of the elements, over all of them or along ``dim``: sum / count.
 
@@ -410,6 +427,7 @@ def mean(input, dim=None, keepdim=False, dtype=None):
     return input.mean(dim, keepdim, dtype=dtype)
 
 
+@with_out
 def nansum(input, dim=None, keepdim=False):
     """Sum treating NaN as zero, over all elements or along ``dim``.
 
@@ -419,6 +437,7 @@ def nansum(input, dim=None, keepdim=False):
     return input.nansum(dim, keepdim)
 
 
+@with_out
 def prod(input, dim=None, keepdim=False, dtype=None):
     """Product of the elements, over all of them or along one ``dim`` (in ``dtype`` if given).
 
@@ -430,6 +449,7 @@ def prod(input, dim=None, keepdim=False, dtype=None):
     return input.prod(dim, keepdim, dtype=dtype)
 
 
+@with_out
 def var(input, dim=None, unbiased=None, keepdim=False, correction=None):
     """Variance along ``dim``: sum((x - mean)^2) / (N - correction); correction=1 (Bessel) by default.
 
@@ -443,6 +463,7 @@ def var(input, dim=None, unbiased=None, keepdim=False, correction=None):
     return input.var(dim, unbiased, keepdim, correction)
 
 
+@with_out
 def std(input, dim=None, unbiased=None, keepdim=False, correction=None):
     """Standard deviation along ``dim``: sqrt(var); correction=1 (Bessel) by default.
 
@@ -456,6 +477,7 @@ def std(input, dim=None, unbiased=None, keepdim=False, correction=None):
     return input.std(dim, unbiased, keepdim, correction)
 
 
+@numpy_dims
 def var_mean(input, dim=None, unbiased=None, keepdim=False, correction=None):
     """The pair (var, mean) along ``dim`` (see ``tc.var``).
 
@@ -467,6 +489,7 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, correction=None):
     return input.var(dim, unbiased, keepdim, correction), input.mean(dim, keepdim)
 
 
+@numpy_dims
 def std_mean(input, dim=None, unbiased=None, keepdim=False, correction=None):
     """The pair (std, mean) along ``dim`` (see ``tc.std``).
 
@@ -478,6 +501,7 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, correction=None):
     return input.std(dim, unbiased, keepdim, correction), input.mean(dim, keepdim)
 
 
+@with_out
 @tensor_input
 def max(input, dim=None, keepdim=False):
     """Maximum: of all elements; along ``dim``, a (values, indices) pair; with a tensor second argument, the elementwise maximum.
@@ -490,6 +514,7 @@ def max(input, dim=None, keepdim=False):
     return input.max(dim, keepdim)
 
 
+@with_out
 @tensor_input
 def min(input, dim=None, keepdim=False):
     """Minimum: of all elements; along ``dim``, a (values, indices) pair; with a tensor second argument, the elementwise minimum.
@@ -502,6 +527,7 @@ def min(input, dim=None, keepdim=False):
     return input.min(dim, keepdim)
 
 
+@with_out
 def amax(input, dim=(), keepdim=False):
     """Maximum along ``dim`` (all dims by default); the gradient is shared evenly among ties.
 
@@ -511,6 +537,7 @@ def amax(input, dim=(), keepdim=False):
     return input.amax(dim, keepdim)
 
 
+@with_out
 def amin(input, dim=(), keepdim=False):
     """Minimum along ``dim`` (all dims by default); the gradient is shared evenly among ties.
 
@@ -520,6 +547,7 @@ def amin(input, dim=(), keepdim=False):
     return input.amin(dim, keepdim)
 
 
+@with_out
 def argmax(input, dim=None, keepdim=False):
     """Index of the maximum (in the flattened tensor, or along ``dim``).
 
@@ -531,6 +559,7 @@ def argmax(input, dim=None, keepdim=False):
     return input.argmax(dim, keepdim)
 
 
+@with_out
 def argmin(input, dim=None, keepdim=False):
     """Index of the minimum (in the flattened tensor, or along ``dim``).
 
@@ -542,6 +571,7 @@ def argmin(input, dim=None, keepdim=False):
     return input.argmin(dim, keepdim)
 
 
+@with_out
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     """Vector or matrix norm: p='fro' (Frobenius / 2-norm), a number p (sum |x|^p)^(1/p), inf, -inf or 'nuc'.
 
@@ -556,6 +586,7 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     return x.norm(p, dim, keepdim)
 
 
+@with_out
 def cumsum(input, dim, dtype=None):
     """Cumulative sum along ``dim``: out_i = x_1 + ... + x_i (in ``dtype`` if given).
 
@@ -565,6 +596,7 @@ def cumsum(input, dim, dtype=None):
     return input.cumsum(dim, dtype=dtype)
 
 
+@with_out
 def cumprod(input, dim, dtype=None):
     """Cumulative product along ``dim``: out_i = x_1 * ... * x_i (in ``dtype`` if given).
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..aliases import numpy_dims, with_out
 from ..dims import norm_dim
 from ..function import Function
 from .elementwise import _run
@@ -149,6 +150,7 @@ class ScatterOps:
 
     __slots__ = ()
 
+    @numpy_dims
     def scatter(self, dim: int, index: Tensor, src=None, value=None, reduce: str | None = None) -> Tensor:
         """self with ``src[i][j]`` written at ``[i][index[i][j]]`` (dim = 1; likewise for any dim), or the
         number ``value`` everywhere index points; only the index-shaped block of src is read.
@@ -170,6 +172,7 @@ class ScatterOps:
             return _wrap(out.reshape(self.shape))
         return _run(Scatter, self, part, d, idx, where)
 
+    @numpy_dims
     def scatter_add(self, dim: int, index: Tensor, src: Tensor) -> Tensor:
         """self plus ``src[i][j]`` added at ``[i][index[i][j]]`` (dim = 1; repeated indices accumulate).
         ``tc.zeros(3).scatter_add(0, tc.tensor([2, 2]), tc.tensor([1., 2.]))`` -> tensor([0., 0., 3.])."""
@@ -179,6 +182,7 @@ class ScatterOps:
         added = _run(ScatterAdd, _src_part(src, idx), tuple(self.shape) or (1,), d, idx, where)
         return self + added.reshape(self.shape)
 
+    @numpy_dims
     def index_add(self, dim: int, index: Tensor, source: Tensor, alpha=1) -> Tensor:
         """self with alpha * source[.., i, ..] added to self[.., index[i], ..] along dim (repeats
         accumulate). ``tc.zeros(3).index_add(0, tc.tensor([0, 0]), tc.tensor([1., 2.]))`` -> tensor([3., 0., 0.])."""
@@ -210,18 +214,22 @@ class ScatterOps:
         added = _run(IndexAdd, source.reshape(sshape), shape, d, idx).reshape(self.shape)
         return self + (added * alpha if alpha != 1 else added)
 
+    @numpy_dims
     def scatter_(self, dim: int, index: Tensor, src=None, value=None, reduce: str | None = None) -> Tensor:
         """In-place ``scatter``."""
         return self._inplace("scatter_", Tensor.scatter, dim, index, src, value, reduce)
 
+    @numpy_dims
     def scatter_add_(self, dim: int, index: Tensor, src: Tensor) -> Tensor:
         """In-place ``scatter_add``."""
         return self._inplace("scatter_add_", Tensor.scatter_add, dim, index, src)
 
+    @numpy_dims
     def index_add_(self, dim: int, index: Tensor, source: Tensor, alpha=1) -> Tensor:
         """In-place ``index_add``."""
         return self._inplace("index_add_", Tensor.index_add, dim, index, source, alpha)
 
+    @numpy_dims
     def repeat_interleave(self, repeats=None, dim: int | None = None, *, output_size: int | None = None) -> Tensor:
         """Each element (or slice along dim) repeated ``repeats`` times (an int or one count per
         element); dim=None works on the flattened tensor. Differentiable (an index_select).
@@ -301,6 +309,7 @@ class ScatterOps:
 
 
 # ---- function forms: ``tc.<name>(input, ...)`` ----
+@with_out
 def scatter(input: Tensor, dim: int, index: Tensor, src=None, value=None, reduce: str | None = None) -> Tensor:
     """``input.scatter(dim, index, src or value)``.
     ``tc.scatter(tc.zeros(2), 0, tc.tensor([1]), value=3.)`` -> tensor([0., 3.]).
@@ -311,6 +320,7 @@ def scatter(input: Tensor, dim: int, index: Tensor, src=None, value=None, reduce
     return input.scatter(dim, index, src, value, reduce)
 
 
+@with_out
 def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     """``input.scatter_add(dim, index, src)``.
     ``tc.scatter_add(tc.zeros(2), 0, tc.tensor([1, 1]), tc.ones(2))`` -> tensor([0., 2.]).
@@ -321,6 +331,7 @@ def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     return input.scatter_add(dim, index, src)
 
 
+@with_out
 def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha=1) -> Tensor:
     """``input.index_add(dim, index, source, alpha=alpha)``.
     ``tc.index_add(tc.zeros(2), 0, tc.tensor([1]), tc.ones(1))`` -> tensor([0., 1.]).
@@ -331,6 +342,7 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha=1
     return input.index_add(dim, index, source, alpha)
 
 
+@numpy_dims
 def repeat_interleave(input: Tensor, repeats=None, dim: int | None = None, *, output_size: int | None = None) -> Tensor:
     """Repeat elements (``input.repeat_interleave``); with only a 1-D count tensor, each index i
     repeated count[i] times. ``tc.repeat_interleave(tc.tensor([2, 1]))`` -> tensor([0, 0, 1]).
@@ -368,6 +380,7 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
     return input.bincount(weights, minlength)
 
 
+@with_out
 def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:
     """``input.histc(bins, min, max)``. ``tc.histc(tc.tensor([0., 1.]), bins=2)`` -> tensor([1., 1.]).
 
@@ -377,6 +390,7 @@ def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Ten
     return input.histc(bins, min, max)
 
 
+@with_out
 def searchsorted(sorted_sequence: Tensor, input, *, out_int32: bool = False, right: bool = False,
                  side: str | None = None, sorter: Tensor | None = None) -> Tensor:
     """For each value, the index where it would be inserted into ``sorted_sequence`` to keep it
@@ -415,6 +429,7 @@ def searchsorted(sorted_sequence: Tensor, input, *, out_int32: bool = False, rig
     return _wrap(out.reshape(vals.shape).astype(out_dt))
 
 
+@with_out
 def bucketize(input, boundaries: Tensor, *, out_int32: bool = False, right: bool = False) -> Tensor:
     """The bucket of each value among 1-D sorted ``boundaries``: i with boundaries[i-1] < x <=
     boundaries[i] (right=True: boundaries[i-1] <= x < boundaries[i]).

@@ -1,6 +1,7 @@
 """Selection ops: ``where``, ``masked_fill``, ``clamp``, ``maximum``/``minimum``, ``lerp``."""
 import numpy as np
 
+from ..aliases import with_out
 from ..dtypes import result_type
 from ..function import Function
 from . import bw
@@ -121,6 +122,7 @@ class Clamp(Function):
         return bw.where(m, g, 0.0), None, None
 
 
+@with_out
 def where(condition, input=None, other=None):
     """Elements of ``input`` where ``condition`` holds, else of ``other``.
 
@@ -205,6 +207,7 @@ class SelectOps:
 
 # ---- function forms: ``tc.<name>(input, ...)`` ----
 
+@with_out
 def clamp(input, min=None, max=None):
     """Clamp into [min, max], elementwise: out = min(max(input, min), max) (either bound may be None).
 
@@ -214,9 +217,11 @@ def clamp(input, min=None, max=None):
     return input.clamp(min, max)
 
 
-clip = clamp
+# an alias gets its own wrapper (the op undecorated, via __wrapped__) so out= messages name it
+clip = with_out(clamp.__wrapped__, name="clip")
 
 
+@with_out
 @tensor_input
 def maximum(input, other):
     """Elementwise maximum of input and other (broadcast); ties share the gradient.
@@ -227,6 +232,7 @@ def maximum(input, other):
     return _t(input).maximum(other)
 
 
+@with_out
 @tensor_input
 def minimum(input, other):
     """Elementwise minimum of input and other (broadcast); ties share the gradient.
@@ -246,6 +252,7 @@ def masked_fill(input, mask, value):
     return input.masked_fill(mask, value)
 
 
+@with_out
 def lerp(input, end, weight):
     """Linear interpolation: out = input + weight * (end - input).
 
@@ -255,6 +262,7 @@ def lerp(input, end, weight):
     return input.lerp(end, weight)
 
 
+@with_out
 @tensor_input
 def clamp_min(input, min):
     """Clamp from below: out = max(input, min).
@@ -265,6 +273,7 @@ def clamp_min(input, min):
     return input.clamp(min=min)
 
 
+@with_out
 @tensor_input
 def clamp_max(input, max):
     """Clamp from above: out = min(input, max).

@@ -3,6 +3,7 @@
 import numpy as np
 
 from .. import dtypes as _dt
+from ..aliases import numpy_dims
 from ..dims import norm_dim, norm_dims, shape_arg as _shape_arg
 from ..function import Function
 from . import bw
@@ -188,6 +189,7 @@ class ShapeOps:
         d = norm_dim(dim, self.ndim, "unflatten")
         return self.reshape(self.shape[:d] + tuple(sizes) + self.shape[d + 1 :])
 
+    @numpy_dims
     def squeeze(self, dim=None):
         """Remove dimensions of size 1 (all, or just ``dim``)."""
         sh = self.shape
@@ -198,6 +200,7 @@ class ShapeOps:
             new = tuple(s for i, s in enumerate(sh) if not (i in ds and s == 1))
         return Reshape.apply(self, new) if new != sh else self.view(sh)
 
+    @numpy_dims
     def unsqueeze(self, dim):
         """Insert a dimension of size 1 at ``dim``."""
         d = norm_dim(dim, self.ndim + 1, "unsqueeze")
@@ -338,6 +341,7 @@ def flatten(input, start_dim=0, end_dim=-1):
     return input.flatten(start_dim, end_dim)
 
 
+@numpy_dims
 def squeeze(input, dim=None):
     """Remove dimensions of size 1 (all, or just ``dim``).
 
@@ -349,6 +353,7 @@ def squeeze(input, dim=None):
     return input.squeeze(dim)
 
 
+@numpy_dims
 def unsqueeze(input, dim):
     """Insert a dimension of size 1 at ``dim``.
 
@@ -411,6 +416,7 @@ def broadcast_to(input, size):
     return input.expand(size)
 
 
+@numpy_dims
 def unflatten(input, dim, sizes):
     """Split dimension ``dim`` into ``sizes`` (inverse of flatten).
 

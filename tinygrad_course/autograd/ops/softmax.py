@@ -3,6 +3,7 @@ subtracted first)."""
 
 import numpy as np
 
+from ..aliases import numpy_dims, with_out
 from ..dims import norm_dim, norm_dims
 from ..function import Function
 from ..dtypes import get_default_dtype
@@ -80,6 +81,7 @@ class SoftmaxOps:
 
     __slots__ = ()
 
+    @numpy_dims
     def softmax(self, dim):
         """Softmax along ``dim``: exp(x_i) / sum_j exp(x_j), computed stably."""
         if self.numel() == 0 and self.is_floating_point():
@@ -87,6 +89,7 @@ class SoftmaxOps:
             return self * 0  # nothing to normalise; still on the tape
         return Softmax.apply(self, dim)
 
+    @numpy_dims
     def log_softmax(self, dim):
         """Log-softmax along ``dim``: x_i - logsumexp(x), computed stably."""
         if self.numel() == 0 and self.is_floating_point():
@@ -94,6 +97,7 @@ class SoftmaxOps:
             return self * 0
         return LogSoftmax.apply(self, dim)
 
+    @numpy_dims
     def logsumexp(self, dim, keepdim=False):
         """log sum_i e^{x_i}, computed as m + log sum e^{x_i - m} with m = max x (no overflow)."""
         if not self.is_floating_point():  # integers and bools give the default float dtype, as PyTorch
@@ -110,6 +114,7 @@ class SoftmaxOps:
 
 # ---- function forms: ``tc.<name>(input, ...)`` ----
 
+@with_out
 def softmax(input, dim, dtype=None):
     """Softmax along ``dim``: out_i = exp(x_i) / sum_j exp(x_j), computed stably (max subtracted).
 
@@ -120,6 +125,7 @@ def softmax(input, dim, dtype=None):
     return x.softmax(dim)
 
 
+@with_out
 def log_softmax(input, dim, dtype=None):
     """Log of softmax along ``dim``: out_i = x_i - logsumexp(x), computed stably.
 
@@ -130,6 +136,7 @@ def log_softmax(input, dim, dtype=None):
     return x.log_softmax(dim)
 
 
+@with_out
 def logsumexp(input, dim, keepdim=False):
     """log(sum(exp(input))) along ``dim``, computed stably (max subtracted).
 

@@ -10,6 +10,7 @@ import math
 import numpy as np
 from numpy.polynomial import chebyshev as _cheb
 
+from ..aliases import with_out
 from ..dtypes import get_default_dtype
 from ..function import Function
 from .elementwise import _run
@@ -390,6 +391,7 @@ class SpecialOps:
 
 
 # ---- function forms: ``tc.<name>(input, ...)`` ----
+@with_out
 def erf(input: Tensor) -> Tensor:
     """The error function, elementwise. ``tc.erf(tc.tensor([0.]))`` -> tensor([0.]).
 
@@ -399,6 +401,7 @@ def erf(input: Tensor) -> Tensor:
     return input.erf()
 
 
+@with_out
 def erfc(input: Tensor) -> Tensor:
     """1 - erf(input), elementwise. ``tc.erfc(tc.tensor([0.]))`` -> tensor([1.]).
 
@@ -408,6 +411,7 @@ def erfc(input: Tensor) -> Tensor:
     return input.erfc()
 
 
+@with_out
 def erfinv(input: Tensor) -> Tensor:
     """The inverse error function, elementwise. ``tc.erfinv(tc.tensor([0.]))`` -> tensor([0.]).
 
@@ -417,6 +421,7 @@ def erfinv(input: Tensor) -> Tensor:
     return input.erfinv()
 
 
+@with_out
 def lgamma(input: Tensor) -> Tensor:
     """log|Gamma(input)|, elementwise. ``tc.lgamma(tc.tensor([3.]))`` -> tensor([0.6931]).
 
@@ -426,6 +431,7 @@ def lgamma(input: Tensor) -> Tensor:
     return input.lgamma()
 
 
+@with_out
 def digamma(input: Tensor) -> Tensor:
     """psi(input) = Gamma'/Gamma, elementwise. ``tc.digamma(tc.tensor([1.]))`` -> tensor([-0.5772]).
 
@@ -435,6 +441,7 @@ def digamma(input: Tensor) -> Tensor:
     return input.digamma()
 
 
+@with_out
 def polygamma(n: int, input: Tensor) -> Tensor:
     """psi^(n)(input) (PyTorch's argument order: n first). ``tc.polygamma(1, tc.tensor([1.]))`` -> tensor([1.6449]).
 
@@ -444,6 +451,7 @@ def polygamma(n: int, input: Tensor) -> Tensor:
     return input.polygamma(n)
 
 
+@with_out
 def mvlgamma(input: Tensor, p: int) -> Tensor:
     """The multivariate log-gamma of dimension p. ``tc.mvlgamma(tc.tensor([2.5]), 2)`` -> tensor([1.6458]).
 

@@ -7,6 +7,7 @@ import numpy as np
 from .elementwise import _Binary, _run, _Unary  # the family's shared machinery
 from .unary import _f
 from .input_checks import tensor_input
+from ..aliases import with_out
 from ..function import Function
 from . import bw
 
@@ -250,6 +251,7 @@ class TrigOps:
 
 # ---- function forms: ``tc.<name>(input, ...)`` ----
 
+@with_out
 def sin(input):
     """Sine, elementwise (radians).
 
@@ -259,6 +261,7 @@ def sin(input):
     return input.sin()
 
 
+@with_out
 def cos(input):
     """Cosine, elementwise (radians).
 
@@ -268,6 +271,7 @@ def cos(input):
     return input.cos()
 
 
+@with_out
 def tan(input):
     """Tangent, elementwise (radians).
 
@@ -277,6 +281,7 @@ def tan(input):
     return input.tan()
 
 
+@with_out
 def sinh(input: Tensor) -> Tensor:
     """sinh, elementwise. ``tc.sinh(tc.tensor([0.]))`` -> tensor([0.]).
 
@@ -286,6 +291,7 @@ def sinh(input: Tensor) -> Tensor:
     return input.sinh()
 
 
+@with_out
 def cosh(input: Tensor) -> Tensor:
     """cosh, elementwise. ``tc.cosh(tc.tensor([0.]))`` -> tensor([1.]).
 
@@ -295,6 +301,7 @@ def cosh(input: Tensor) -> Tensor:
     return input.cosh()
 
 
+@with_out
 def asin(input: Tensor) -> Tensor:
     """Inverse sine, elementwise. ``tc.asin(tc.tensor([0.]))`` -> tensor([0.]).
 
@@ -304,6 +311,7 @@ def asin(input: Tensor) -> Tensor:
     return input.asin()
 
 
+@with_out
 def acos(input: Tensor) -> Tensor:
     """Inverse cosine, elementwise. ``tc.acos(tc.tensor([1.]))`` -> tensor([0.]).
 
@@ -313,6 +321,7 @@ def acos(input: Tensor) -> Tensor:
     return input.acos()
 
 
+@with_out
 def atan(input: Tensor) -> Tensor:
     """Inverse tangent, elementwise. ``tc.atan(tc.tensor([0.]))`` -> tensor([0.]).
 
@@ -322,6 +331,7 @@ def atan(input: Tensor) -> Tensor:
     return input.atan()
 
 
+@with_out
 def asinh(input: Tensor) -> Tensor:
     """Inverse hyperbolic sine, elementwise. ``tc.asinh(tc.tensor([0.]))`` -> tensor([0.]).
 
@@ -331,6 +341,7 @@ def asinh(input: Tensor) -> Tensor:
     return input.asinh()
 
 
+@with_out
 def acosh(input: Tensor) -> Tensor:
     """Inverse hyperbolic cosine, elementwise. ``tc.acosh(tc.tensor([1.]))`` -> tensor([0.]).
 
@@ -340,6 +351,7 @@ def acosh(input: Tensor) -> Tensor:
     return input.acosh()
 
 
+@with_out
 def atanh(input: Tensor) -> Tensor:
     """Inverse hyperbolic tangent, elementwise. ``tc.atanh(tc.tensor([0.]))`` -> tensor([0.]).
 
@@ -394,6 +406,7 @@ def atan_(input: Tensor) -> Tensor:
     return input.atan_()
 
 
+@with_out
 @tensor_input
 def atan2(input: Tensor, other: Tensor) -> Tensor:
     """The angle of the point (other, input) in (-pi, pi], elementwise (both tensors).
@@ -405,9 +418,14 @@ def atan2(input: Tensor, other: Tensor) -> Tensor:
     return input.atan2(other)
 
 
-arctan2 = atan2
-
-arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
+# an alias gets its own wrapper (the op undecorated, via __wrapped__) so out= messages name it
+arctan2 = with_out(atan2.__wrapped__, name="arctan2")
+arcsin = with_out(asin.__wrapped__, name="arcsin")
+arccos = with_out(acos.__wrapped__, name="arccos")
+arctan = with_out(atan.__wrapped__, name="arctan")
+arcsinh = with_out(asinh.__wrapped__, name="arcsinh")
+arccosh = with_out(acosh.__wrapped__, name="arccosh")
+arctanh = with_out(atanh.__wrapped__, name="arctanh")
 arcsin_, arccos_, arctan_ = asin_, acos_, atan_
 
 

@@ -2,6 +2,7 @@
 import numpy as np
 
 from .. import dtypes as _dt
+from ..aliases import with_out
 from ..dtypes import get_default_dtype
 from ..function import Function
 from . import bw
@@ -350,6 +351,7 @@ class UnaryOps:
 
 # ---- function forms: ``tc.<name>(input, ...)`` ----
 
+@with_out
 def abs(input):
     """Absolute value, elementwise: out = |input|.
 
@@ -359,9 +361,11 @@ def abs(input):
     return input.abs()
 
 
-absolute = abs
+# an alias gets its own wrapper (the op undecorated, via __wrapped__) so out= messages name it
+absolute = with_out(abs.__wrapped__, name="absolute")
 
 
+@with_out
 def exp(input):
     """Exponential, elementwise: out = e^input.
 
@@ -371,6 +375,7 @@ def exp(input):
     return input.exp()
 
 
+@with_out
 def log(input):
     """Natural logarithm, elementwise: out = ln(input).
 
@@ -380,6 +385,7 @@ def log(input):
     return input.log()
 
 
+@with_out
 def log1p(input):
     """ln(1 + input), elementwise, accurate for small input.
 
@@ -389,6 +395,7 @@ def log1p(input):
     return input.log1p()
 
 
+@with_out
 def log2(input):
     """Base-2 logarithm, elementwise.
 
@@ -398,6 +405,7 @@ def log2(input):
     return input.log2()
 
 
+@with_out
 def log10(input):
     """Base-10 logarithm, elementwise.
 
@@ -407,6 +415,7 @@ def log10(input):
     return input.log10()
 
 
+@with_out
 def sqrt(input):
     """Square root, elementwise: out = input^(1/2).
 
@@ -416,6 +425,7 @@ def sqrt(input):
     return input.sqrt()
 
 
+@with_out
 def rsqrt(input):
     """Reciprocal square root, elementwise: out = 1 / sqrt(input).
 
@@ -425,6 +435,7 @@ def rsqrt(input):
     return input.rsqrt()
 
 
+@with_out
 def square(input):
     """Square, elementwise: out = input^2.
 
@@ -434,6 +445,7 @@ def square(input):
     return input.square()
 
 
+@with_out
 def reciprocal(input):
     """Reciprocal, elementwise: out = 1 / input.
 
@@ -443,6 +455,7 @@ def reciprocal(input):
     return input.reciprocal()
 
 
+@with_out
 def tanh(input):
     """Hyperbolic tangent, elementwise: out = (e^x - e^-x) / (e^x + e^-x).
 
@@ -452,6 +465,7 @@ def tanh(input):
     return input.tanh()
 
 
+@with_out
 def sigmoid(input):
     """Logistic sigmoid, elementwise: out = 1 / (1 + e^-input).
 
@@ -470,6 +484,7 @@ def relu(input):
     return input.relu()
 
 
+@with_out
 def sign(input):
     """Sign, elementwise: -1, 0 or 1 (gradient 0).
 
@@ -479,9 +494,10 @@ def sign(input):
     return input.sign()
 
 
-sgn = sign
+sgn = with_out(sign.__wrapped__, name="sgn")
 
 
+@with_out
 def exp2(input):
     """2^input, elementwise.
 
