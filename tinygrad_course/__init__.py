@@ -12,8 +12,10 @@ from .autograd.dtypes import (
 )
 from .autograd.factories import (
     tensor, as_tensor, from_numpy, zeros, ones, empty, full, zeros_like, ones_like, full_like,
-    empty_like, arange, linspace, logspace, eye, rand, randn, randint, randperm, rand_like,
-    randn_like, randint_like, normal, bernoulli, multinomial,
+    empty_like, arange, linspace, logspace, eye,
+)
+from .autograd.sampling import (
+    rand, randn, randint, randperm, rand_like, randn_like, randint_like, normal, bernoulli, multinomial,
 )
 from .autograd.ops.arith import *  # noqa: F401,F403  (each family's __all__: its function forms)
 from .autograd.ops.select import *  # noqa: F401,F403

@@ -216,9 +216,4 @@ def with_out(fn, *, name=None):
     return function
 
 
-def install_method_aliases(cls) -> None:
-    """Kept until tensor.py stops calling it; the aliases are decorators at each definition."""
-    return
-
-
 Tensor = None  # the Tensor class: tensor.py sets it once the class (built from the mixins) exists

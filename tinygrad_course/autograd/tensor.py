@@ -3,7 +3,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from . import accumulate, aliases, dtypes as _dt, engine, engine_api, factories, function, graph, legacy, views
+from . import accumulate, aliases, dtypes as _dt, engine, engine_api, factories, function, graph, legacy, sampling, views
 from .device import DeviceOps, Size as _Size, check_device as _check_device
 from .dims import norm_dim, shape_arg as _shape_arg  # noqa: F401  (shape_arg: re-exported for the floors above)
 from .factories import FactoryOps, _check_rg, _to_array
@@ -29,6 +29,7 @@ from .ops.special import SpecialOps
 from .ops.trig import TrigOps
 from .ops.unary import UnaryOps
 from .protocols import PythonOps
+from .sampling import SamplingOps
 from .views import InplaceOps
 
 _A = np.ndarray
@@ -62,7 +63,7 @@ def _wrap(arr, requires_grad=False):
 
 class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, SoftmaxOps, ShapeOps, ArrangeOps, IndexOps,
              LinalgOps, ProductOps, ConvertOps, FactoryOps, InplaceOps, ElementwiseOps, RoundingDivOps, TrigOps,
-             SpecialOps, ScatterOps, HookOps, PythonOps, DeviceOps):
+             SpecialOps, ScatterOps, SamplingOps, HookOps, PythonOps, DeviceOps):
     """A multi-dimensional array that records the operations done on it (PyTorch's Tensor).
 
     >>> x = tc.tensor([[1., 2.], [3., 4.]], requires_grad=True)
@@ -227,6 +228,7 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, SoftmaxOps, S
         """The transpose of the last two dimensions (a batch of matrices)."""
         return self.transpose(-2, -1)
 
+    @aliases.numpy_dims
     def size(self, dim=None):
         """The shape as a ``tc.Size``, or the size of dimension ``dim``."""
         if dim is None:
@@ -337,10 +339,8 @@ def _constant_like(t, arr):
 
 # The op families, the tape and the engine were imported before ``Tensor`` existed (it is built from
 # the families' mixins), so none imports this module: each gets the class here, once. No circle.
-for _module in (accumulate, engine, engine_api, function, views, factories, aliases, legacy, arith, arrange, compare, conv, convert,
+for _module in (accumulate, engine, engine_api, function, views, factories, sampling, aliases, legacy, arith, arrange, compare, conv, convert,
                 elementwise, index, input_checks, join, linalg, loss, products, reduce, rounding_div, scatter, select,
                 shape, softmax, special, trig, unary):
     _module.Tensor = Tensor
 
-# ``axis``/``keepdims`` on every method that takes ``dim``/``keepdim`` (see aliases.py)
-aliases.install_method_aliases(Tensor)

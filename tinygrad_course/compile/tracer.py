@@ -21,6 +21,7 @@ from ..autograd import _array, _wrap
 from ..autograd import accumulate as _accumulate
 from ..autograd import engine as _engine
 from ..autograd import factories as _factories
+from ..autograd import sampling as _sampling
 from ..autograd import function as _function
 from ..autograd import random as _random
 from ..autograd.function import _new_ctx
@@ -29,7 +30,7 @@ from ..autograd.tensor import Tensor
 from .program import BWD, CALL, FWD1, FWDK, FWDN, FWDU, ArrayRef, Program
 
 _ARR = np.ndarray
-_FACTORIES = os.path.abspath(_factories.__file__)
+_FACTORIES = {os.path.abspath(_factories.__file__), os.path.abspath(_sampling.__file__)}
 # factories whose values depend on Python arguments only (shape, fill value, range)
 _SAFE_FACTORIES = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "full_like", "empty_like",
                    "arange", "linspace", "logspace", "eye", "new_zeros", "new_ones", "new_full", "new_empty"}
@@ -159,7 +160,7 @@ class Tracer:
         lib = factory = None
         while f is not None:
             code = f.f_code
-            if os.path.abspath(code.co_filename) == _FACTORIES:
+            if os.path.abspath(code.co_filename) in _FACTORIES:
                 factory = f  # the outermost factory frame is the public one (tc.zeros, not _new)
             elif factory is not None:
                 break

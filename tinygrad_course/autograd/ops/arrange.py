@@ -1,5 +1,5 @@
 """Arranging elements: repeat and tile, flips and rolls, splitting into pieces, narrowing,
-differences, triangles and diagonals."""
+differences, running sums and products, triangles and diagonals."""
 import numpy as np
 
 from .. import dtypes as _dt
@@ -12,6 +12,8 @@ _A = np.ndarray
 
 __all__ = [  # the function forms, exported as tc.<name>
     "chunk",
+    "cumprod",
+    "cumsum",
     "diag",
     "diagonal",
     "diff",
@@ -28,7 +30,7 @@ __all__ = [  # the function forms, exported as tc.<name>
 
 
 class ArrangeOps:
-    """Arranging elements: repeat and tile, flips and rolls, splitting into pieces, narrowing, differences, triangles and diagonals. ``Tensor`` inherits these methods."""
+    """Arranging elements: repeat and tile, flips and rolls, splitting into pieces, narrowing, differences and running sums/products, triangles and diagonals. ``Tensor`` inherits these methods."""
 
     __slots__ = ()
 
@@ -202,6 +204,36 @@ class ArrangeOps:
             return self.diagonal(diagonal)
         raise RuntimeError(f"diag(): expected a 1-D or 2-D tensor, got {self.ndim}-D")
 
+    @numpy_dims
+    def cumsum(self, dim, dtype=None):
+        """Running sum along dim (as a matmul with a triangular matrix, so it differentiates)."""
+        d = norm_dim(dim, self.ndim, "cumsum")
+        if dtype is not None:
+            return self.to(dtype).cumsum(d)
+        if not self.is_floating_point() and self.dtype != _dt.int64:  # bools and small ints give int64
+            return self.to(_dt.int64).cumsum(d)
+        if self.ndim == 0:
+            return self * 1
+        n = self.shape[d]
+        tri = np.triu(np.ones((n, n), self._data.dtype if self.is_floating_point() else np.int64))
+        return (self.movedim(d, -1) @ Tensor._make(tri)).movedim(-1, d)
+
+    @numpy_dims
+    def cumprod(self, dim, dtype=None):
+        """Running product along dim: the product of each prefix (zeros handled exactly)."""
+        d = norm_dim(dim, self.ndim, "cumprod")
+        if dtype is not None:
+            return self.to(dtype).cumprod(d)
+        if not self.is_floating_point() and self.dtype != _dt.int64:
+            return self.to(_dt.int64).cumprod(d)
+        if self.ndim == 0:
+            return self * 1
+        x = self.movedim(d, -1)
+        n = x.shape[-1]
+        keep = np.tril(np.ones((n, n), bool))  # row i keeps x_0 .. x_i, the rest become 1
+        rows = where(keep, x.unsqueeze(-2).expand(*x.shape[:-1], n, n), 1.0 if x.is_floating_point() else 1)
+        return rows.prod(-1).movedim(-1, d)
+
 
 # ---- function forms: ``tc.<name>(input, ...)`` ----
 
@@ -332,6 +364,26 @@ def repeat(input, *sizes):
     tensor([1., 2., 1., 2.])
     """
     return input.repeat(*sizes)
+
+
+@with_out
+def cumsum(input, dim, dtype=None):
+    """Cumulative sum along ``dim``: out_i = x_1 + ... + x_i (in ``dtype`` if given).
+
+    >>> tc.cumsum(tc.tensor([1., 2., 3.]), dim=0)
+    tensor([1., 3., 6.])
+    """
+    return input.cumsum(dim, dtype=dtype)
+
+
+@with_out
+def cumprod(input, dim, dtype=None):
+    """Cumulative product along ``dim``: out_i = x_1 * ... * x_i (in ``dtype`` if given).
+
+    >>> tc.cumprod(tc.tensor([1., 2., 3.]), dim=0)
+    tensor([1., 2., 6.])
+    """
+    return input.cumprod(dim, dtype=dtype)
 
 
 Tensor = None  # the Tensor class: tensor.py sets it once the class exists

@@ -30,8 +30,6 @@ __all__ = [  # the function forms, exported as tc.<name>
     "argmax",
     "argmin",
     "norm",
-    "cumsum",
-    "cumprod",
 ]
 
 
@@ -362,37 +360,6 @@ class ReduceOps:
             raise RuntimeError(f"norm(): unsupported norm type {p!r}")
         return (self.abs() ** p).sum(dim, keepdim) ** (1.0 / p)
 
-    @numpy_dims
-    def cumsum(self, dim, dtype=None):
-        """Running sum along dim (as a matmul with a triangular matrix, so it differentiates)."""
-        d = norm_dim(dim, self.ndim, "cumsum")
-        if dtype is not None:
-            return self.to(dtype).cumsum(d)
-        if not self.is_floating_point() and self.dtype != _dt.int64:  # bools and small ints give int64
-            return self.to(_dt.int64).cumsum(d)
-        if self.ndim == 0:
-            return self * 1
-        n = self.shape[d]
-        tri = np.triu(np.ones((n, n), self._data.dtype if self.is_floating_point() else np.int64))
-        return (self.movedim(d, -1) @ Tensor._make(tri)).movedim(-1, d)
-
-    @numpy_dims
-    def cumprod(self, dim, dtype=None):
-        """Running product along dim: the product of each prefix (zeros handled exactly)."""
-        d = norm_dim(dim, self.ndim, "cumprod")
-        if dtype is not None:
-            return self.to(dtype).cumprod(d)
-        if not self.is_floating_point() and self.dtype != _dt.int64:
-            return self.to(_dt.int64).cumprod(d)
-        if self.ndim == 0:
-            return self * 1
-        x = self.movedim(d, -1)
-        n = x.shape[-1]
-        keep = np.tril(np.ones((n, n), bool))  # row i keeps x_0 .. x_i, the rest become 1
-        rows = where(keep, x.unsqueeze(-2).expand(*x.shape[:-1], n, n), 1.0 if x.is_floating_point() else 1)
-        return rows.prod(-1).movedim(-1, d)
-
-
 # ---- function forms: ``tc.<name>(input, ...)`` ----
 
 
@@ -584,26 +551,6 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     """
     x = input if dtype is None else input.to(dtype)
     return x.norm(p, dim, keepdim)
-
-
-@with_out
-def cumsum(input, dim, dtype=None):
-    """Cumulative sum along ``dim``: out_i = x_1 + ... + x_i (in ``dtype`` if given).
-
-    >>> tc.cumsum(tc.tensor([1., 2., 3.]), dim=0)
-    tensor([1., 3., 6.])
-    """
-    return input.cumsum(dim, dtype=dtype)
-
-
-@with_out
-def cumprod(input, dim, dtype=None):
-    """Cumulative product along ``dim``: out_i = x_1 * ... * x_i (in ``dtype`` if given).
-
-    >>> tc.cumprod(tc.tensor([1., 2., 3.]), dim=0)
-    tensor([1., 2., 6.])
-    """
-    return input.cumprod(dim, dtype=dtype)
 
 
 Tensor = None  # the Tensor class: tensor.py sets it once the class (built from the mixins) exists

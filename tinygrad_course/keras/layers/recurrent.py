@@ -21,7 +21,8 @@ Every step is made of differentiable tc ops, so the layers differentiate twice.
 """
 from typing import List, Optional
 
-from ...autograd.factories import empty, rand, zeros
+from ...autograd.factories import empty, zeros
+from ...autograd.sampling import rand
 from ...autograd.ops.join import cat, stack
 from ...autograd.grad_mode import no_grad
 from ...autograd.tensor import Tensor
