@@ -144,13 +144,6 @@ class Node(GraphNode):
                 del d[k]
 
 
-_NOREC = _new_node(Node)  # the shared ctx of built-ins that record nothing (see Function.apply)
-_NOREC._fn = None
-_NOREC._next = ()
-_NOREC._saved = None
-_NOREC._aux = None
-
-
 class FunctionMeta(type):
     """Gives every Function its own node class, named as PyTorch names backward nodes
     (``MulBackward0`` for a built-in, ``MyFnBackward`` for a user's Function), so graph-walking
@@ -346,6 +339,9 @@ def _new_ctx(cls, nxt):
     ctx._saved = None
     ctx._aux = None
     return ctx
+
+
+_NOREC = _new_ctx(None, ())  # the shared ctx of built-ins that record nothing (see _unrecorded)
 
 
 def _finish(cls, ctx, out, nxt, args):
