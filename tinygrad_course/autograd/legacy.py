@@ -10,6 +10,7 @@ import numpy as np
 
 from . import dtypes as _dt
 from .device import Size, check_device
+from .factories import _to_array
 
 # PyTorch's legacy type names, by dtype (``x.type()`` returns 'torch.<name>' in PyTorch).
 _TYPE_NAMES = {
@@ -58,6 +59,24 @@ class _TypedTensorMeta(type):
         if arr.dtype.kind not in "biuf":
             raise TypeError(f"{name}(): could not convert {type(data).__name__} data to numbers")
         return _wrap(arr.astype(cls.dtype.np))
+
+
+def constructor_data(args, dtype):
+    """The array and version counter of ``Tensor(*args)``: sizes give zeros (PyTorch leaves them
+    uninitialised; zeros, so nothing depends on leftover memory), a Tensor shares its values,
+    data is copied as float (an ndarray keeps its dtype and memory), nothing gives an empty one."""
+    default = _dt.to_np(dtype) if dtype is not None else _dt.get_default_dtype().np
+    if not args:
+        return np.zeros((0,), default), [0]
+    if len(args) == 1 and isinstance(args[0], Tensor) and dtype is None:
+        return args[0]._data, args[0]._vc
+    shape = _sizes(args, "Tensor")
+    if shape is not None:
+        return np.zeros(shape, default), [0]
+    data = args[0]
+    if not isinstance(data, (np.ndarray, Tensor, list, tuple)):
+        raise TypeError(f"Tensor(): new(): data must be a sequence (got {type(data).__name__})")
+    return _to_array(data, dtype, default_float=not isinstance(data, (np.ndarray, Tensor))), [0]
 
 
 def _sizes(args, name):

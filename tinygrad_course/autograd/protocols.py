@@ -1,5 +1,6 @@
 """How a ``Tensor`` behaves as a Python object: ``len``, iteration, truth, conversion to Python
-numbers and to NumPy (``numpy()``, ``__array__``), and how it prints (PyTorch's ``repr``)."""
+numbers and to NumPy (``numpy()``, ``__array__``), pickling and ``copy.deepcopy``, and how it
+prints (PyTorch's ``repr``)."""
 from typing import Any
 
 import numpy as np
@@ -68,6 +69,19 @@ class PythonOps:
             return format(self._data.item(), spec)
         return repr(self)
 
+    def __reduce__(self):
+        return (_rebuild, (self._data, self._rg))
+
+    def __deepcopy__(self, memo):
+        if self._grad_fn is not None:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol at the moment")
+        t = type(self).__new__(type(self))
+        Tensor.__init__(t, self._data.copy(), requires_grad=self._rg)
+        if self._grad is not None:
+            t._grad = Tensor._make(self._grad._data.copy())
+        memo[id(self)] = t
+        return t
+
 
 def _repr(t):
     d = t._data
@@ -88,3 +102,10 @@ def _repr(t):
     elif t._rg:
         extra.append("requires_grad=True")
     return "tensor(" + body + "".join(", " + e for e in extra) + ")"
+
+
+def _rebuild(data, rg):
+    return Tensor(data, requires_grad=rg)
+
+
+Tensor = None  # the Tensor class: tensor.py sets it once the class exists

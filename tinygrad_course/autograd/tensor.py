@@ -3,10 +3,11 @@ from typing import Any, Optional
 
 import numpy as np
 
-from . import accumulate, aliases, dtypes as _dt, engine, engine_api, factories, function, graph, legacy, sampling, views
+from . import (accumulate, aliases, dtypes as _dt, engine, engine_api, factories, function, graph, legacy, protocols,
+               sampling, views)
 from .device import DeviceOps, Size as _Size, check_device as _check_device
 from .dims import norm_dim, shape_arg as _shape_arg  # noqa: F401  (shape_arg: re-exported for the floors above)
-from .factories import FactoryOps, _check_rg, _to_array
+from .factories import FactoryOps, _check_rg
 from .grad_mode import _Mode
 from .hooks import HookOps
 from .ops import (arith, arrange, compare, conv, convert, elementwise, index, input_checks, join, linalg, loss,
@@ -32,7 +33,6 @@ from .protocols import PythonOps
 from .sampling import SamplingOps
 from .views import InplaceOps
 
-_A = np.ndarray
 _new_tensor = object.__new__
 
 
@@ -93,21 +93,7 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, SoftmaxOps, S
         (tinygrad_course.Size([2, 3]), tinygrad_course.float32)
         """
         _check_device(device, "Tensor")
-        vc = [0]
-        if not args:
-            arr = np.zeros((0,), _dt.to_np(dtype) if dtype is not None else _dt.get_default_dtype().np)
-        elif len(args) == 1 and isinstance(args[0], Tensor) and dtype is None:
-            arr, vc = args[0]._data, args[0]._vc
-        else:
-            shape = legacy._sizes(args, "Tensor")
-            if shape is not None:
-                # "uninitialised" as in PyTorch; zeros, so nothing depends on leftover memory
-                arr = np.zeros(shape, _dt.to_np(dtype) if dtype is not None else _dt.get_default_dtype().np)
-            else:
-                data = args[0]
-                if not isinstance(data, (_A, Tensor, list, tuple)):
-                    raise TypeError(f"Tensor(): new(): data must be a sequence (got {type(data).__name__})")
-                arr = _to_array(data, dtype, default_float=not isinstance(data, (_A, Tensor)))
+        arr, vc = legacy.constructor_data(args, dtype)
         _check_rg(arr, requires_grad, "Tensor")
         self._data = arr
         self._rg = bool(requires_grad)
@@ -218,16 +204,6 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, SoftmaxOps, S
     def _version(self):
         return self._vc[0]
 
-    @property
-    def T(self):
-        """self with its dimensions reversed (the transpose of a matrix)."""
-        return self.permute(*range(self.ndim - 1, -1, -1))
-
-    @property
-    def mT(self):
-        """The transpose of the last two dimensions (a batch of matrices)."""
-        return self.transpose(-2, -1)
-
     @aliases.numpy_dims
     def size(self, dim=None):
         """The shape as a ``tc.Size``, or the size of dimension ``dim``."""
@@ -261,19 +237,6 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, SoftmaxOps, S
 
     def __hash__(self):
         return id(self)
-
-    def __reduce__(self):
-        return (_rebuild, (self._data, self._rg))
-
-    def __deepcopy__(self, memo):
-        if self._grad_fn is not None:
-            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol at the moment")
-        t = type(self).__new__(type(self))
-        Tensor.__init__(t, self._data.copy(), requires_grad=self._rg)
-        if self._grad is not None:
-            t._grad = Tensor._make(self._grad._data.copy())
-        memo[id(self)] = t
-        return t
 
     def backward(self, gradient: Any = None, retain_graph: Optional[bool] = None, create_graph: bool = False,
                  inputs: Any = None) -> None:
@@ -328,10 +291,6 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, SoftmaxOps, S
         return self._fill("copy_", s)
 
 
-def _rebuild(data, rg):
-    return Tensor(data, requires_grad=rg)
-
-
 def _constant_like(t, arr):
     return Tensor._make(np.array(np.broadcast_to(arr, t.shape), dtype=t._data.dtype))
 
@@ -339,7 +298,7 @@ def _constant_like(t, arr):
 
 # The op families, the tape and the engine were imported before ``Tensor`` existed (it is built from
 # the families' mixins), so none imports this module: each gets the class here, once. No circle.
-for _module in (accumulate, engine, engine_api, function, views, factories, sampling, aliases, legacy, arith, arrange, compare, conv, convert,
+for _module in (accumulate, engine, engine_api, function, views, factories, sampling, protocols, aliases, legacy, arith, arrange, compare, conv, convert,
                 elementwise, index, input_checks, join, linalg, loss, products, reduce, rounding_div, scatter, select,
                 shape, softmax, special, trig, unary):
     _module.Tensor = Tensor

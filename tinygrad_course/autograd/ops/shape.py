@@ -119,6 +119,16 @@ class ShapeOps:
 
     __slots__ = ()
 
+    @property
+    def T(self):
+        """self with its dimensions reversed (the transpose of a matrix)."""
+        return self.permute(*range(self.ndim - 1, -1, -1))
+
+    @property
+    def mT(self):
+        """The transpose of the last two dimensions (a batch of matrices)."""
+        return self.transpose(-2, -1)
+
     def reshape(self, *shape):
         """The same elements in a new shape (a view when possible); one size may be -1."""
         shape = _shape_arg(shape)
