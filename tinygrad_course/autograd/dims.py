@@ -14,11 +14,31 @@ def norm_dim(d, ndim, op="op"):
     return d % n if ndim else 0
 
 
+def _is_int(d):
+    return isinstance(d, (int, np.integer)) and not isinstance(d, bool)
+
+
+def check_dims_type(dim, op="op", name="dim"):
+    """PyTorch's argument-parser TypeError for a ``dim`` that is not None, an int or a sequence of
+    ints (a str, float or None element), raised before any range or dtype check, as PyTorch's is.
+    Returns ``dim`` unchanged."""
+    if dim is None or _is_int(dim):
+        return dim
+    if isinstance(dim, (list, tuple)):
+        for i, d in enumerate(dim):
+            if not _is_int(d):
+                raise TypeError(f"{op}(): argument '{name}' must be a tuple of ints, but element {i} of "
+                                f"{dim!r} is {type(d).__name__}")
+        return dim
+    raise TypeError(f"{op}(): argument '{name}' must be an int or a tuple of ints, not {type(dim).__name__}")
+
+
 def norm_dims(dim, ndim, op="op"):
     """``dim`` (None, int or tuple) as a sorted tuple of non-negative axes (None: all)."""
     if dim is None:
         return tuple(range(ndim))
     if isinstance(dim, (list, tuple)):
+        check_dims_type(dim, op)  # every element's type before any range: [1, 'x'] is a TypeError
         ds = tuple(norm_dim(d, ndim, op) for d in dim)
         if len(set(ds)) != len(ds):
             raise RuntimeError(f"{op}(): dim {tuple(dim)} appears multiple times in the list of dims")
@@ -36,3 +56,16 @@ def shape_arg(shape):
         return tuple(_index(s) for s in shape)
     except TypeError:
         raise TypeError(f"expected a shape (a tuple of ints), got {tuple(shape)!r}") from None
+
+
+class _AllDims:
+    """The default of a ``dim`` that PyTorch lets be left out but not passed as None (``prod``,
+    ``squeeze``): omitted, the op reduces (squeezes) every dimension; ``dim=None`` is a TypeError."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return "<all dims>"
+
+
+ALL_DIMS = _AllDims()

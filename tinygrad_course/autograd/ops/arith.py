@@ -48,15 +48,9 @@ def operand(x, op):
         return d
     if isinstance(x, np.generic):
         return x.item()
-    if isinstance(x, (list, tuple)):
-        try:
-            a = np.asarray(x)
-        except ValueError:
-            a = None
-        if a is None or a.dtype.kind not in "biuf":  # strings, ragged: PyTorch's TypeError, not NumPy's text
-            raise TypeError(f"{op}(): unsupported operand type {type(x).__name__} holding {x!r}")
-        return a
-    raise TypeError(f"{op}(): unsupported operand type {type(x).__name__}")
+    # a list or tuple is no tensor (PyTorch's TypeError, even when it holds numbers), nor is None or a str
+    raise TypeError(f"{op}(): an operand must be a Tensor or a number, not {type(x).__name__}"
+                    + (f" {x!r}" if isinstance(x, (list, tuple)) and len(x) < 8 else ""))
 
 
 def prep(a, b, op):
@@ -177,6 +171,24 @@ class Add(Function):
         return bw.unb(g, m[0]), bw.unb(g, m[1])
 
 
+def _is_bool(v):
+    return v.__class__ is bool or v.__class__ is np.bool_ or getattr(getattr(v, "_data", v), "dtype", None) == np.bool_
+
+
+def _no_bool_sub(a, b):
+    """PyTorch's RuntimeError for a subtraction with a bool operand (tensor or Python bool)."""
+    ba, bb = _is_bool(a), _is_bool(b)
+    if ba and bb:
+        raise RuntimeError(f"sub(): Subtraction, the `-` operator, with two bool tensors is not supported "
+                           f"(shapes {tuple(np.shape(_arr(a)))} and {tuple(np.shape(_arr(b)))}). "
+                           "Use the `^` or logical_xor() operator instead.")
+    if ba or bb:
+        v = a if ba else b
+        raise RuntimeError(f"sub(): Subtraction, the `-` operator, with a bool {'tensor' if isinstance(v, Tensor) else 'value'} "
+                           f"(shape {tuple(np.shape(_arr(v)))}) is not supported. If you are trying to invert a mask, "
+                           "use the `~` or logical_not() operator instead.")
+
+
 class Sub(Function):
     """a - b;  d/da = 1, d/db = -1."""
 
@@ -185,8 +197,13 @@ class Sub(Function):
     @staticmethod
     def forward(ctx, a, b):
         if _plain(a, b):
-            return a._data - (b._data if b.__class__ is Tensor else b)
-        x, y = prep(a, b, "sub")
+            try:  # free unless it raises: NumPy's TypeError for bool - bool
+                return a._data - (b._data if b.__class__ is Tensor else b)
+            except TypeError:
+                _no_bool_sub(a, b)
+                raise
+        x, y = prep(a, b, "sub")  # a str, None or sequence operand is its TypeError first
+        _no_bool_sub(a, b)
         try:
             out = x - y
         except ValueError:
@@ -379,8 +396,16 @@ def pow(a, exponent):
     tensor([1., 4., 9.])
     """
     if isinstance(exponent, Tensor) or not isinstance(a, Tensor):
-        if isinstance(exponent, Tensor) and exponent.ndim == 0 and not exponent._rg and isinstance(a, Tensor):
-            return Pow.apply(a, exponent.item())
+        if isinstance(exponent, Tensor) and isinstance(a, Tensor):
+            if a._data.dtype.kind == "b" and exponent._data.dtype.kind == "b":
+                raise NotImplementedError(f"pow(): not implemented for a bool tensor to a bool tensor power (shapes "
+                                          f"{tuple(a.shape)} and {tuple(exponent.shape)}); convert one with .long()")
+            if exponent.ndim == 0 and not exponent._rg:
+                p = exponent.item()
+                # an integer tensor to a negative 0-d integer tensor power is PowT's (1, -1 or 0, as
+                # PyTorch's kernel); only a Python number exponent refuses it
+                if not (a._data.dtype.kind in "iub" and isinstance(p, int) and p < 0):
+                    return Pow.apply(a, p)
         return PowT.apply(a, exponent)
     if isinstance(exponent, (np.generic,)):
         exponent = exponent.item()

@@ -243,6 +243,8 @@ def flip(input, dims):
     >>> tc.flip(tc.tensor([1., 2., 3.]), (0,))
     tensor([3., 2., 1.])
     """
+    if not isinstance(dims, (list, tuple)):  # the function form takes a sequence; only Tensor.flip(0) takes ints
+        raise TypeError(f"flip(): argument 'dims' (position 2) must be tuple of ints, not {type(dims).__name__}")
     return input.flip(dims)
 
 

@@ -7,7 +7,7 @@ from ..aliases import numpy_dims, with_out
 from ..effects import replayed
 from .arith import _arr
 from .reduce import _axes
-from .input_checks import tensor_input
+from .input_checks import scalar_or_tensor, tensor_input, tensor_other
 
 __all__ = [  # the function forms, exported as tc.<name>
     "all",
@@ -72,17 +72,25 @@ class CompareOps:
             return True
         return _compare(np.not_equal, self, other, "ne")
 
+    def eq(self, other):
+        """Elementwise ``self == other`` (a tensor or a number; ``==`` also takes others, giving False)."""
+        return _compare(np.equal, self, scalar_or_tensor(other, "eq"), "eq")
+
+    def ne(self, other):
+        """Elementwise ``self != other`` (a tensor or a number)."""
+        return _compare(np.not_equal, self, scalar_or_tensor(other, "ne"), "ne")
+
     def __lt__(self, other):
-        return _compare(np.less, self, other, "lt")
+        return _compare(np.less, self, scalar_or_tensor(other, "lt"), "lt")
 
     def __le__(self, other):
-        return _compare(np.less_equal, self, other, "le")
+        return _compare(np.less_equal, self, scalar_or_tensor(other, "le"), "le")
 
     def __gt__(self, other):
-        return _compare(np.greater, self, other, "gt")
+        return _compare(np.greater, self, scalar_or_tensor(other, "gt"), "gt")
 
     def __ge__(self, other):
-        return _compare(np.greater_equal, self, other, "ge")
+        return _compare(np.greater_equal, self, scalar_or_tensor(other, "ge"), "ge")
 
     def __and__(self, other):
         return _logic(np.logical_and if self.dtype == _dt.bool else np.bitwise_and, self, other, "and")
@@ -103,11 +111,11 @@ class CompareOps:
 
     def logical_and(self, other):
         """Elementwise logical AND (non-zero is True)."""
-        return _logic(np.logical_and, self, other, "logical_and")
+        return _logic(np.logical_and, self, tensor_other(other, "logical_and", numbers=True), "logical_and")
 
     def logical_or(self, other):
         """Elementwise logical OR (non-zero is True)."""
-        return _logic(np.logical_or, self, other, "logical_or")
+        return _logic(np.logical_or, self, tensor_other(other, "logical_or", numbers=True), "logical_or")
 
     def isnan(self):
         """True where self is NaN."""
@@ -139,17 +147,17 @@ class CompareOps:
     @numpy_dims
     def all(self, dim=None, keepdim=False):
         """True if every element (along ``dim``, when given) is non-zero."""
-        return Tensor._make(np.asarray(np.all(self._data, axis=_axes(dim, self), keepdims=keepdim)))
+        return Tensor._make(np.asarray(np.all(self._data, axis=_axes(dim, self, "all"), keepdims=keepdim)))
 
     @numpy_dims
     def any(self, dim=None, keepdim=False):
         """True if some element (along ``dim``, when given) is non-zero."""
-        return Tensor._make(np.asarray(np.any(self._data, axis=_axes(dim, self), keepdims=keepdim)))
+        return Tensor._make(np.asarray(np.any(self._data, axis=_axes(dim, self, "any"), keepdims=keepdim)))
 
     @numpy_dims
     def count_nonzero(self, dim=None):
         """The number of non-zero elements (along ``dim``, when given)."""
-        return Tensor._make(np.asarray(np.count_nonzero(self._data, axis=_axes(dim, self)), dtype=np.int64))
+        return Tensor._make(np.asarray(np.count_nonzero(self._data, axis=_axes(dim, self, "count_nonzero")), dtype=np.int64))
 
     def nonzero(self, as_tuple=False):
         """Indices of the non-zero elements, one row each (a tuple of index tensors with ``as_tuple=True``)."""
@@ -164,8 +172,6 @@ class CompareOps:
     __rand__ = __and__
     __ror__ = __or__
     __rxor__ = __xor__
-    eq = __eq__
-    ne = __ne__
     lt = less = __lt__
     le = __le__
     gt = greater = __gt__
@@ -264,7 +270,7 @@ def eq(input, other):
     >>> tc.eq(tc.tensor([1., 2., 3.]), 2)
     tensor([False,  True, False])
     """
-    return input == other
+    return input.eq(other)
 
 
 @with_out
@@ -275,7 +281,7 @@ def ne(input, other):
     >>> tc.ne(tc.tensor([1., 2., 3.]), 2)
     tensor([ True, False,  True])
     """
-    return input != other
+    return input.ne(other)
 
 
 @with_out

@@ -62,6 +62,14 @@ def _float(x: np.ndarray) -> np.ndarray:
     return x if x.dtype.kind == "f" else x.astype(get_default_dtype().np)
 
 
+def _not_bool(t, op):
+    """``t``, or PyTorch's NotImplementedError when it is a bool tensor (rounding has no bool kernel)."""
+    if t._data.dtype.kind == "b":
+        raise NotImplementedError(f"{op}(): not implemented for bool tensors (shape {tuple(t.shape)}); "
+                                  "convert with .long() or .float()")
+    return t
+
+
 def _reduce_grad(g, x):
     """A broadcast gradient summed back to input ``x``'s shape and dtype."""
     if tuple(g.shape) != tuple(x.shape):
@@ -129,8 +137,12 @@ class _Binary(Function):
         x, y = _operands(a, b, cls.op, cls.need_tensors, cls.need_float)
         if cls.float_result and x.dtype.kind != "f":
             x, y = _float(x), _float(y)
-        if x.dtype.kind in "iub" and cls.int_zero_check and np.any(y == 0):
-            raise RuntimeError("ZeroDivisionError")
+        if cls.int_zero_check and x.dtype.kind in "iub":
+            if x.dtype.kind == "b":  # bool % bool: PyTorch has no kernel (bool % int promotes to int64)
+                raise NotImplementedError(f"{cls.op}(): not implemented for bool operands (shapes "
+                                          f"{tuple(x.shape)} and {tuple(y.shape)}); convert with .long()")
+            if np.any(y == 0) and np.broadcast(x, y).size:  # an empty result divides nothing
+                raise RuntimeError(f"ZeroDivisionError: integer {cls.op}() by zero")
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             out = np.asarray(cls.f(x, y))
         if out.dtype.kind == "f":
@@ -210,21 +222,22 @@ class ElementwiseOps:
 
     def floor(self):
         """Largest integer <= self, elementwise (gradient 0)."""
-        return ZeroGrad.apply(self, np.floor)
+        return ZeroGrad.apply(_not_bool(self, "floor"), np.floor)
 
     def ceil(self):
         """Smallest integer >= self, elementwise (gradient 0)."""
-        return ZeroGrad.apply(self, np.ceil)
+        return ZeroGrad.apply(_not_bool(self, "ceil"), np.ceil)
 
     def round(self, decimals=0):
         """Round to the nearest integer (halves to even), or to ``decimals`` decimal places."""
+        _not_bool(self, "round")
         if decimals and not self.is_floating_point():
             raise NotImplementedError(f'"round_cpu" not implemented for {self.dtype} (round with decimals needs floats)')
         return ZeroGrad.apply(self, (lambda a: np.round(a, decimals)) if decimals else np.round)
 
     def trunc(self):
         """Round toward zero, elementwise (gradient 0)."""
-        return ZeroGrad.apply(self, np.trunc)
+        return ZeroGrad.apply(_not_bool(self, "trunc"), np.trunc)
 
 
     def hypot(self, other: Tensor) -> Tensor:
@@ -252,7 +265,8 @@ class ElementwiseOps:
     def logit(self, eps: float | None = None) -> Tensor:
         """log(z / (1 - z)) with z = clamp(self, eps, 1 - eps) when eps is given (gradient 0
         outside [eps, 1 - eps]). ``tc.tensor([0.5]).logit()`` -> tensor([0.])."""
-        z = self if eps is None else self.clamp(eps, 1.0 - eps)
+        x = self if self.is_floating_point() else self.to(get_default_dtype())  # bools and ints: as floats
+        z = x if eps is None else x.clamp(eps, 1.0 - eps)
         return z.log() - (1.0 - z).log()
 
     def frac(self) -> Tensor:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import functools
 from typing import Callable
 
+import numpy as np
+
 
 def tensor_input(fn: Callable) -> Callable:
     """Decorate a function form ``fn(input, ...)`` so a non-Tensor ``input`` raises PyTorch's TypeError
@@ -20,6 +22,26 @@ def tensor_input(fn: Callable) -> Callable:
         return fn(input, *args, **kwargs)
 
     return checked
+
+
+def tensor_other(other, op, name="other", numbers=False):
+    """``other``, or PyTorch's TypeError when it is not a Tensor: the ops whose second argument must
+    be a tensor (``matmul``, ``dot``) refuse numbers, sequences and None
+    (``tc.dot(t, 1.5)`` -> "dot(): argument 'tensor' must be Tensor, not float"). ``numbers=True``
+    still lets a Python number through (``maximum``, ``logical_and``: a known deviation, listed in
+    tests/test_opdb_conformance.py) but no str, None or sequence."""
+    if not isinstance(other, Tensor) and not (numbers and isinstance(other, (int, float, np.generic))):
+        raise TypeError(f"{op}(): argument '{name}' must be Tensor, not {type(other).__name__}")
+    return other
+
+
+def scalar_or_tensor(other, op):
+    """``other``, or PyTorch's TypeError when it is neither a Tensor, a NumPy array nor a number: the
+    comparisons take a tensor or a scalar, never None, a str or a sequence
+    (``tc.eq(t, None)`` -> "eq(): argument 'other' must be Tensor or a number, not NoneType")."""
+    if not isinstance(other, (Tensor, int, float, complex, np.generic, np.ndarray)):
+        raise TypeError(f"{op}(): argument 'other' must be Tensor or a number, not {type(other).__name__}")
+    return other
 
 
 Tensor = None  # the Tensor class: tensor.py sets it once the class exists

@@ -6,6 +6,7 @@ import numpy as np
 from ..aliases import with_out
 from ..function import Function
 from .arith import _arr, _t, prep
+from .input_checks import tensor_other
 from . import bw
 
 __all__ = [  # the function forms, exported as tc.<name>
@@ -36,6 +37,17 @@ def _mm_shapes(x, y):
     return f"{'x'.join(map(str, x.shape))} and {'x'.join(map(str, y.shape))}"
 
 
+def _numeric_list(v):
+    """A list or tuple of numbers as an array (``[[1., 2.]] @ t``); anything else as it is."""
+    if isinstance(v, (list, tuple)):
+        try:
+            arr = np.asarray(v)
+        except ValueError:  # ragged
+            return v
+        return arr if arr.dtype.kind in "biuf" else v
+    return v
+
+
 class MatMul(Function):
     """a @ b;  d/da = g b^T, d/db = a^T g (batch dims broadcast and are summed back)."""
 
@@ -45,7 +57,10 @@ class MatMul(Function):
     def forward(ctx, a, b):
         x, y = getattr(a, "_data", None), getattr(b, "_data", None)
         if x is None or y is None:
-            x, y = prep(a, b, "matmul")  # an array or list operand takes the tensor's dtype
+            # an array or list operand of ``@`` takes the tensor's dtype (tests/test_api_surface.py keeps
+            # list @ tensor as a known strict xfail; matmul()/Tensor.matmul refuse non-tensors first)
+            a, b = (_numeric_list(v) for v in (a, b))
+            x, y = prep(a, b, "matmul")
         if x.ndim == 0 or y.ndim == 0:
             raise RuntimeError(
                 f"matmul(): both arguments to matmul need to be at least 1D, but they are {x.ndim}D and {y.ndim}D"
@@ -60,6 +75,10 @@ class MatMul(Function):
         ky = y.shape[-2] if y.ndim > 1 else y.shape[0]
         if kx != ky:
             raise RuntimeError(f"matmul(): mat1 and mat2 shapes cannot be multiplied ({_mm_shapes(x, y)})")
+        if x.dtype.kind == "b" and ((x.size and y.size) or x.ndim == y.ndim == 1):
+            # the shapes are checked first, as PyTorch's; an empty operand (but in a dot) multiplies nothing
+            raise NotImplementedError(f"matmul(): not implemented for bool tensors (shapes {tuple(x.shape)} and "
+                                      f"{tuple(y.shape)}); convert them with .long() or .float()")
         try:
             out = np.matmul(x, y)
         except ValueError:
@@ -294,7 +313,7 @@ class LinalgOps:
 
     def matmul(self, other):
         """Matrix product with NumPy's rules (see ``tc.matmul``); also ``self @ other``."""
-        return MatMul.apply(self, other)
+        return MatMul.apply(self, tensor_other(other, "matmul"))
 
     def mm(self, other):
         """Matrix product of two 2-D tensors."""
@@ -314,6 +333,7 @@ class LinalgOps:
 
     def dot(self, other):
         """Dot product of two 1-D tensors."""
+        tensor_other(other, "dot", "tensor")
         if self.ndim != 1 or _arr(other).ndim != 1:
             raise RuntimeError(f"dot(): 1D tensors expected, but got {self.ndim}D and {_arr(other).ndim}D tensors")
         return MatMul.apply(self, other)
@@ -364,7 +384,7 @@ def matmul(input, other):
     >>> tc.matmul(tc.tensor([[1., 2.], [3., 4.]]), tc.tensor([1., 1.]))
     tensor([3., 7.])
     """
-    return _t(input) @ other
+    return _t(input).matmul(other)
 
 
 @with_out

@@ -5,7 +5,7 @@ import numpy as np
 
 from .. import dtypes as _dt
 from ..aliases import numpy_dims, with_out
-from ..dims import norm_dim, norm_dims
+from ..dims import ALL_DIMS, check_dims_type, norm_dim, norm_dims
 from ..function import Function
 from ..dtypes import get_default_dtype
 from . import bw
@@ -70,6 +70,7 @@ class Mean(Function):
     @staticmethod
     def forward(ctx, a, dim, keepdim, dtype=None):
         x = a._data
+        check_dims_type(dim, "mean")  # a str or float dim is PyTorch's TypeError, before the dtype check
         if dtype is not None and np.dtype(dtype).kind != "f":
             raise RuntimeError(f"mean(): could not infer output dtype. Optional dtype must be either a floating point "
                                f"or complex dtype. Got: {np.dtype(dtype).name}")
@@ -100,14 +101,16 @@ class Amax(Function):
     @classmethod
     def forward(cls, ctx, a, dim, keepdim):
         x = a._data
-        axes = norm_dims(dim, x.ndim, cls.__name__.lower())
+        name = cls.__name__.lower()
         if x.size == 0:
-            name = cls.__name__.lower()
             if dim is None:
                 raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
-            empty = [i for i in axes if x.shape[i] == 0]
-            if empty:
-                raise IndexError(f"{name}(): Expected reduction dim {empty[0]} to have non-zero size.")
+            # as PyTorch: each dim in turn is range-checked and must not be empty, before the repeat check
+            for d in check_dims_type(dim, name) if isinstance(dim, (list, tuple)) else (dim,):
+                i = norm_dim(d, x.ndim, name)
+                if x.ndim and x.shape[i] == 0:
+                    raise IndexError(f"{name}(): Expected reduction dim {i} to have non-zero size.")
+        axes = norm_dims(dim, x.ndim, name)
         out = cls._np(x, axis=axes, keepdims=True)
         if ctx._next:
             m = x == out
@@ -213,14 +216,18 @@ class Norm2(Function):
         return g * (x / safe), None, None
 
 
-def _axes(dim, t):
+def _axes(dim, t, op="reduce"):
     if dim is None:
         return None
-    return norm_dims(dim, t.ndim, "reduce")
+    return norm_dims(dim, t.ndim, op)
 
 
 def _argext(fn, t, dim, keepdim, op):
     x = t._data
+    if (dim is not None and not isinstance(dim, (int, np.integer))) or isinstance(dim, bool):
+        raise TypeError(f"{op}(): argument 'dim' must be int, not {type(dim).__name__}")
+    if x.dtype.kind == "b":
+        raise RuntimeError(f"{op}(): does not support bool input (shape {tuple(x.shape)}); convert it with .to(tc.int64)")
     if dim is None:
         if x.size == 0:
             raise IndexError(f"{op}(): Expected reduction dim to be specified for input.numel() == 0.")
@@ -275,8 +282,13 @@ class ReduceOps:
         return where(self.isnan(), 0.0, self).sum(dim, keepdim)
 
     @numpy_dims
-    def prod(self, dim=None, keepdim=False, dtype=None):
+    def prod(self, dim=ALL_DIMS, keepdim=False, dtype=None):
         """Product of the elements, over all of them or along ``dim`` (computed in ``dtype`` if given)."""
+        if dim is ALL_DIMS:
+            dim = None
+        elif dim is None or not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
+            # PyTorch's prod takes one int dim, or none at all: dim=None is its TypeError too
+            raise TypeError(f"prod(): argument 'dim' must be int, not {type(dim).__name__} (omit it to reduce all dims)")
         if dtype is not None and _dt.as_dtype(dtype) is _dt.bool:  # a product of bools is their conjunction
             return (self != 0).all() if dim is None else (self != 0).all(dim, keepdim)
         return Prod.apply(self if dtype is None else self.to(dtype), dim, keepdim)
@@ -284,10 +296,11 @@ class ReduceOps:
     @numpy_dims
     def var(self, dim=None, unbiased=None, keepdim=False, correction=None):
         """sum (x - mean)^2 / (N - correction); ``unbiased=True`` means correction 1 (the default)."""
-        if not self.is_floating_point():
-            raise RuntimeError(f"var(): std and var only support floating point and complex dtypes (got {self.dtype})")
         if isinstance(dim, bool) and unbiased is None:  # PyTorch's overload var(input, unbiased)
             dim, unbiased = None, dim
+        check_dims_type(dim, "var")  # a str or float dim is PyTorch's TypeError, before the dtype check
+        if not self.is_floating_point():
+            raise RuntimeError(f"var(): std and var only support floating point and complex dtypes (got {self.dtype})")
         if correction is None:
             correction = 1 if unbiased is None or unbiased else 0
         elif unbiased is not None:
@@ -306,12 +319,12 @@ class ReduceOps:
     @numpy_dims
     def amax(self, dim=(), keepdim=False):
         """Maximum along ``dim`` (all dims by default)."""
-        return Amax.apply(self, None if dim == () else dim, keepdim)
+        return Amax.apply(self, None if isinstance(dim, (tuple, list)) and not dim else dim, keepdim)
 
     @numpy_dims
     def amin(self, dim=(), keepdim=False):
         """Minimum along ``dim`` (all dims by default)."""
-        return Amin.apply(self, None if dim == () else dim, keepdim)
+        return Amin.apply(self, None if isinstance(dim, (tuple, list)) and not dim else dim, keepdim)
 
     @numpy_dims
     def max(self, dim=None, keepdim=False):
@@ -405,7 +418,7 @@ def nansum(input, dim=None, keepdim=False):
 
 
 @with_out
-def prod(input, dim=None, keepdim=False, dtype=None):
+def prod(input, dim=ALL_DIMS, keepdim=False, dtype=None):
     """Product of the elements, over all of them or along one ``dim`` (in ``dtype`` if given).
 
     >>> tc.prod(tc.tensor([[1., 2.], [3., 4.]]))

@@ -6,7 +6,7 @@ from ..dtypes import result_type
 from ..function import Function
 from . import bw
 from .arith import _A, _arr, _binary, _t, meta, operand, prep
-from .input_checks import tensor_input
+from .input_checks import tensor_input, tensor_other
 
 __all__ = [  # the function forms, exported as tc.<name>
     "where",
@@ -162,12 +162,12 @@ class SelectOps:
         return self.clamp(max=max)
 
     def maximum(self, other):
-        """Elementwise maximum with other."""
-        return Maximum.apply(self, other)
+        """Elementwise maximum with other (a Tensor, as PyTorch's: no number)."""
+        return Maximum.apply(self, tensor_other(other, "maximum", numbers=True))
 
     def minimum(self, other):
-        """Elementwise minimum with other."""
-        return Minimum.apply(self, other)
+        """Elementwise minimum with other (a Tensor, as PyTorch's: no number)."""
+        return Minimum.apply(self, tensor_other(other, "minimum", numbers=True))
 
     def where(self, condition, other):
         """Elements of self where ``condition`` holds, else of ``other``."""

@@ -4,7 +4,7 @@ import numpy as np
 
 from .. import dtypes as _dt
 from ..aliases import numpy_dims
-from ..dims import norm_dim, norm_dims, shape_arg as _shape_arg
+from ..dims import ALL_DIMS, norm_dim, norm_dims, shape_arg as _shape_arg
 from ..function import Function
 from . import bw
 
@@ -200,10 +200,12 @@ class ShapeOps:
         return self.reshape(self.shape[:d] + tuple(sizes) + self.shape[d + 1 :])
 
     @numpy_dims
-    def squeeze(self, dim=None):
+    def squeeze(self, dim=ALL_DIMS):
         """Remove dimensions of size 1 (all, or just ``dim``)."""
         sh = self.shape
-        if dim is None:
+        if dim is None:  # PyTorch's squeeze takes an int or a tuple of ints, or no dim at all
+            raise TypeError("squeeze(): argument 'dim' must be int or tuple of ints, not NoneType (omit it to squeeze all dims)")
+        if dim is ALL_DIMS:
             new = tuple(s for s in sh if s != 1)
         else:
             ds = norm_dims(dim, self.ndim, "squeeze")
@@ -352,7 +354,7 @@ def flatten(input, start_dim=0, end_dim=-1):
 
 
 @numpy_dims
-def squeeze(input, dim=None):
+def squeeze(input, dim=ALL_DIMS):
     """Remove dimensions of size 1 (all, or just ``dim``).
 
     >>> tc.squeeze(tc.zeros(2, 1, 3)).shape

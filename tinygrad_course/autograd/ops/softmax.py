@@ -4,7 +4,7 @@ subtracted first)."""
 import numpy as np
 
 from ..aliases import numpy_dims, with_out
-from ..dims import norm_dim, norm_dims
+from ..dims import check_dims_type, norm_dim, norm_dims
 from ..function import Function
 from ..dtypes import get_default_dtype
 from . import bw
@@ -76,6 +76,16 @@ class LogSoftmax(Function):
         return g - bw.exp(y) * bw.rsum(g, d), None
 
 
+def _not_float(op, t, dim):
+    """softmax/log_softmax of an empty tensor (returned as it is, any dtype) or of an integer or bool
+    one (PyTorch's NotImplementedError), after the dim is checked as PyTorch checks it first."""
+    norm_dim(dim, t.ndim, op)
+    if t.numel() == 0:
+        return t * 0 if t.is_floating_point() else Tensor._make(t._data.copy())  # a float one stays on the tape
+    raise NotImplementedError(f"{op}(): not implemented for dtype {t.dtype} (shape {tuple(t.shape)}); "
+                              f"pass dtype=tc.float32 or convert the input with .float()")
+
+
 class SoftmaxOps:
     """Softmax, log-softmax and log-sum-exp over a dimension (numerically stable: the maximum is subtracted first). ``Tensor`` inherits these methods."""
 
@@ -84,22 +94,28 @@ class SoftmaxOps:
     @numpy_dims
     def softmax(self, dim):
         """Softmax along ``dim``: exp(x_i) / sum_j exp(x_j), computed stably."""
-        if self.numel() == 0 and self.is_floating_point():
-            norm_dim(dim, self.ndim, "softmax")
-            return self * 0  # nothing to normalise; still on the tape
+        if self.numel() == 0 or not self.is_floating_point():
+            return _not_float("softmax", self, dim)
         return Softmax.apply(self, dim)
 
     @numpy_dims
     def log_softmax(self, dim):
         """Log-softmax along ``dim``: x_i - logsumexp(x), computed stably."""
-        if self.numel() == 0 and self.is_floating_point():
-            norm_dim(dim, self.ndim, "log_softmax")
-            return self * 0
+        if self.numel() == 0 or not self.is_floating_point():
+            return _not_float("log_softmax", self, dim)
         return LogSoftmax.apply(self, dim)
 
     @numpy_dims
     def logsumexp(self, dim, keepdim=False):
         """log sum_i e^{x_i}, computed as m + log sum e^{x_i - m} with m = max x (no overflow)."""
+        if dim is None:  # PyTorch's logsumexp has no all-dims default
+            raise TypeError("logsumexp(): argument 'dim' must be an int or a tuple of ints, not NoneType")
+        if not isinstance(dim, (list, tuple)):
+            norm_dim(dim, self.ndim, "logsumexp")  # a str or float dim: PyTorch's TypeError, before the dtype
+        elif not check_dims_type(dim, "logsumexp") and not keepdim and self.ndim and self.numel():
+            # dim=(): PyTorch reduces all dims into a keepdim-shaped buffer, then refuses the 0-d result
+            raise RuntimeError(f"logsumexp(): dim={dim!r} on a tensor of shape {tuple(self.shape)}: output with shape [] "
+                               f"doesn't match the broadcast shape {[1] * self.ndim}; pass the dims or keepdim=True")
         if not self.is_floating_point():  # integers and bools give the default float dtype, as PyTorch
             return self.to(get_default_dtype()).logsumexp(dim, keepdim)
         if self.numel() == 0:  # the max shift needs elements; an empty sum is 0, its log -inf

@@ -198,6 +198,9 @@ class Relu(Function):
     @staticmethod
     def forward(ctx, a):
         x = a._data
+        if x.dtype.kind == "b":
+            raise RuntimeError(f"relu(): Boolean inputs not supported for relu (shape {tuple(x.shape)}); "
+                               "convert with .float() or .long()")
         if ctx._next:
             ctx.save_for_backward(x > 0)
         return np.maximum(x, 0)
@@ -216,6 +219,9 @@ class Abs(Function):
     @staticmethod
     def forward(ctx, a):
         x = a._data
+        if x.dtype.kind == "b":
+            raise NotImplementedError(f"abs(): not implemented for bool tensors (shape {tuple(x.shape)}); "
+                                      "a bool is its own absolute value, or convert with .long()")
         if ctx._next:
             ctx.save_for_backward(np.sign(x))
         return np.abs(x)
