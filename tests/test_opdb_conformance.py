@@ -397,15 +397,6 @@ KNOWN_SAMPLE_MISMATCHES: dict[str, str] = {
                        "mean and std only (a Tensor mean is refused with a TypeError)",
     "sum_to_size": "PyTorch's 0-d bool sum_to_size(()) gives int64 while (1,) -> (1,) stays bool; we keep bool for "
                    "every no-op sum_to_size",
-    "nn.functional.avg_pool1d": "integer average pooling: PyTorch keeps int64 (truncating); ours computes in float32",
-    "nn.functional.avg_pool2d": "integer average pooling: PyTorch keeps int64 (truncating); ours computes in float32",
-    "nn.functional.interpolate.nearest": "5-D (volumetric) input not implemented (3-D and 4-D are)",
-    "nn.functional.interpolate.nearest-exact": "5-D (volumetric) input not implemented (3-D and 4-D are)",
-    "nn.functional.interpolate.bicubic": "mode 'bicubic' not implemented (NotImplementedError)",
-    "nn.functional.interpolate.trilinear": "mode 'trilinear' (5-D) not implemented (NotImplementedError)",
-    "nn.functional.interpolate.area": "5-D (volumetric) input not implemented (3-D and 4-D are)",
-    "nn.functional.upsample_nearest": "5-D (volumetric) input not implemented (3-D and 4-D are)",
-    "nn.functional.batch_norm": "a 1-D empty input of shape (0,): we require (N, C, ...) and raise ValueError",
     "zero_": "op_db applies zero_ to a leaf that requires grad through its method variant; ours raises as "
              "PyTorch does for in-place on such a leaf (torch's sample path differs: a harness limitation)",
     "norm.nuc": "the nuclear norm needs an SVD primitive with a twice-differentiable backward: not implemented",
@@ -418,14 +409,7 @@ KNOWN_ERROR_MISMATCHES: dict[str, str] = {
     "gather": "out= with a wrong dtype or aliasing an input: out= checks not modelled",
     "index_select": "out= aliasing an input: memory-overlap check not modelled",
     "cat": "out= aliasing an input: memory-overlap check not modelled",
-    "maximum": "maximum(t, 3): we accept a Python number as other; PyTorch requires a Tensor (TypeError)",
-    "minimum": "minimum(t, 3): we accept a Python number as other; PyTorch requires a Tensor (TypeError)",
-    "logical_and": "logical_and(t, 3): we accept a Python number as other; PyTorch requires a Tensor",
-    "logical_or": "logical_or(t, 3): we accept a Python number as other; PyTorch requires a Tensor",
     "isclose": "isclose(t, 3): we accept a Python number as other; PyTorch requires a Tensor",
-    "nn.functional.adaptive_avg_pool2d": "a 2-D input: PyTorch's Python wrapper raises ValueError, we RuntimeError",
-    "nn.functional.adaptive_max_pool2d": "a 2-D input: PyTorch's Python wrapper raises ValueError, we RuntimeError",
-    "nn.functional.max_pool1d": "an empty (0, 10) input: PyTorch refuses a zero batch without channels, we return",
     "narrow": "a float 0-d tensor as start: PyTorch requires an integral tensor, we truncate it",
 }
 

@@ -9,11 +9,12 @@ __all__ = ["Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d"]
 
 
 class Upsample(Module):
-    """Resize (N, C, L) or (N, C, H, W) to ``size`` or by ``scale_factor`` (see ``F.interpolate``).
+    """Resize (N, C, L), (N, C, H, W) or (N, C, D, H, W) to ``size`` or by ``scale_factor`` (see ``F.interpolate``).
 
     Args:
         size: output spatial size; or scale_factor: multiplier (float or tuple), not both.
-        mode: 'nearest' (default), 'nearest-exact', 'linear', 'bilinear', 'area'.
+        mode: 'nearest' (default), 'nearest-exact', 'area' (any of the three ranks), 'linear' (3-D),
+            'bilinear' or 'bicubic' (4-D), 'trilinear' (5-D).
         align_corners: linear modes only. recompute_scale_factor: see ``F.interpolate``.
 
     >>> nn.Upsample(scale_factor=2, mode="bilinear")(tc.randn(1, 3, 4, 4)).shape

@@ -19,6 +19,17 @@ def ntuple(x, n, name="argument"):
     return t
 
 
+def check_output_size_rank(output_size, input, op):
+    """PyTorch's adaptive-pooling wrapper: a tuple output_size of k entries needs an input of more than k dims.
+
+    An int output_size is not checked here (the kernel's own rank check reports it).
+    """
+    if isinstance(output_size, (list, tuple)) and len(output_size) >= input.ndim:
+        raise ValueError(f"{op}(): Input dimension should be at least {len(output_size) + 1}: output_size "
+                         f"{tuple(output_size)!r} names {len(output_size)} spatial dims but the input has shape "
+                         f"{shape_str(input.shape)}")
+
+
 def shape_str(shape):
     """'(2, 3)' for a shape (like a tuple's repr)."""
     shape = tuple(int(s) for s in shape)

@@ -5,7 +5,7 @@ import numpy as np
 
 from ...autograd import _array, _wrap
 from ...autograd.tensor import Tensor
-from ._utils import shape_str
+from ._utils import check_output_size_rank, shape_str
 
 __all__ = ["adaptive_max_pool1d", "adaptive_max_pool2d", "adaptive_max_pool1d_with_indices",
            "adaptive_max_pool2d_with_indices"]
@@ -48,6 +48,8 @@ def adaptive_max_pool2d_with_indices(input: Tensor, output_size, return_indices:
     >>> F.adaptive_max_pool2d_with_indices(tc.randn(1, 2, 4, 4), 1)[0].shape
     tinygrad_course.Size([1, 2, 1, 1])
     """
+    if isinstance(input, Tensor):
+        check_output_size_rank(output_size, input, "adaptive_max_pool2d")
     _check(input, 2, "adaptive_max_pool2d")
     H, W = input.shape[-2:]
     OH, OW = _sizes(output_size, (H, W), 2, "adaptive_max_pool2d")

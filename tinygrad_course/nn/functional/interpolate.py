@@ -1,92 +1,86 @@
-"""``interpolate`` / ``upsample``: resize (N, C, L) and (N, C, H, W) tensors.
+"""``interpolate`` / ``upsample``: resize (N, C, L), (N, C, H, W) and (N, C, D, H, W) tensors.
 
-Every mode is separable, so each spatial axis is resized on its own: nearest picks source
-indices (a gather), linear blends two gathered neighbours with constant weights,
-out = w0 x[i0] + w1 x[i1]. Gathers and multiplies are differentiable tc ops, so every
-mode differentiates twice. Source positions are computed in the input's float type with
-PyTorch's formulas, so the same pixels are picked.
+Every mode is separable, so each spatial axis is resized on its own (``resample.resize_axis``):
+nearest picks source indices (a gather), linear and cubic blend 2 or 4 gathered neighbours with
+constant weights, out = sum_j w_j x[i_j], area averages adaptive-pooling windows. Gathers,
+multiplies and sums are differentiable tc ops, so every mode differentiates twice. Source
+positions and weights are computed in the input's float type with PyTorch's formulas, so the same
+pixels and weights are used; the last axis is resized first, as PyTorch's kernels nest the sums.
 """
 import math
 from typing import Optional, Sequence, Union
 
 import numpy as np
 
-from ...autograd import _array, _wrap
+from ...autograd import _array
 from ...autograd.tensor import Tensor
 from ._utils import shape_str
 from .pooling import adaptive_avg_pool1d, adaptive_avg_pool2d
+from .resample import resize_axis
 
 __all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear"]
 
-_MODES = ("nearest", "linear", "bilinear", "bicubic", "trilinear", "area", "nearest-exact")
+# (input ndim, mode) -> the per-axis kernel of resample.resize_axis
+_KERNELS = {(n, m): m for n in (3, 4, 5) for m in ("nearest", "nearest-exact", "area")}
+_KERNELS.update({(3, "linear"): "linear", (4, "bilinear"): "linear", (5, "trilinear"): "linear",
+                 (4, "bicubic"): "cubic"})
+_LINEAR_NDIM = {"linear": 3, "bilinear": 4, "trilinear": 5}
+# PyTorch's names of the dtypes in its "not implemented for" messages
+_TORCH_NAMES = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
 
 
 def _is_int(x) -> bool:
     return isinstance(x, (int, np.integer)) and not isinstance(x, bool)
 
 
-def _scale(in_size, out_size, align_corners, scale, dt):
-    """PyTorch's area_pixel_compute_scale: the step in input pixels per output pixel."""
-    if align_corners:
-        return dt.type(in_size - 1) / dt.type(out_size - 1) if out_size > 1 else dt.type(0)
-    if scale is not None and scale > 0:
-        return dt.type(1.0 / scale)
-    return dt.type(in_size) / dt.type(out_size)
+def _check_dtype(input, mode, kernel):
+    """PyTorch's kernels: nearest modes take floats and uint8, the others floats only."""
+    kind = _array(input).dtype
+    if kind.kind == "f" or (kernel in ("nearest", "nearest-exact") and kind == np.uint8):
+        return
+    what = {"area": f"adaptive_avg_pool{input.ndim - 2}d", "cubic": "compute_indices_weights_cubic",
+            "linear": "compute_indices_weights_linear"}.get(kernel, "compute_indices_weights_nearest")
+    raise NotImplementedError(f"interpolate(): \"{what}\" not implemented for '{_TORCH_NAMES.get(kind.name, kind.name)}' "
+                              f"(mode {mode!r} needs a floating-point input{' or uint8' if 'nearest' in kernel else ''})")
 
 
-def _nearest_index(in_size, out_size, scale, exact):
-    if out_size == in_size:
-        return np.arange(out_size)
-    if out_size == 2 * in_size and not exact:
-        return np.arange(out_size) >> 1
-    s = np.float32(1.0 / scale) if scale is not None and scale > 0 else np.float32(in_size) / np.float32(out_size)
-    i = np.arange(out_size, dtype=np.float32)
-    src = np.floor((i + np.float32(0.5)) * s) if exact else np.floor(i * s)
-    return np.minimum(src.astype(np.int64), in_size - 1)
-
-
-def _take(x, axis, idx):
-    return x[(slice(None),) * axis + (idx,)]
-
-
-def _resize_axis(x, axis, out_size, mode, align_corners, scale):
-    in_size = x.shape[axis]
-    if mode in ("nearest", "nearest-exact"):
-        idx = _nearest_index(in_size, out_size, scale, mode == "nearest-exact")
-        if out_size == in_size:
-            return x
-        return _take(x, axis, idx)
-    dt = _array(x).dtype
-    if dt.kind != "f":
-        raise RuntimeError(f"interpolate(): mode {mode!r} is not implemented for integer inputs (got {x.dtype})")
-    s = _scale(in_size, out_size, align_corners, scale, dt)
-    dst = np.arange(out_size, dtype=dt)
-    if align_corners:
-        src = s * dst
-    else:
-        src = np.maximum(s * (dst + dt.type(0.5)) - dt.type(0.5), dt.type(0))
-    i0 = np.minimum(np.floor(src).astype(np.int64), in_size - 1)
-    lam1 = np.clip(src - i0.astype(dt), 0, 1).astype(dt)
-    lam0 = (dt.type(1) - lam1).astype(dt)
-    i1 = i0 + (i0 < in_size - 1)
-    bshape = (out_size,) + (1,) * (x.ndim - axis - 1)
-    return _take(x, axis, i0) * _wrap(lam0.reshape(bshape)) + _take(x, axis, i1) * _wrap(lam1.reshape(bshape))
+def _check_sizes(input, out, kernel):
+    spatial = tuple(input.shape[2:])
+    if kernel == "area":  # adaptive average pooling: an empty output is allowed, an empty input is not
+        if any(o < 0 for o in out):
+            raise RuntimeError(f"adaptive_avg_pool{input.ndim - 2}d: elements of output_size must be greater than or "
+                               f"equal to 0 but received {tuple(out)}")
+        empty = [d for d in range(1 if input.ndim == 5 else 2, input.ndim) if input.shape[d] == 0]
+        if empty:
+            raise RuntimeError(f"adaptive_avg_pool{input.ndim - 2}d(): Expected input to have non-zero size for non-"
+                               f"batch dimensions, but input has sizes {list(input.shape)} with dimension {empty[0]} "
+                               f"being empty")
+        return
+    if any(o <= 0 for o in out) or any(s <= 0 for s in spatial):
+        raise RuntimeError(f"interpolate(): Input and output sizes should be greater than 0, but got input "
+                           f"(spatial) {spatial} and output {tuple(out)}")
+    if input.shape[1] == 0:
+        raise RuntimeError(f"interpolate(): Non-empty {input.ndim}D data tensor expected but got a tensor with sizes "
+                           f"{list(input.shape)} (only the batch dimension may be 0)")
 
 
 def interpolate(input: Tensor, size: Union[int, Sequence[int], None] = None,
                 scale_factor: Union[float, Sequence[float], None] = None, mode: str = "nearest",
                 align_corners: Optional[bool] = None, recompute_scale_factor: Optional[bool] = None,
                 antialias: bool = False) -> Tensor:
-    """Resize the spatial dims of (N, C, L) or (N, C, H, W) to ``size`` or ``scale_factor`` times.
+    """Resize the spatial dims of (N, C, L), (N, C, H, W) or (N, C, D, H, W) to ``size`` or ``scale_factor`` times.
 
-    Modes: 'nearest', 'nearest-exact', 'linear' (3-D), 'bilinear' (4-D), 'area'. Linear
-    modes: with align_corners the corner pixels' centres coincide (src = dst (in-1)/(out-1)),
-    otherwise src = (dst + 0.5) / scale - 0.5; out = (1 - l) x[floor(src)] + l x[floor(src) + 1].
+    Modes: 'nearest', 'nearest-exact', 'area' (3-D, 4-D, 5-D), 'linear' (3-D), 'bilinear' (4-D),
+    'bicubic' (4-D), 'trilinear' (5-D). Per axis, with align_corners the corner pixels' centres
+    coincide (src = dst (in-1)/(out-1)), otherwise src = (dst + 0.5) / scale - 0.5 (clamped at 0
+    for the linear modes); linear: out = (1 - t) x[floor(src)] + t x[floor(src) + 1];
+    bicubic: out = sum_j W(src - i_j) x[i_j] over the 4 nearest i_j (clamped to the border),
+    Keys' kernel with A = -0.75; area: the mean over adaptive-pooling windows.
 
     Args:
-        input: (N, C, L) or (N, C, H, W).
+        input: (N, C, L), (N, C, H, W) or (N, C, D, H, W).
         size: output spatial size (int or tuple); or scale_factor (float or tuple), not both.
-        mode, align_corners: as above (align_corners only for linear modes; default False).
+        mode, align_corners: as above (align_corners only for linear/cubic modes; default False).
         recompute_scale_factor: True computes the output size from scale_factor and then
             forgets the factor (the source positions use in/out, as with ``size``).
 
@@ -95,10 +89,6 @@ def interpolate(input: Tensor, size: Union[int, Sequence[int], None] = None,
     """
     if not isinstance(input, Tensor):
         raise TypeError(f"interpolate(): expected a Tensor input, got {type(input).__name__}")
-    if mode not in _MODES:
-        raise NotImplementedError(f"interpolate(): Input Error: Only 3D, 4D and 5D input Tensors supported (got "
-                                  f"{input.ndim}D) for the modes: nearest | linear | bilinear | bicubic | trilinear "
-                                  f"| area | nearest-exact (got {mode})")
     if mode in ("nearest", "area", "nearest-exact"):
         if align_corners is not None:
             raise ValueError("align_corners option can only be set with the interpolating modes: "
@@ -144,24 +134,25 @@ def interpolate(input: Tensor, size: Union[int, Sequence[int], None] = None,
     if recompute_scale_factor or mode == "area":
         scales = None
     if antialias:
+        if not (mode in ("bilinear", "bicubic", "lanczos") and input.ndim == 4):
+            raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a "
+                             "4-D tensor as input")
         raise NotImplementedError("interpolate(): antialias=True is not supported by tinygrad_course")
-    expected = {"linear": 3, "bilinear": 4, "bicubic": 4, "trilinear": 5}
-    if input.ndim not in (3, 4) or (mode in expected and input.ndim != expected[mode]):
-        if mode in expected and input.ndim in (3, 4, 5):
-            raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs {expected[mode]}D input")
-        raise NotImplementedError(f"interpolate(): Input Error: Only 3D and 4D input Tensors supported (got "
+    kernel = _KERNELS.get((input.ndim, mode))
+    if kernel is None:
+        if mode in _LINEAR_NDIM and input.ndim in (3, 4, 5):
+            raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs {_LINEAR_NDIM[mode]}D input")
+        raise NotImplementedError(f"interpolate(): Input Error: Only 3D, 4D and 5D input Tensors supported (got "
                                   f"{input.ndim}D, shape {shape_str(input.shape)}) for the modes: nearest | linear | "
-                                  f"bilinear | area | nearest-exact (got {mode})")
-    if mode in ("bicubic", "trilinear"):
-        raise NotImplementedError(f"interpolate(): mode {mode!r} is not supported by tinygrad_course")
-    if any(o <= 0 for o in out) or any(s <= 0 for s in input.shape[2:]):
-        raise RuntimeError(f"interpolate(): Input and output sizes should be greater than 0, but got input "
-                           f"(spatial) {tuple(input.shape[2:])} and output {tuple(out)}")
-    if mode == "area":
+                                  f"bilinear | bicubic (4D) | trilinear | area | nearest-exact (got {mode})")
+    _check_sizes(input, out, kernel)
+    _check_dtype(input, mode, kernel)
+    if kernel == "area" and dim < 3:
         return adaptive_avg_pool1d(input, out[0]) if dim == 1 else adaptive_avg_pool2d(input, tuple(out))
     x = input
-    for i in range(dim):
-        x = _resize_axis(x, 2 + i, out[i], mode, align_corners, None if scales is None else scales[i])
+    for i in reversed(range(dim)):  # the last axis first: PyTorch's kernels sum it innermost
+        x = resize_axis(x, 2 + i, out[i], kernel, align_corners, None if scales is None else scales[i],
+                        nearest_shortcuts=input.ndim == 4)
     return x
 
 

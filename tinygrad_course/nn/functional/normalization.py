@@ -38,8 +38,24 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     tensor([[-1.0000],
             [ 1.0000]])
     """
-    if input.ndim < 2:
-        raise ValueError(f"batch_norm(): expected input of at least 2 dimensions (N, C, ...), got shape {shape_str(input.shape)}")
+    if training:  # PyTorch's Python-side check, made before any other
+        if input.ndim == 0:
+            raise IndexError("batch_norm(): a 0-d input has no batch dimension (expected (N, C, ...))")
+        if input.shape[0] * int(np.prod(input.shape[2:], dtype=np.int64)) == 1:
+            raise ValueError(f"Expected more than 1 value per channel when training, got input size {shape_str(input.shape)}")
+    if input.numel() == 0:  # PyTorch returns a copy (no statistics): x * weight[0] + bias[0], still on the tape
+        out = input.clone()
+        if weight is not None:
+            out = out * weight[0]
+        if bias is not None:
+            out = out + bias[0]
+        return out
+    if input.ndim < 2:  # no channel dim: PyTorch's kernel sees 0 channels
+        if not training or any(t is not None for t in (running_mean, running_var, weight, bias)):
+            raise RuntimeError(f"batch_norm(): an input of shape {shape_str(input.shape)} has no channel dim 1 "
+                               f"(expected (N, C, ...)): running statistics, weight and bias cannot match it")
+        raise IndexError(f"batch_norm(): Dimension out of range: the channel dim 1 of an input of shape "
+                         f"{shape_str(input.shape)} (expected (N, C, ...))")
     C = input.shape[1]
     for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias)):
         if t is not None and t.numel() != C:
@@ -48,8 +64,6 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     bshape = (1, C) + (1,) * (input.ndim - 2)
     if training:
         n = input.numel() // C
-        if n <= 1:
-            raise ValueError(f"Expected more than 1 value per channel when training, got input size {shape_str(input.shape)}")
         mean = input.mean(axes, keepdim=True)
         xc = input - mean
         var = (xc * xc).mean(axes, keepdim=True)

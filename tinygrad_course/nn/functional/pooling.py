@@ -7,7 +7,7 @@ from numpy.lib.stride_tricks import as_strided
 from ...autograd.ops.index import GatherFlat, ScatterFlat, _scatter_flat  # noqa: F401
 from .conv import Unfold
 from ...autograd.function import Function
-from ._utils import const, ntuple, shape_str
+from ._utils import check_output_size_rank, const, ntuple, shape_str
 
 _A = np.ndarray
 
@@ -43,6 +43,16 @@ def _pool_args(kernel_size, stride, padding, dilation, n, op):
             f"kernel_size={k if n > 1 else k[0]} and dilation={d if n > 1 else d[0]}"
         )
     return k, s, p, d
+
+
+def _check_input(input, n, op):
+    """(N, C, *spatial) or (C, *spatial) with every dim but the batch non-empty (PyTorch's check)."""
+    if input.ndim not in (n + 1, n + 2):
+        raise RuntimeError(f"{op}(): Expected {n + 1}D or {n + 2}D (batch mode) tensor for input, got shape "
+                           f"{shape_str(input.shape)}")
+    if any(v == 0 for v in input.shape[input.ndim - n - 1:]):
+        raise RuntimeError(f"{op}(): Expected {n + 1}D or {n + 2}D (batch mode) tensor with optional 0 dim batch size "
+                           f"for input, but got: {list(input.shape)} (only the batch dimension may be empty)")
 
 
 def _windows(x, k, s, d, OH, OW):
@@ -158,8 +168,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     tinygrad_course.Size([1, 2, 2, 2])
     """
     k, s, p, d = _pool_args(kernel_size, stride, padding, dilation, 2, "max_pool2d")
-    if input.ndim not in (3, 4):
-        raise RuntimeError(f"max_pool2d(): Expected 3D or 4D (batch mode) tensor for input, got shape {shape_str(input.shape)}")
+    _check_input(input, 2, "max_pool2d")
     batched = input.ndim == 4
     x = input if batched else input.unsqueeze(0)
     out, idx = _max_pool2d(x, k, s, p, d, ceil_mode, "max_pool2d")
@@ -178,8 +187,7 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     tensor([[[3., 2.]]])
     """
     k, s, p, d = _pool_args(kernel_size, stride, padding, dilation, 1, "max_pool1d")
-    if input.ndim not in (2, 3):
-        raise RuntimeError(f"max_pool1d(): Expected 2D or 3D (batch mode) tensor for input, got shape {shape_str(input.shape)}")
+    _check_input(input, 1, "max_pool1d")
     batched = input.ndim == 3
     x = (input if batched else input.unsqueeze(0)).unsqueeze(2)
     out, idx = _max_pool2d(x, (1, k[0]), (1, s[0]), (0, p[0]), (1, d[0]), ceil_mode, "max_pool1d")
@@ -228,8 +236,25 @@ def _avg_pool2d(x, k, s, p, ceil_mode, count_include_pad, divisor_override, op):
     cols = Unfold.apply(xx, k, (1, 1), p, s)  # (N*C, kh*kw, OH*OW)
     total = cols.sum(1)  # (N*C, L)
     arr_div, scalar_div = _avg_divisor(H, W, OH, OW, k, s, p, count_include_pad, divisor_override, x._data.dtype)
+    if x._data.dtype.kind != "f":  # int64: an int64 sum divided with truncation toward zero, as PyTorch
+        return const(_trunc_div(total._data, arr_div if arr_div is not None else np.int64(scalar_div))
+                     .reshape(N, C, OH, OW))
     out = total / scalar_div if arr_div is None else total / const(arr_div)
     return out.reshape(N, C, OH, OW)
+
+
+def _trunc_div(a, d):
+    """a / d rounded toward zero for int64 arrays (C's integer division; a zero remainder stays exact)."""
+    q = a // d
+    return q + ((q * d != a) & ((a < 0) != (d < 0)))
+
+
+def _check_avg_dtype(input, op):
+    dt = input._data.dtype
+    if dt.kind != "f" and dt != np.int64:
+        names = {"int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+        raise NotImplementedError(f"{op}(): \"avg_pool2d\" not implemented for '{names.get(dt.name, dt.name)}' "
+                                  f"(average pooling takes floating-point or int64 input)")
 
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
@@ -240,8 +265,8 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     tinygrad_course.Size([1, 2, 2, 2])
     """
     k, s, p, _ = _pool_args(kernel_size, stride, padding, 1, 2, "avg_pool2d")
-    if input.ndim not in (3, 4):
-        raise RuntimeError(f"avg_pool2d(): Expected 3D or 4D (batch mode) tensor for input, got shape {shape_str(input.shape)}")
+    _check_input(input, 2, "avg_pool2d")
+    _check_avg_dtype(input, "avg_pool2d")
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("avg_pool2d(): divisor must be not zero")
     batched = input.ndim == 4
@@ -257,8 +282,8 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     tensor([[[1.5000, 3.5000]]])
     """
     k, s, p, _ = _pool_args(kernel_size, stride, padding, 1, 1, "avg_pool1d")
-    if input.ndim not in (2, 3):
-        raise RuntimeError(f"avg_pool1d(): Expected 2D or 3D (batch mode) tensor for input, got shape {shape_str(input.shape)}")
+    _check_input(input, 1, "avg_pool1d")
+    _check_avg_dtype(input, "avg_pool1d")
     batched = input.ndim == 3
     x = (input if batched else input.unsqueeze(0)).unsqueeze(2)
     out = _avg_pool2d(x, (1, k[0]), (1, s[0]), (0, p[0]), ceil_mode, count_include_pad, None, "avg_pool1d").squeeze(2)
@@ -295,6 +320,7 @@ def adaptive_avg_pool2d(input, output_size):
     >>> F.adaptive_avg_pool2d(tc.randn(1, 2, 4, 4), 1).shape
     tinygrad_course.Size([1, 2, 1, 1])
     """
+    check_output_size_rank(output_size, input, "adaptive_avg_pool2d")
     if input.ndim not in (3, 4):
         raise RuntimeError(f"adaptive_avg_pool2d(): Expected 3D or 4D tensor, got shape {shape_str(input.shape)}")
     H, W = input.shape[-2:]
