@@ -1,4 +1,5 @@
 """The few ``keras.backend`` helpers that make sense here."""
+from ..autograd.dtypes import get_default_dtype, set_default_dtype
 from . import naming
 
 __all__ = ["clear_session", "floatx", "set_floatx", "epsilon", "set_epsilon", "image_data_format",
@@ -15,8 +16,6 @@ def clear_session() -> None:
 
 def floatx() -> str:
     """The float type of inputs and weights: the library's default dtype (``'float32'``)."""
-    from ..autograd.dtypes import get_default_dtype
-
     return get_default_dtype().name
 
 
@@ -29,8 +28,6 @@ def set_floatx(value: str) -> None:
     >>> set_floatx("float64"); floatx()
     'float64'
     """
-    from ..autograd.dtypes import set_default_dtype
-
     if value not in ("float16", "float32", "float64"):
         raise ValueError(f"Unknown floatx type: {value!r} (expected 'float16', 'float32' or 'float64')")
     set_default_dtype(value)

@@ -1,61 +1,23 @@
-"""A Keras model's architecture as JSON (``get_config``, ``to_json``, ``model_from_config``,
-``model_from_json``): the half of ``saving`` that holds no weights."""
-import inspect as _inspect
+"""A Keras model rebuilt from its architecture: ``model_from_config``, ``model_from_json``.
+
+The other direction is each model's ``get_config()`` (``to_json()``); a layer's own config is
+``Layer.get_config`` / ``from_config``. Nothing here holds weights (see ``saving.load_model``).
+
+>>> same_architecture = model_from_json(model.to_json())
+"""
 import json as _json
 from typing import Dict, Optional
 
-import numpy as _np
+from . import layers as _layers
+from .functional import Model
+from .layers.base import Layer
+from .layers.core import Input
+from .sequential import Sequential
 
-
-_SKIP_PARAMS = {"self", "name", "input_shape", "trainable"}  # input_dim: only layers storing it (Embedding)
-
-
-def _serialize(value, who: str):
-    """A JSON-ready value: activations and initializers by Keras name, tuples as lists."""
-    from . import activations, initializers
-
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, (int, float, _np.integer, _np.floating)):
-        return value.item() if isinstance(value, (_np.integer, _np.floating)) else value
-    if isinstance(value, (list, tuple)):
-        return [_serialize(v, who) for v in value]
-    if callable(value):
-        for name, fn in activations._BY_NAME.items():
-            if fn is value:
-                return name
-        for name, fn in initializers._BY_NAME.items():
-            if fn is value:
-                return name
-        name = getattr(value, "__name__", None)
-        if name:  # a user function: loaded back through custom_objects={name: fn}
-            return name
-    raise TypeError(f"{who}: cannot serialize {value!r} ({type(value).__name__}) to the model config")
-
-
-def layer_config(layer) -> dict:
-    """A layer's constructor arguments read from its attributes (see ``Layer.get_config``)."""
-    from .layers.core import InputLayer
-
-    who = f"get_config() of layer {layer.name!r}"
-    if isinstance(layer, InputLayer):
-        return {"name": layer.name, "shape": _serialize(layer._in_shape, who),
-                "dtype": getattr(layer, "dtype", None)}
-    config = {"name": layer.name, "trainable": layer.trainable}
-    if layer._input_shape_arg is not None:
-        config["batch_input_shape"] = [None] + _serialize(layer._input_shape_arg, who)
-    for pname, p in _inspect.signature(type(layer).__init__).parameters.items():
-        if pname in _SKIP_PARAMS or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) or pname in config:
-            continue
-        if pname in layer.__dict__ or hasattr(type(layer), pname) and not callable(getattr(type(layer), pname)):
-            config[pname] = _serialize(getattr(layer, pname), who)
-    return config
+__all__ = ["model_from_config", "model_from_json"]
 
 
 def _layer_classes(custom_objects: Optional[dict]) -> Dict[str, type]:
-    from . import layers as _layers
-    from .layers.base import Layer
-
     classes = {n: getattr(_layers, n) for n in _layers.__all__
                if isinstance(getattr(_layers, n), type) and issubclass(getattr(_layers, n), Layer)}
     classes.update({k: v for k, v in (custom_objects or {}).items() if isinstance(v, type)})
@@ -83,47 +45,6 @@ def _layer_from_config(entry: dict, custom_objects: Optional[dict]):
     return cls.from_config(config)
 
 
-def model_config(model) -> dict:
-    """``{"class_name": ..., "config": ...}`` for a Sequential or functional model (no weights)."""
-    from .functional import Model
-    from .models import Sequential
-
-    if isinstance(model, Sequential):
-        layers = [{"class_name": type(l).__name__, "config": l.get_config()} for l in model.layers]
-        shape = None if model._input_shape is None else [None] + _serialize(model._input_shape, "Sequential")
-        return {"class_name": "Sequential", "config": {"name": model.name, "layers": layers,
-                                                      "build_input_shape": shape}}
-    if not isinstance(model, Model):
-        raise TypeError(f"cannot serialize a {type(model).__name__}: only Sequential and functional Model are supported")
-    node_ids = {n.id for n in model._nodes} | {kt._node.id for kt in model.inputs}
-
-    def local_nodes(layer):
-        return [n for n in layer._inbound_nodes if n.id in node_ids]
-
-    def ref(kt):
-        layer = kt._node.layer
-        return [layer.name, local_nodes(layer).index(kt._node), kt._index]
-
-    def encode(obj):
-        if getattr(obj, "_is_keras_tensor", False):
-            return {"__keras_tensor__": ref(obj)}
-        if isinstance(obj, dict):
-            return {k: encode(v) for k, v in obj.items()}
-        if isinstance(obj, (list, tuple)):
-            return [encode(v) for v in obj]
-        return _serialize(obj, f"model {model.name!r}")
-
-    layers = []
-    for layer in model.layers:
-        nodes = [] if type(layer).__name__ == "InputLayer" else local_nodes(layer)
-        layers.append({"class_name": type(layer).__name__, "name": layer.name, "config": layer.get_config(),
-                       "inbound_nodes": [{"args": encode(list(n.args)), "kwargs": encode(n.kwargs)} for n in nodes]})
-    return {"class_name": "Model", "config": {
-        "name": model.name, "layers": layers,
-        "input_layers": [ref(kt) for kt in model.inputs], "output_layers": [ref(kt) for kt in model.outputs],
-        "single_input": model._single_input, "single_output": model._single_output}}
-
-
 def model_from_config(config: dict, custom_objects: Optional[dict] = None):
     """A new (uncompiled, freshly initialised) model from ``model.get_config()``-style ``{"class_name", "config"}``.
 
@@ -132,9 +53,6 @@ def model_from_config(config: dict, custom_objects: Optional[dict] = None):
     >>> models.model_from_config({'class_name': 'Sequential', 'config': model.get_config()}).output_shape
     (None, 2)
     """
-    from .functional import Input, Model
-    from .models import Sequential
-
     if not isinstance(config, dict) or "class_name" not in config or "config" not in config:
         raise ValueError("model_from_config: expected a dict with 'class_name' and 'config'")
     kind, cfg = config["class_name"], config["config"]
@@ -211,3 +129,7 @@ def model_from_json(json_string: str, custom_objects: Optional[dict] = None):
     except (TypeError, ValueError) as e:
         raise ValueError(f"model_from_json: not a JSON model description: {e}") from None
     return model_from_config(config, custom_objects)
+
+
+def __dir__():
+    return list(__all__)

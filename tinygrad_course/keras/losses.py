@@ -10,6 +10,7 @@ from typing import Callable, Union
 
 import numpy as np
 
+from ..autograd.dtypes import get_default_dtype
 from ..autograd.tensor import Tensor
 from ..nn import functional as F
 from ..nn.module import Module
@@ -48,8 +49,6 @@ class Loss:
 def _as_float(y, name):
     if y.dtype.kind not in "biuf":
         raise ValueError(f"{name}: targets must be numbers, got dtype {y.dtype}")
-    from ..autograd.dtypes import get_default_dtype
-
     return y.astype(get_default_dtype().np, copy=False)
 
 

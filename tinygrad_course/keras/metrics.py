@@ -7,6 +7,10 @@ from typing import Callable, List, Sequence, Union
 
 import numpy as np
 
+from ..autograd.factories import from_numpy
+from ..autograd.grad_mode import no_grad
+from ..autograd.tensor import Tensor
+
 __all__ = ["Metric", "get", "categorical_accuracy", "sparse_categorical_accuracy", "binary_accuracy"]
 
 
@@ -66,10 +70,6 @@ _BY_NAME = {"categorical_accuracy": categorical_accuracy, "sparse_categorical_ac
 
 
 def _user_metric(fn):
-    from ..autograd.factories import from_numpy
-    from ..autograd.grad_mode import no_grad
-    from ..autograd.tensor import Tensor
-
     def call(y_true, y_pred):
         with no_grad():
             out = fn(from_numpy(np.asarray(y_true)), from_numpy(np.asarray(y_pred)))

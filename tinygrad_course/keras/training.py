@@ -1,7 +1,9 @@
 """``compile`` / ``fit`` / ``evaluate`` / ``predict``: a PyTorch training loop dressed as Keras.
 
 Each batch: ``optimizer.zero_grad()``, forward, ``loss.backward()``, ``optimizer.step()`` (then the
-decay schedule), exactly the loop one writes by hand with ``tc.nn`` and ``tc.optim``.
+decay schedule), exactly the loop one writes by hand with ``tc.nn`` and ``tc.optim``. The one loop
+of both model classes: ``x`` travels as a list of arrays (one per model input), batched and
+shuffled together.
 """
 import sys
 import time
@@ -100,12 +102,27 @@ class _Progress:
 
 
 class TrainingMixin:
-    """Keras' training API for ``Sequential`` (which provides ``_forward_parts``, ``_ensure_built``, weights)."""
+    """Keras' training API, the one loop of ``Sequential`` and the functional ``Model``.
+
+    A model provides ``_as_inputs(x, where)`` (x as a list of arrays, one per model input, checked),
+    ``_build_for(xs)``, ``_forward_parts(xts)`` (output, logits, final activation), ``_predict_batch(xts)``
+    and ``_output_shapes()`` (lists, one entry per output), ``_out_shape`` and its weights.
+
+    >>> from tinygrad_course.keras import layers, models
+    >>> model = models.Sequential([layers.Dense(1, input_shape=(3,))])
+    >>> model.compile(loss="mse", optimizer="sgd"); model.fit(np.ones((4, 3)), np.ones(4), verbose=0).epoch
+    [0]
+    """
 
     # ------------------------------------------------------------------ compile
     def compile(self, optimizer="rmsprop", loss=None, metrics: Optional[Sequence] = None, loss_weights=None,
                 **kwargs) -> None:
-        """Choose the loss (name, Loss or callable), optimizer (name, Keras or ``tc.optim`` optimizer) and metrics."""
+        """Choose the loss (name, Loss or callable), optimizer (name, Keras or ``tc.optim`` optimizer) and metrics.
+
+        >>> from tinygrad_course.keras import layers, models
+        >>> model = models.Sequential([layers.Dense(3, activation="softmax", input_shape=(4,))])
+        >>> model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        """
         unknown = sorted(k for k in kwargs if k not in _IGNORED_COMPILE_ARGS)
         if unknown:
             raise TypeError(f"compile() got unexpected keyword argument(s): {', '.join(unknown)}")
@@ -129,32 +146,41 @@ class TrainingMixin:
         if not getattr(self, "_compiled", False):
             raise RuntimeError(f"You must call compile() before using the model: {where}() needs a loss and an optimizer.")
 
-    def _ready(self, x: np.ndarray, where: str) -> List[metrics_module.Metric]:
+    def _check_single_output(self, where: str) -> None:
+        """Training needs one output (one loss per output is not implemented)."""
+        if len(self._output_shapes()) != 1:
+            raise ValueError(f"{where}(): model {self.name!r} has {len(self._output_shapes())} outputs; training "
+                             "and evaluating multi-output models is not supported (predict() works)")
+
+    def _xy(self, x, y, where: str, what: str = "y"):
+        """(inputs as a list of arrays, targets as an array), the sample counts checked."""
+        xs = self._as_inputs(x, where)
+        y = _to_array(y, what, where)
+        _check_lengths(xs[0], y, where)
+        return xs, y
+
+    def _ready(self, xs: List[np.ndarray], where: str) -> List[metrics_module.Metric]:
         """Build from the data if needed, bind the optimizer, resolve metrics for the output shape."""
-        self._ensure_built(tuple(x.shape[1:]))
+        self._build_for(xs)
         params = [p for p in self.parameters() if p.requires_grad]
         opt = self.optimizer
         if opt.torch_optimizer is None or {id(p) for p in params} != {id(p) for p in opt._params}:
             opt.build(params)
         return metrics_module.get(self._metric_ids, self.loss.kind, self._out_shape[-1] if self._out_shape else None)
 
-    def _targets(self, y, n: int, where: str) -> np.ndarray:
-        y = _to_array(y, "y", where)
-        return self.loss.prepare_targets(y, self._out_shape, where)
-
     # --------------------------------------------------------------- one batch
-    def _loss_on(self, xb: np.ndarray, yb: np.ndarray):
-        out, logits, act = self._forward_parts(from_numpy(xb))
+    def _loss_on(self, xb: List[np.ndarray], yb: np.ndarray):
+        out, logits, act = self._forward_parts([from_numpy(a) for a in xb])
         return self.loss.from_model(from_numpy(yb), out, logits, act), out
 
-    def _train_batch(self, xb, yb):
+    def _train_batch(self, xb: List[np.ndarray], yb):
         if getattr(self, "_jit_compile", False):
             step = _JIT_STEPS.get(self)
             if step is None:
-                from ..compile import compile as _tc_compile
+                from ..compile import compile as _tc_compile  # tc.compile loads its tracer only when asked for
 
                 step = _JIT_STEPS[self] = _tc_compile(self._train_step_tensors)
-            loss, out = step(from_numpy(xb), from_numpy(yb))
+            loss, out = step([from_numpy(a) for a in xb], from_numpy(yb))
             return float(loss.item()), _array(out)
         self.optimizer.zero_grad()
         loss, out = self._loss_on(xb, yb)
@@ -162,10 +188,10 @@ class TrainingMixin:
         self.optimizer.apply()
         return float(loss.item()), _array(out)
 
-    def _train_step_tensors(self, xt, yt):
+    def _train_step_tensors(self, xts, yt):
         """One training step on tensors (what ``jit_compile=True`` compiles): loss and output."""
         self.optimizer.zero_grad()
-        out, logits, act = self._forward_parts(xt)
+        out, logits, act = self._forward_parts(xts)
         loss = self.loss.from_model(yt, out, logits, act)
         loss.backward()
         self.optimizer.apply()
@@ -182,43 +208,51 @@ class TrainingMixin:
             shuffle: bool = True, initial_epoch: int = 0) -> History:
         """Train for ``epochs`` passes over (x, y) in mini-batches; returns a ``History``.
 
-        ``History.history`` holds per-epoch ``loss``, each metric (``accuracy``) and, with validation
-        data, ``val_loss`` / ``val_accuracy``. ``validation_split`` holds out the *last* fraction of the
-        data (before shuffling), as Keras does.
+        ``x``: an array, or for a model with several inputs a list of arrays (in ``inputs`` order) or
+        a dict by input name. ``History.history`` holds per-epoch ``loss``, each metric (``accuracy``)
+        and, with validation data, ``val_loss`` / ``val_accuracy``. ``validation_split`` holds out the
+        *last* fraction of the data (before shuffling), as Keras does.
+
+        >>> from tinygrad_course.keras import layers, models
+        >>> model = models.Sequential([layers.Dense(2, input_shape=(3,))])
+        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> history = model.fit(np.ones((8, 3)), np.ones((8, 2)), epochs=2, validation_split=0.25, verbose=0)
+        >>> sorted(history.history), len(history.history["loss"])
+        (['loss', 'val_loss'], 2)
         """
+        self._check_single_output("fit")
         self._check_compiled("fit")
         verbose, bs = _verbosity(verbose), _batch_size(batch_size, "fit")
         if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
             raise ValueError(f"fit(): epochs must be a non-negative integer, got {epochs!r}")
-        x = _inputs(x, "fit")
-        y_raw = _to_array(y, "y", "fit")
-        _check_lengths(x, y_raw, "fit")
+        xs, y_raw = self._xy(x, y, "fit")
         if not 0.0 <= validation_split < 1.0:
             raise ValueError(f"fit(): validation_split must be in [0, 1), got {validation_split!r}")
         val = None
         if validation_data is not None:
             if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
                 raise ValueError("fit(): validation_data must be a tuple (x_val, y_val)")
-            xv, yv = _inputs(validation_data[0], "fit"), _to_array(validation_data[1], "y_val", "fit")
-            _check_lengths(xv, yv, "fit")
-            val = (xv, yv)
+            val = self._xy(validation_data[0], validation_data[1], "fit", "y_val")
         elif validation_split > 0:
-            split = int(len(x) * (1.0 - validation_split))
-            if split == 0 or split == len(x):
+            n = len(xs[0])
+            split = int(n * (1.0 - validation_split))
+            if split == 0 or split == n:
                 raise ValueError(f"fit(): validation_split={validation_split} leaves an empty training or "
-                                 f"validation set for {len(x)} samples")
-            x, y_raw, val = x[:split], y_raw[:split], (x[split:], y_raw[split:])
-        if len(x) == 0:
+                                 f"validation set for {n} samples")
+            val = ([a[split:] for a in xs], y_raw[split:])
+            xs, y_raw = [a[:split] for a in xs], y_raw[:split]
+        n = len(xs[0])
+        if n == 0:
             raise ValueError("fit(): no training samples (x is empty)")
-        mets = self._ready(x, "fit")
+        mets = self._ready(xs, "fit")
         y = self.loss.prepare_targets(y_raw, self._out_shape, "fit")
         if val is not None:
-            self._ensure_built(tuple(val[0].shape[1:]))
+            self._build_for(val[0])
             val = (val[0], self.loss.prepare_targets(val[1], self._out_shape, "fit"))
 
         history = next((cb for cb in callbacks or [] if isinstance(cb, History)), None) or History()
         cbs = [cb for cb in callbacks or [] if cb is not history] + [history]
-        steps = -(-len(x) // bs)
+        steps = -(-n // bs)
         cbl = CallbackList(cbs, self, {"verbose": verbose, "epochs": epochs, "steps": steps})
         self.stop_training = False
         was_training = self.training
@@ -228,20 +262,20 @@ class TrainingMixin:
         for epoch in range(initial_epoch, epochs):
             cbl.call("on_epoch_begin", epoch, {})
             self.train()
-            order = gen.permutation(len(x)) if shuffle else None
+            order = gen.permutation(n) if shuffle else None
             progress = _Progress(verbose, f"Epoch {epoch + 1}/{epochs}", steps)
             for m in mets:
                 m.reset()
             loss_sum, seen = 0.0, 0
-            for step, start in enumerate(range(0, len(x), bs)):
+            for step, start in enumerate(range(0, n, bs)):
                 idx = order[start:start + bs] if order is not None else slice(start, start + bs)
-                xb, yb = x[idx], y[idx]
+                xb, yb = [a[idx] for a in xs], y[idx]
                 cbl.call("on_train_batch_begin", step, {})
                 batch_loss, out = self._train_batch(xb, yb)
                 if not np.isfinite(batch_loss) and verbose:
                     print(f"fit(): the loss became {batch_loss} at epoch {epoch + 1}, batch {step + 1}", flush=True)
-                loss_sum += batch_loss * len(xb)
-                seen += len(xb)
+                loss_sum += batch_loss * len(yb)
+                seen += len(yb)
                 logs = self._update_metrics(mets, yb, out, loss_sum, seen)
                 cbl.call("on_train_batch_end", step, dict(logs))
                 progress.update(logs)
@@ -260,7 +294,7 @@ class TrainingMixin:
         return history
 
     # ---------------------------------------------------------------- evaluate
-    def _evaluate_arrays(self, x, y, bs, mets, progress: Optional[_Progress] = None) -> Dict[str, float]:
+    def _evaluate_arrays(self, xs, y, bs, mets, progress: Optional[_Progress] = None) -> Dict[str, float]:
         was_training = self.training
         self.eval()
         for m in mets:
@@ -268,11 +302,11 @@ class TrainingMixin:
         loss_sum, logs = 0.0, {}
         try:
             with no_grad():
-                for start in range(0, len(x), bs):
-                    xb, yb = x[start:start + bs], y[start:start + bs]
+                for start in range(0, len(y), bs):
+                    xb, yb = [a[start:start + bs] for a in xs], y[start:start + bs]
                     loss, out = self._loss_on(xb, yb)
-                    loss_sum += float(loss.item()) * len(xb)
-                    logs = self._update_metrics(mets, yb, _array(out), loss_sum, start + len(xb))
+                    loss_sum += float(loss.item()) * len(yb)
+                    logs = self._update_metrics(mets, yb, _array(out), loss_sum, start + len(yb))
                     if progress is not None:
                         progress.update(logs)
         finally:
@@ -280,66 +314,99 @@ class TrainingMixin:
         return logs
 
     def evaluate(self, x=None, y=None, batch_size: Optional[int] = None, verbose=1, return_dict: bool = False):
-        """Loss (and metrics) over (x, y) in inference mode: ``[loss, accuracy]``, or the loss alone without metrics."""
+        """Loss (and metrics) over (x, y) in inference mode: ``[loss, accuracy]``, or the loss alone without metrics.
+
+        >>> from tinygrad_course.keras import layers, models
+        >>> model = models.Sequential([layers.Dense(2, input_shape=(3,))])
+        >>> model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+        >>> loss, mae = model.evaluate(np.ones((8, 3)), np.ones((8, 2)), verbose=0)
+        """
+        self._check_single_output("evaluate")
         self._check_compiled("evaluate")
         verbose, bs = _verbosity(verbose), _batch_size(batch_size, "evaluate")
-        x = _inputs(x, "evaluate")
-        y = _to_array(y, "y", "evaluate")
-        _check_lengths(x, y, "evaluate")
-        if len(x) == 0:
+        xs, y = self._xy(x, y, "evaluate")
+        if len(y) == 0:
             raise ValueError("evaluate(): no samples (x is empty)")
-        mets = self._ready(x, "evaluate")
+        mets = self._ready(xs, "evaluate")
         y = self.loss.prepare_targets(y, self._out_shape, "evaluate")
-        progress = _Progress(verbose, "Evaluate", -(-len(x) // bs))
-        logs = self._evaluate_arrays(x, y, bs, mets, progress)
+        progress = _Progress(verbose, "Evaluate", -(-len(y) // bs))
+        logs = self._evaluate_arrays(xs, y, bs, mets, progress)
         progress.close(logs)
         if return_dict:
             return logs
         return logs["loss"] if not mets else [logs["loss"]] + [logs[m.name] for m in mets]
 
     # ----------------------------------------------------------------- predict
-    def predict(self, x, batch_size: Optional[int] = None, verbose=0) -> np.ndarray:
-        """The model's outputs for ``x`` (inference mode, batch by batch) as a NumPy array."""
+    def predict(self, x, batch_size: Optional[int] = None, verbose=0):
+        """The model's outputs for ``x`` (inference mode, batch by batch): an array, or a list for several outputs.
+
+        >>> from tinygrad_course.keras import layers, models
+        >>> model = models.Sequential([layers.Dense(2, input_shape=(3,))])
+        >>> model.predict(np.ones((5, 3)), batch_size=2).shape
+        (5, 2)
+        """
         bs = _batch_size(batch_size, "predict")
         verbose = _verbosity(verbose)
-        x = _inputs(x, "predict")
-        self._ensure_built(tuple(x.shape[1:]))
-        progress = _Progress(verbose, "Predict", -(-len(x) // bs))
+        xs = self._as_inputs(x, "predict")
+        self._build_for(xs)
+        n = len(xs[0])
+        progress = _Progress(verbose, "Predict", -(-n // bs))
         was_training = self.training
         self.eval()
-        outs = []
+        shapes = self._output_shapes()
+        outs: List[List[np.ndarray]] = [[] for _ in shapes]
         try:
             with no_grad():
-                for start in range(0, len(x), bs):
-                    outs.append(self(from_numpy(x[start:start + bs])).numpy())
+                for start in range(0, n, bs):
+                    for k, r in enumerate(self._predict_batch([from_numpy(a[start:start + bs]) for a in xs])):
+                        outs[k].append(r.numpy())
                     progress.update({})
         finally:
             self.train(was_training)
         progress.close({})
-        if not outs:
-            return np.zeros((0,) + tuple(self._out_shape), dtype=x.dtype)
-        return np.concatenate(outs)
+        result = [np.concatenate(o) if o else np.zeros((0,) + tuple(1 if d is None else d for d in s),
+                                                       dtype=xs[0].dtype)
+                  for o, s in zip(outs, shapes)]
+        return result[0] if len(result) == 1 else result
 
     # ---------------------------------------------------------- single batches
     def train_on_batch(self, x, y):
-        """One optimizer step on (x, y); returns the batch loss (and metrics)."""
+        """One optimizer step on (x, y); returns the batch loss (and metrics).
+
+        >>> from tinygrad_course.keras import layers, models
+        >>> model = models.Sequential([layers.Dense(2, input_shape=(3,))])
+        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> loss = model.train_on_batch(np.ones((4, 3)), np.ones((4, 2)))
+        """
+        self._check_single_output("train_on_batch")
         self._check_compiled("train_on_batch")
-        x = _inputs(x, "train_on_batch")
-        y = _to_array(y, "y", "train_on_batch")
-        _check_lengths(x, y, "train_on_batch")
-        mets = self._ready(x, "train_on_batch")
+        xs, y = self._xy(x, y, "train_on_batch")
+        mets = self._ready(xs, "train_on_batch")
         y = self.loss.prepare_targets(y, self._out_shape, "train_on_batch")
         was_training = self.training
         self.train()
-        loss, out = self._train_batch(x, y)
+        loss, out = self._train_batch(xs, y)
         self.train(was_training)
-        logs = self._update_metrics(mets, y, out, loss * len(x), len(x))
+        logs = self._update_metrics(mets, y, out, loss * len(y), len(y))
         return loss if not mets else [logs["loss"]] + [logs[m.name] for m in mets]
 
     def test_on_batch(self, x, y):
-        """Loss (and metrics) on one batch, inference mode."""
-        return self.evaluate(x, y, batch_size=max(len(x), 1), verbose=0)
+        """Loss (and metrics) on one batch, inference mode.
 
-    def predict_on_batch(self, x) -> np.ndarray:
-        """Outputs for one batch, inference mode."""
-        return self.predict(x, batch_size=max(len(x), 1))
+        >>> from tinygrad_course.keras import layers, models
+        >>> model = models.Sequential([layers.Dense(2, input_shape=(3,))])
+        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> loss = model.test_on_batch(np.ones((4, 3)), np.ones((4, 2)))
+        """
+        n = len(self._as_inputs(x, "test_on_batch")[0])
+        return self.evaluate(x, y, batch_size=max(n, 1), verbose=0)
+
+    def predict_on_batch(self, x):
+        """Outputs for one batch, inference mode.
+
+        >>> from tinygrad_course.keras import layers, models
+        >>> model = models.Sequential([layers.Dense(2, input_shape=(3,))])
+        >>> model.predict_on_batch(np.ones((4, 3))).shape
+        (4, 2)
+        """
+        return self.predict(x, batch_size=max(len(self._as_inputs(x, "predict_on_batch")[0]), 1))

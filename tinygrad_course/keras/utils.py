@@ -1,9 +1,15 @@
 """``to_categorical``, ``normalize``, ``plot_model`` and ``model_to_dot``, as in ``keras.utils``."""
+import os
 from typing import Optional
 
 import numpy as np
 
 from ..autograd.tensor import Tensor
+from . import activations
+from .functional import Model
+from .layers.base import shape_str
+from .layers.core import InputLayer
+from .sequential import Sequential
 
 __all__ = ["to_categorical", "normalize", "plot_model", "model_to_dot"]
 
@@ -54,8 +60,6 @@ def _record(text: str) -> str:
 
 
 def _shape_text(shapes) -> str:
-    from .layers.base import shape_str
-
     if isinstance(shapes, list):
         return "[" + ", ".join(shape_str(s) for s in shapes) + "]" if len(shapes) != 1 else shape_str(shapes[0])
     return shape_str(shapes)
@@ -70,12 +74,7 @@ def model_to_dot(model, show_shapes: bool = False, show_dtype: bool = False, sho
 
     >>> print(model_to_dot(model, show_shapes=True).source)
     """
-    import graphviz
-
-    from . import activations
-    from .functional import Model
-    from .layers.core import InputLayer
-    from .models import Sequential
+    import graphviz  # optional: only model_to_dot needs it
 
     if rankdir not in ("TB", "LR"):
         raise ValueError(f"model_to_dot: rankdir must be 'TB' or 'LR', got {rankdir!r}")
@@ -113,9 +112,8 @@ def model_to_dot(model, show_shapes: bool = False, show_dtype: bool = False, sho
         return dot
     if not isinstance(model, Model):
         raise TypeError(f"model_to_dot: expected a keras Sequential or Model, got {type(model).__name__}")
-    node_ids = {n.id for n in model._nodes} | {kt._node.id for kt in model.inputs}
     for layer in model.layers:
-        nodes = [n for n in layer._inbound_nodes if n.id in node_ids]
+        nodes = model._own_nodes(layer)
         outs = [tuple(kt.shape) for kt in nodes[0].outputs]
         ins = [tuple(kt.shape) for kt in nodes[0].input_tensors] or outs
         dtype = nodes[0].outputs[0].dtype
@@ -139,9 +137,7 @@ def plot_model(model, to_file: str = "model.png", show_shapes: bool = False, sho
 
     >>> plot_model(model, to_file="model.png", show_shapes=True)
     """
-    import os
-
-    from ..viz.render import render
+    from ..viz.render import render  # the drawing stack loads only for plot_model
 
     dot = model_to_dot(model, show_shapes=show_shapes, show_dtype=show_dtype, show_layer_names=show_layer_names,
                        rankdir=rankdir, expand_nested=expand_nested, dpi=dpi,

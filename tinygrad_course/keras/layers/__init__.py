@@ -1,14 +1,13 @@
 """Keras layers (channels-last), each a thin ``nn.Module`` over the matching ``tc.nn`` layer."""
 from .base import Layer
 from .conv import AveragePooling2D, Conv2D, MaxPooling2D
-from .core import Activation, Dense, Dropout, Flatten, InputLayer, Reshape
+from .core import Activation, Dense, Dropout, Flatten, Input, InputLayer, Reshape
 from .embedding import Embedding
 from .merge import (Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract, add, average, concatenate,
                     maximum, minimum, multiply, subtract)
 from .normalization import BatchNormalization
 from .pooling import GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D
 from .recurrent import GRU, LSTM, SimpleRNN
-from ..functional import Input  # noqa: E402  (a symbolic tensor for the functional API, or Sequential's first entry)
 
 MaxPool2D = MaxPooling2D
 AvgPool2D = AveragePooling2D

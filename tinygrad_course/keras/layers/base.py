@@ -5,6 +5,7 @@ Shapes here follow Keras: without the batch dimension inside the code, with a le
 modules in PyTorch's layout; ``get_weights`` / ``set_weights`` speak Keras' layout (a Dense kernel
 is (in, out), a Conv2D kernel (kh, kw, in, out)).
 """
+import inspect
 from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -12,7 +13,9 @@ import numpy as np
 from ...autograd import _array, _bump_version
 from ...autograd.tensor import Tensor
 from ...nn.module import Module
+from .. import activations, initializers
 from ..naming import to_snake_case, unique_name
+from .node import record_call
 
 __all__ = ["Layer", "Shape", "shape_str"]
 
@@ -41,6 +44,49 @@ def _is_symbolic(x) -> bool:
     if isinstance(x, (list, tuple)):
         return any(getattr(v, "_is_keras_tensor", False) for v in x)
     return getattr(x, "_is_keras_tensor", False)
+
+
+_SKIP_PARAMS = {"self", "name", "input_shape", "trainable"}  # input_dim: only layers storing it (Embedding)
+
+
+def _serialize(value, who: str):
+    """A JSON-ready value: activations and initializers by Keras name, tuples as lists."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return value.item() if isinstance(value, (np.integer, np.floating)) else value
+    if isinstance(value, (list, tuple)):
+        return [_serialize(v, who) for v in value]
+    if callable(value):
+        for name, fn in activations._BY_NAME.items():
+            if fn is value:
+                return name
+        for name, fn in initializers._BY_NAME.items():
+            if fn is value:
+                return name
+        name = getattr(value, "__name__", None)
+        if name:  # a user function: loaded back through custom_objects={name: fn}
+            return name
+    raise TypeError(f"{who}: cannot serialize {value!r} ({type(value).__name__}) to the model config")
+
+
+def layer_config(layer) -> dict:
+    """A layer's constructor arguments read from its attributes (see ``Layer.get_config``).
+
+    >>> from tinygrad_course.keras import layers
+    >>> layer_config(layers.Dense(3, name="d"))["units"]
+    3
+    """
+    who = f"get_config() of layer {layer.name!r}"
+    config = {"name": layer.name, "trainable": layer.trainable}
+    if layer._input_shape_arg is not None:
+        config["batch_input_shape"] = [None] + _serialize(layer._input_shape_arg, who)
+    for pname, p in inspect.signature(type(layer).__init__).parameters.items():
+        if pname in _SKIP_PARAMS or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) or pname in config:
+            continue
+        if pname in layer.__dict__ or hasattr(type(layer), pname) and not callable(getattr(type(layer), pname)):
+            config[pname] = _serialize(getattr(layer, pname), who)
+    return config
 
 
 class Layer(Module):
@@ -193,8 +239,6 @@ class Layer(Module):
         >>> Dense(3, activation="relu").get_config()["activation"]
         'relu'
         """
-        from ..saving import layer_config  # saving imports the layers: imported on use
-
         return layer_config(self)
 
     @classmethod
@@ -205,10 +249,35 @@ class Layer(Module):
     def __call__(self, *args, **kwargs):
         # a symbolic input (from keras.Input) records a node of a functional model instead of computing
         if args and _is_symbolic(args[0]):
-            from ..functional import call_symbolic
-
-            return call_symbolic(self, *args, **kwargs)
+            return self._call_symbolic(*args, **kwargs)
         return super().__call__(*args, **kwargs)
+
+    def _call_symbolic(self, *args, **kwargs):
+        """``layer(keras_tensor(s))``: build the layer for the symbolic shapes, record a Node, return KerasTensor(s)."""
+        first = args[0]
+        if isinstance(first, (list, tuple)) and not all(getattr(v, "_is_keras_tensor", False) for v in first):
+            raise TypeError(f"Layer {self.name!r}: a list of inputs must hold only symbolic tensors (from keras.Input "
+                            f"or other layers), got {[type(v).__name__ for v in first]}")
+        if not self.built:
+            if isinstance(first, (list, tuple)):
+                self.build([tuple(kt.shape[1:]) for kt in first])
+            else:
+                self.build(tuple(first.shape[1:]))
+        self._check_input_compat(args)
+        return record_call(self, args, kwargs)
+
+    def _check_input_compat(self, args) -> None:
+        """Keras' 'Input 0 of layer ... is incompatible' check against the shape the layer was built for."""
+        if not self.built or not args or not getattr(args[0], "_is_keras_tensor", False):
+            return
+        want = self._in_shape
+        if not isinstance(want, tuple):
+            return
+        got = tuple(args[0].shape[1:])
+        if len(want) != len(got) or any(a is not None and b is not None and a != b for a, b in zip(want, got)):
+            raise ValueError(f"Input 0 of layer {self.name!r} ({type(self).__name__}) is incompatible with the "
+                             f"layer: expected shape {shape_str((None,) + tuple(want))}, found shape "
+                             f"{shape_str((None,) + got)}")
 
     def extra_repr(self) -> str:
         return f"name={self.name!r}"

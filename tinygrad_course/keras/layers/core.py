@@ -4,9 +4,11 @@ from typing import Optional
 import numpy as np
 
 from ... import nn
+from ...autograd.dtypes import get_default_dtype
 from ...autograd.grad_mode import no_grad
 from .. import activations, initializers
-from .base import Layer, shape_str
+from .base import Layer, _serialize, shape_str
+from .node import KerasTensor, Node
 
 __all__ = ["Dense", "Activation", "Dropout", "Flatten", "Reshape", "InputLayer", "Input"]
 
@@ -182,7 +184,35 @@ class InputLayer(Layer):
         super().__init__(name=name, input_shape=shape, **kwargs)
         self.build(self._input_shape_arg)
 
+    def _call_symbolic(self, *args, **kwargs):
+        raise TypeError(f"InputLayer {self.name!r} cannot be called on tensors; use keras.Input(shape) instead")
 
-def Input(shape=None, batch_size=None, name=None, **kwargs) -> InputLayer:
-    """``Input(shape=(784,))``: the input declaration for ``Sequential.add`` (Keras' functional API is not provided)."""
-    return InputLayer(shape=shape, batch_size=batch_size, name=name, **kwargs)
+    def get_config(self) -> dict:
+        """The input's name, shape (without batch) and dtype.
+
+        >>> from tinygrad_course.keras import layers
+        >>> layers.InputLayer(shape=(4,), name="x").get_config()["shape"]
+        [4]
+        """
+        return {"name": self.name, "shape": _serialize(self._in_shape, f"get_config() of layer {self.name!r}"),
+                "dtype": getattr(self, "dtype", None)}
+
+
+def Input(shape=None, batch_size: Optional[int] = None, name: Optional[str] = None, dtype: Optional[str] = None,
+          batch_shape=None, **kwargs) -> KerasTensor:
+    """A symbolic model input of ``shape`` (without the batch dimension; ``None`` for a free size).
+
+    Start a functional model with it, or give it first to a ``Sequential`` to declare the input shape.
+
+    >>> x = Input(shape=(784,))
+    >>> x.shape
+    (None, 784)
+    """
+    if shape is None and batch_shape is not None:
+        shape = tuple(batch_shape)[1:]
+    layer = InputLayer(shape=shape, batch_size=batch_size, name=name, **kwargs)
+    layer.dtype = str(dtype) if dtype is not None else get_default_dtype().name
+    node = Node(layer, (), {})
+    kt = KerasTensor((None,) + tuple(layer._in_shape), layer.dtype, node, 0, layer.name)
+    node.outputs = [kt]
+    return kt
