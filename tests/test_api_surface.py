@@ -241,7 +241,14 @@ def test_bce_without_grad_inputs_has_no_history():
     assert not F.binary_cross_entropy(tc.tensor([0.5]), tc.tensor([0.0])).requires_grad
 
 
-@pytest.mark.xfail(strict=True, reason="a list @ tensor becomes a float64 product; PyTorch raises TypeError")
 def test_list_matmul_tensor_raises_type_error():
-    with pytest.raises(TypeError):
+    # as PyTorch's operator: a list or number operand is refused, t @ ndarray is taken
+    with pytest.raises(TypeError, match="unsupported operand"):
         [[1.0, 2.0]] @ tc.ones(2, 1)
+    with pytest.raises(TypeError, match="unsupported operand"):
+        tc.ones(1, 2) @ [[1.0], [2.0]]
+    with pytest.raises(TypeError, match="unsupported operand"):
+        np.ones((1, 2), np.float32) @ tc.ones(2, 1)
+    with pytest.raises(TypeError, match="unsupported operand"):
+        tc.ones(1, 2) @ 2.0
+    assert (tc.ones(1, 2) @ np.ones((2, 1), np.float32)).tolist() == [[2.0]]

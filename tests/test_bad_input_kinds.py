@@ -65,9 +65,6 @@ def _t(lib, arr):
 
 KNOWN = {  # reviewed: the first mismatch Hypothesis finds per function (strict xfails: fixing one fails the test)
     # a number as other is still accepted (the same known deviation as in test_opdb_conformance.py)
-    'maximum': "maximum((0,) float32, ()): ours None, torch <class 'TypeError'>",
-    'minimum': "minimum((0,) float32, 1.5): ours None, torch <class 'TypeError'>",
-    'logical_and': "logical_and((0,) float32, 1.5): ours None, torch <class 'TypeError'>",
 }
 
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])

@@ -47,6 +47,16 @@ def norm_dims(dim, ndim, op="op"):
     return (d,) if ndim else ()
 
 
+def reduce_dims(dim, ndim, op="op"):
+    """``dim`` of a reduction (sum, mean, var, std, norm, logsumexp, count_nonzero) as sorted
+    non-negative axes, where None and an empty list both mean every dim, as in PyTorch.
+
+    >>> reduce_dims((), 3), reduce_dims(-1, 3)
+    ((0, 1, 2), (2,))
+    """
+    return norm_dims(dim, ndim, op) or tuple(range(ndim))
+
+
 def shape_arg(shape):
     """Accept f(2, 3), f((2, 3)), f([2, 3]) and f(torch-like Size)."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):

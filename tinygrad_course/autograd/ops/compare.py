@@ -4,6 +4,7 @@ import numpy as np
 
 from .. import dtypes as _dt
 from ..aliases import numpy_dims, with_out
+from ..dims import reduce_dims
 from ..effects import replayed
 from .arith import _arr
 from .reduce import _axes
@@ -111,11 +112,11 @@ class CompareOps:
 
     def logical_and(self, other):
         """Elementwise logical AND (non-zero is True)."""
-        return _logic(np.logical_and, self, tensor_other(other, "logical_and", numbers=True), "logical_and")
+        return _logic(np.logical_and, self, tensor_other(other, "logical_and"), "logical_and")
 
     def logical_or(self, other):
         """Elementwise logical OR (non-zero is True)."""
-        return _logic(np.logical_or, self, tensor_other(other, "logical_or", numbers=True), "logical_or")
+        return _logic(np.logical_or, self, tensor_other(other, "logical_or"), "logical_or")
 
     def isnan(self):
         """True where self is NaN."""
@@ -157,7 +158,7 @@ class CompareOps:
     @numpy_dims
     def count_nonzero(self, dim=None):
         """The number of non-zero elements (along ``dim``, when given)."""
-        return Tensor._make(np.asarray(np.count_nonzero(self._data, axis=_axes(dim, self, "count_nonzero")), dtype=np.int64))
+        return Tensor._make(np.asarray(np.count_nonzero(self._data, axis=None if dim is None else reduce_dims(dim, self.ndim, "count_nonzero")), dtype=np.int64))
 
     def nonzero(self, as_tuple=False):
         """Indices of the non-zero elements, one row each (a tuple of index tensors with ``as_tuple=True``)."""

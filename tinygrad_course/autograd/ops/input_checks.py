@@ -24,13 +24,11 @@ def tensor_input(fn: Callable) -> Callable:
     return checked
 
 
-def tensor_other(other, op, name="other", numbers=False):
+def tensor_other(other, op, name="other"):
     """``other``, or PyTorch's TypeError when it is not a Tensor: the ops whose second argument must
-    be a tensor (``matmul``, ``dot``) refuse numbers, sequences and None
-    (``tc.dot(t, 1.5)`` -> "dot(): argument 'tensor' must be Tensor, not float"). ``numbers=True``
-    still lets a Python number through (``maximum``, ``logical_and``: a known deviation, listed in
-    tests/test_opdb_conformance.py) but no str, None or sequence."""
-    if not isinstance(other, Tensor) and not (numbers and isinstance(other, (int, float, np.generic))):
+    be a tensor (``matmul``, ``dot``, ``maximum``, ``logical_and`` ...) refuse numbers, sequences
+    and None (``tc.dot(t, 1.5)`` -> "dot(): argument 'tensor' must be Tensor, not float")."""
+    if not isinstance(other, Tensor):
         raise TypeError(f"{op}(): argument '{name}' must be Tensor, not {type(other).__name__}")
     return other
 

@@ -37,17 +37,6 @@ def _mm_shapes(x, y):
     return f"{'x'.join(map(str, x.shape))} and {'x'.join(map(str, y.shape))}"
 
 
-def _numeric_list(v):
-    """A list or tuple of numbers as an array (``[[1., 2.]] @ t``); anything else as it is."""
-    if isinstance(v, (list, tuple)):
-        try:
-            arr = np.asarray(v)
-        except ValueError:  # ragged
-            return v
-        return arr if arr.dtype.kind in "biuf" else v
-    return v
-
-
 class MatMul(Function):
     """a @ b;  d/da = g b^T, d/db = a^T g (batch dims broadcast and are summed back)."""
 
@@ -57,9 +46,7 @@ class MatMul(Function):
     def forward(ctx, a, b):
         x, y = getattr(a, "_data", None), getattr(b, "_data", None)
         if x is None or y is None:
-            # an array or list operand of ``@`` takes the tensor's dtype (tests/test_api_surface.py keeps
-            # list @ tensor as a known strict xfail; matmul()/Tensor.matmul refuse non-tensors first)
-            a, b = (_numeric_list(v) for v in (a, b))
+            # ``t @ ndarray`` (the one non-tensor operand PyTorch's operator takes) gets t's dtype
             x, y = prep(a, b, "matmul")
         if x.ndim == 0 or y.ndim == 0:
             raise RuntimeError(
@@ -306,9 +293,16 @@ class LinalgOps:
     __slots__ = ()
 
     def __matmul__(self, other):
+        # PyTorch's operator takes an ndarray operand and refuses a list or a number (TypeError)
+        if not isinstance(other, (Tensor, np.ndarray)):
+            return NotImplemented
         return MatMul.apply(self, other)
 
     def __rmatmul__(self, other):
+        # the operator reaches it only for a non-Tensor left operand (list, ndarray), which PyTorch
+        # refuses (TypeError); called directly with a Tensor, it is other @ self
+        if not isinstance(other, Tensor):
+            return NotImplemented
         return MatMul.apply(other, self)
 
     def matmul(self, other):

@@ -5,7 +5,7 @@ import numpy as np
 
 from .. import dtypes as _dt
 from ..aliases import numpy_dims, with_out
-from ..dims import ALL_DIMS, check_dims_type, norm_dim, norm_dims
+from ..dims import ALL_DIMS, check_dims_type, norm_dim, norm_dims, reduce_dims
 from ..function import Function
 from ..dtypes import get_default_dtype
 from . import bw
@@ -48,7 +48,7 @@ class Sum(Function):
     @staticmethod
     def forward(ctx, a, dim, keepdim, dtype=None):
         x = a._data
-        axes = norm_dims(dim, x.ndim, "sum")
+        axes = reduce_dims(dim, x.ndim, "sum")
         if dtype is None and x.dtype.kind in "bui":
             dtype = np.int64
         out = np.sum(x, axis=axes, keepdims=keepdim, dtype=dtype)
@@ -79,7 +79,7 @@ class Mean(Function):
                 f"mean(): could not infer output dtype. Input dtype must be either a floating point or "
                 f"complex dtype. Got: {x.dtype}"
             )
-        axes = norm_dims(dim, x.ndim, "mean")
+        axes = reduce_dims(dim, x.ndim, "mean")
         out = np.mean(x, axis=axes, keepdims=keepdim, dtype=dtype)
         if ctx._next:
             n = int(np.prod([x.shape[i] for i in axes])) if axes else 1
@@ -195,7 +195,7 @@ class Norm2(Function):
     @staticmethod
     def forward(ctx, a, dim, keepdim):
         x = a._data
-        axes = norm_dims(dim, x.ndim, "norm")
+        axes = reduce_dims(dim, x.ndim, "norm")
         xf = x if x.dtype.kind == "f" else x.astype(get_default_dtype().np)
         out = np.sqrt(np.sum(xf * xf, axis=axes, keepdims=keepdim))
         if ctx._next:
@@ -305,7 +305,7 @@ class ReduceOps:
             correction = 1 if unbiased is None or unbiased else 0
         elif unbiased is not None:
             raise TypeError("var(): cannot specify both unbiased and correction")
-        axes = norm_dims(dim, self.ndim, "var")
+        axes = reduce_dims(dim, self.ndim, "var")
         n = int(np.prod([self.shape[i] for i in axes])) if axes else 1
         mu = self.mean(axes, keepdim=True)
         d = self - mu

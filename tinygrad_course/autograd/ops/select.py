@@ -163,11 +163,11 @@ class SelectOps:
 
     def maximum(self, other):
         """Elementwise maximum with other (a Tensor, as PyTorch's: no number)."""
-        return Maximum.apply(self, tensor_other(other, "maximum", numbers=True))
+        return Maximum.apply(self, tensor_other(other, "maximum"))
 
     def minimum(self, other):
         """Elementwise minimum with other (a Tensor, as PyTorch's: no number)."""
-        return Minimum.apply(self, tensor_other(other, "minimum", numbers=True))
+        return Minimum.apply(self, tensor_other(other, "minimum"))
 
     def where(self, condition, other):
         """Elements of self where ``condition`` holds, else of ``other``."""

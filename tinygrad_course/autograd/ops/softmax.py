@@ -4,7 +4,7 @@ subtracted first)."""
 import numpy as np
 
 from ..aliases import numpy_dims, with_out
-from ..dims import check_dims_type, norm_dim, norm_dims
+from ..dims import check_dims_type, norm_dim, reduce_dims
 from ..function import Function
 from ..dtypes import get_default_dtype
 from . import bw
@@ -124,7 +124,7 @@ class SoftmaxOps:
         m = Tensor._make(np.where(np.isfinite(m._data), m._data, 0).astype(m._data.dtype))
         out = (self - m).exp().sum(dim, keepdim=True).log() + m
         if not keepdim:
-            out = out.squeeze(norm_dims(dim, self.ndim, "logsumexp"))
+            out = out.squeeze(reduce_dims(dim, self.ndim, "logsumexp"))
         return out
 
 
