@@ -409,7 +409,6 @@ KNOWN_ERROR_MISMATCHES: dict[str, str] = {
     "gather": "out= with a wrong dtype or aliasing an input: out= checks not modelled",
     "index_select": "out= aliasing an input: memory-overlap check not modelled",
     "cat": "out= aliasing an input: memory-overlap check not modelled",
-    "isclose": "isclose(t, 3): we accept a Python number as other; PyTorch requires a Tensor",
     "narrow": "a float 0-d tensor as start: PyTorch requires an integral tensor, we truncate it",
 }
 

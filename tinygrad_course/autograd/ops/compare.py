@@ -58,6 +58,22 @@ def _logic(fn, a, b, op):
         raise RuntimeError(f"{op}(): {e}") from None
 
 
+def _close(t, other, rtol, atol, equal_nan, op):
+    """|t - other| <= atol + rtol |other| as a bool array, with PyTorch's checks: a Tensor other of
+    t's dtype, tolerances >= 0, shapes that broadcast."""
+    other = tensor_other(other, op)
+    x, y = t._data, other._data
+    if x.dtype != y.dtype:
+        raise RuntimeError(f"{op}(): {_dt._BY_NP[x.dtype]} did not match {_dt._BY_NP[y.dtype]} (convert one with .to())")
+    for name, v in (("rtol", rtol), ("atol", atol)):
+        if v < 0:
+            raise RuntimeError(f"{op}(): {name} must be greater than or equal to zero, but got {v}")
+    try:
+        return np.isclose(x, y, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    except ValueError:
+        raise RuntimeError(f"{op}(): the shapes {tuple(x.shape)} and {tuple(y.shape)} do not broadcast") from None
+
+
 class CompareOps:
     """Comparisons and logic (no gradient). ``Tensor`` inherits these methods."""
 
@@ -136,14 +152,11 @@ class CompareOps:
 
     def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
         """True when |self - other| <= atol + rtol * |other| everywhere (a Python bool)."""
-        return bool(np.allclose(self._data, _arr(other), rtol=rtol, atol=atol, equal_nan=equal_nan))
+        return bool(_close(self, other, rtol, atol, equal_nan, "allclose").all())
 
     def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
         """Elementwise |self - other| <= atol + rtol * |other|, as a bool tensor."""
-        for name, v in (("rtol", rtol), ("atol", atol)):
-            if v < 0:
-                raise RuntimeError(f"isclose(): {name} must be greater than or equal to zero, but got {v}")
-        return Tensor._make(np.isclose(self._data, _arr(other), rtol=rtol, atol=atol, equal_nan=equal_nan))
+        return Tensor._make(_close(self, other, rtol, atol, equal_nan, "isclose"))
 
     @numpy_dims
     def all(self, dim=None, keepdim=False):
