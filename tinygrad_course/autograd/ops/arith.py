@@ -395,23 +395,21 @@ def pow(a, exponent):
     >>> tc.pow(tc.tensor([1., 2., 3.]), 2)
     tensor([1., 4., 9.])
     """
+    if isinstance(exponent, Tensor) and isinstance(a, Tensor):
+        if a._data.dtype.kind == "b" and exponent._data.dtype.kind == "b":
+            raise NotImplementedError(f"pow(): not implemented for a bool tensor to a bool tensor power (shapes "
+                                      f"{tuple(a.shape)} and {tuple(exponent.shape)}); convert one with .long()")
+        if exponent.ndim == 0 and not exponent._rg:
+            p = exponent.item()
+            # an integer tensor to a negative 0-d integer tensor power is PowT's (1, -1 or 0, as
+            # PyTorch's kernel); only a Python number exponent refuses it
+            if not (a._data.dtype.kind in "iub" and isinstance(p, int) and p < 0):
+                return Pow.apply(a, p)
     if isinstance(exponent, Tensor) or not isinstance(a, Tensor):
-        if isinstance(exponent, Tensor) and isinstance(a, Tensor):
-            if a._data.dtype.kind == "b" and exponent._data.dtype.kind == "b":
-                raise NotImplementedError(f"pow(): not implemented for a bool tensor to a bool tensor power (shapes "
-                                          f"{tuple(a.shape)} and {tuple(exponent.shape)}); convert one with .long()")
-            if exponent.ndim == 0 and not exponent._rg:
-                p = exponent.item()
-                # an integer tensor to a negative 0-d integer tensor power is PowT's (1, -1 or 0, as
-                # PyTorch's kernel); only a Python number exponent refuses it
-                if not (a._data.dtype.kind in "iub" and isinstance(p, int) and p < 0):
-                    return Pow.apply(a, p)
         return PowT.apply(a, exponent)
-    if isinstance(exponent, (np.generic,)):
+    if isinstance(exponent, np.generic):
         exponent = exponent.item()
-    if not isinstance(exponent, numbers.Number):
-        return PowT.apply(a, exponent)
-    return Pow.apply(a, exponent)
+    return Pow.apply(a, exponent) if isinstance(exponent, numbers.Number) else PowT.apply(a, exponent)
 
 
 class ArithOps:
