@@ -64,7 +64,6 @@ def _t(lib, arr):
 
 
 KNOWN = {  # reviewed: the first mismatch Hypothesis finds per function (strict xfails: fixing one fails the test)
-    # a number as other is still accepted (the same known deviation as in test_opdb_conformance.py)
 }
 
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
