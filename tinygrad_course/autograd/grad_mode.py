@@ -9,6 +9,9 @@ from typing import Any
 import threading
 
 
+RECORD, NO_GRAD, GENERAL = 0, 1, 2  # the values of ``_Mode.path``
+
+
 class _ModeState(threading.local):
     # class attributes are each new thread's defaults; assignments are per thread
     enabled = True  # record operations on the tape
@@ -23,7 +26,7 @@ class _ModeState(threading.local):
     # what ``Function.apply`` does, from the one per-thread read it makes per op (a thread-local
     # read costs a dozen plain ones): RECORD, NO_GRAD (grad mode off, nothing else on) or
     # GENERAL (anomaly mode or a tracer); every assignment keeps it up to date
-    path = 0
+    path = RECORD
 
     def __setattr__(self, name, value):
         super().__setattr__(name, value)
@@ -31,7 +34,6 @@ class _ModeState(threading.local):
         super().__setattr__("path", path)
 
 
-RECORD, NO_GRAD, GENERAL = 0, 1, 2
 _Mode = _ModeState()
 
 

@@ -69,7 +69,11 @@ def named(node):
     """``node`` as users see it: an instance of its Function's PyTorch-named class
     (``MulBackward0``). Nodes are made as plain ``Node``, one class, which keeps the
     interpreter's attribute caches on the engine's hot paths; a node takes its named class
-    the first time ``grad_fn`` or ``next_functions`` hands it out."""
+    the first time ``grad_fn`` or ``next_functions`` hands it out.
+
+    >>> type(tc.tensor([1.], requires_grad=True).exp().grad_fn).__name__
+    'ExpBackward0'
+    """
     fn = node._fn
     if fn is not None and node.__class__ is not fn._node_cls:
         node.__class__ = fn._node_cls
