@@ -172,7 +172,7 @@ def _walk(root_nodes, buf, leaf_buf, deps, need, capture, tnodes, retain_graph, 
             if g is not None and capture is not None and node in tnodes:
                 _capture(capture, node, g)
             g, res = None, (None,) * len(node._next)
-        elif inline and fn._raw and not node._special:
+        elif inline and fast and not node._special:
             # the commonest case, inline: a built-in's formula on arrays, one output, no hooks
             res = fn.backward(node, g)
             if res.__class__ is not tuple:

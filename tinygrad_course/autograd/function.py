@@ -44,9 +44,9 @@ class Node(GraphNode):
     """
 
     # hot fields are slots; rarely set ones are class-level defaults (instances write to __dict__)
-    __slots__ = ("_fn", "_next", "_saved", "_versions", "_aux", "__dict__", "__weakref__")
-    _special = False  # hooks, retain_grad or several outputs: the engine's slow path
-    _n_out = 1
+    # slots are set when a node is made (the engine reads them on every op, and the interpreter
+    # caches reads of slots, not of class-level defaults)
+    __slots__ = ("_fn", "_next", "_saved", "_versions", "_aux", "_n_out", "_special", "__dict__", "__weakref__")
     _out_meta = None
     _hooks = None
     _retain = None
@@ -59,6 +59,8 @@ class Node(GraphNode):
         self._next = ()
         self._saved = None
         self._aux = None  # built-ins' non-array metadata (shapes, dims), kept after backward
+        self._n_out = 1
+        self._special = False
         # ``_versions`` is set with ``_saved``
 
     # ---- ctx API (PyTorch's) -------------------------------------------------------------
@@ -128,12 +130,6 @@ class Node(GraphNode):
         """Whether missing output grads reach backward as zeros (True) or None."""
         self.materialize_grads = bool(value)
 
-    def __getattr__(self, name):
-        # only reached for attributes a forward stored that are gone: freed after backward
-        if object.__getattribute__(self, "_saved") is _FREED and not name.startswith("__"):
-            raise RuntimeError(_FREED_MSG)
-        raise AttributeError(f"'{self.name()}' object has no attribute '{name}'")
-
     def _free(self):
         """Release what backward needed (called after backward unless ``retain_graph``)."""
         self._saved = _FREED
@@ -142,6 +138,21 @@ class Node(GraphNode):
             d = self.__dict__
             for k in [k for k, v in d.items() if isinstance(v, (np.ndarray, Tensor))]:
                 del d[k]
+
+
+class _UserNode(Node):
+    """The node of a Function whose forward may store arrays as ctx attributes (a user's):
+    reading one after backward freed it is PyTorch's "backward a second time" error. Built-ins'
+    nodes lack this ``__getattr__``, which would keep the interpreter from caching their
+    attribute reads on the engine's hot paths."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name):
+        # only reached for attributes a forward stored that are gone: freed after backward
+        if object.__getattribute__(self, "_saved") is _FREED and not name.startswith("__"):
+            raise RuntimeError(_FREED_MSG)
+        raise AttributeError(f"'{self.name()}' object has no attribute '{name}'")
 
 
 class FunctionMeta(type):
@@ -156,8 +167,11 @@ class FunctionMeta(type):
         suffix = "Backward0" if builtin else "Backward"
         cls._node_name = name + suffix
         # forward takes no ctx when a subclass defines setup_context (PyTorch 2's style)
+        # apply's hot path: a built-in that makes no view (one class attribute read per op)
+        cls._hot = bool(cls._raw and not cls._view)
         cls._setup_context = any("setup_context" in vars(k) for k in cls.__mro__ if k.__name__ != "Function")
-        cls._node_cls = type(cls._node_name, (Node,), {"__slots__": (), "__module__": cls.__module__})
+        base = Node if cls._raw else _UserNode
+        cls._node_cls = type(cls._node_name, (base,), {"__slots__": (), "__module__": cls.__module__})
 
 
 class Function(metaclass=FunctionMeta):
@@ -245,21 +259,24 @@ class Function(metaclass=FunctionMeta):
                 nxt = ((a._grad_fn, a._output_nr) if a._grad_fn is not None else (a, None),)
         else:
             nxt = _edges(args)
-        if nxt is None or not cls._raw:
+        if nxt is None or not cls._hot:
             return _run(cls, nxt, args, kwargs)
-        # a built-in, recording, one array output: the hot path of every op, kept inline
+        # a built-in, recording, no view, one array output: the hot path of every op, kept inline
         ctx = _new_node(Node)
         ctx._fn = cls
         ctx._saved = None
         ctx._aux = None
+        ctx._n_out = 1
+        ctx._special = False  # hooks, retain_grad or several outputs: the engine's slow path
         ctx._next = nxt  # built-ins test ``if ctx._next:`` (recording?), ``ctx._next[i]`` (input i)
         out = cls.forward(ctx, *args, **kwargs) if kwargs else cls.forward(ctx, *args)
-        if out.__class__ is not _ARR or cls._view:
+        if out.__class__ is not _ARR:
             return _finish(cls, ctx, out, nxt, args)
         t = _new_tensor(Tensor)
         t._data = out
+        t._output_nr = 0
         t._vc = [0]
-        if out.dtype.kind == "f" and ctx._non_diff is None:
+        if out.dtype.kind == "f":  # (no built-in marks its one output non-differentiable)
             t._rg = True
             t._grad_fn = ctx
         else:
@@ -303,6 +320,7 @@ def _unrecorded(cls, args, kwargs):
         t._data = out
         t._rg = False
         t._grad_fn = None
+        t._output_nr = 0
         t._vc = [0]
         return t
     return _finish(cls, _new_ctx(cls, ()), out, None, args)
@@ -333,11 +351,13 @@ def _run(cls, nxt, args, kwargs):
 
 def _new_ctx(cls, nxt):
     """A fresh node (the ctx of one call of ``cls``) with edges ``nxt``."""
-    ctx = _new_node(Node)
+    ctx = _new_node(Node if cls is None or cls._raw else cls._node_cls)
     ctx._fn = cls
     ctx._next = nxt
     ctx._saved = None
     ctx._aux = None
+    ctx._n_out = 1
+    ctx._special = False
     return ctx
 
 

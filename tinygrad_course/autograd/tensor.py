@@ -73,9 +73,10 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, SoftmaxOps, S
             [6., 8.]])
     """
 
-    __slots__ = ("_data", "_rg", "_grad_fn", "_vc", "__dict__", "__weakref__")
-    # rarely set per tensor: class-level defaults keep tensor creation to four stores
-    _output_nr = 0
+    # every slot is set when a tensor is made: the interpreter caches reads of slots, not of
+    # class-level defaults, and the engine reads these on every op
+    __slots__ = ("_data", "_rg", "_grad_fn", "_output_nr", "_vc", "__dict__", "__weakref__")
+    # rarely set per tensor: a class-level default
     _grad = None
     _hooks = None
     # NumPy hands binary operators with a Tensor on the right back to us
@@ -98,6 +99,7 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, SoftmaxOps, S
         self._data = arr
         self._rg = bool(requires_grad)
         self._grad_fn = None
+        self._output_nr = 0
         self._vc = vc
 
     @classmethod
@@ -107,8 +109,7 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, SoftmaxOps, S
         t._data = data
         t._rg = requires_grad
         t._grad_fn = grad_fn
-        if output_nr:
-            t._output_nr = output_nr
+        t._output_nr = output_nr
         t._vc = vc if vc is not None else [0]
         return t
 

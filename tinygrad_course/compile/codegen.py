@@ -24,8 +24,9 @@ _A = np.ndarray
 
 
 def _plain(a, b):
-    # the fast path of Add/Sub/Mul.forward (arith._plain): no promotion, broadcast, reduction
-    return _arith._plain(a, b)
+    # the fast path of Add/Sub/Mul.forward (arith._plain) with the tensor first: no promotion,
+    # broadcast or reduction
+    return a.__class__ is Tensor and _arith._plain(a, b) is not None
 
 
 def _lowering(cls, args, holder_shape):
