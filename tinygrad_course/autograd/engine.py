@@ -27,6 +27,7 @@ import numpy as np
 from .grad_mode import _Mode
 from .accumulate import accumulate_leaves, owner, run_hooks, run_node_hooks, to_tensor
 from .function import _FREED
+from .graph import edge_end
 
 _ARR = np.ndarray
 
@@ -39,15 +40,19 @@ def _collect(roots):
     while stack:
         node = stack.pop()
         for e in node._next:
-            if e is not None and e[1] is not None:
-                p = e[0]
-                if p in deps:
-                    deps[p] += 1
-                else:
-                    # first sighting: count it and walk on (roots were walked already)
-                    deps[p] = 1
-                    if p not in rootset:
-                        stack.append(p)
+            if e is None:
+                continue
+            if e.__class__ is tuple:  # (node, output_nr > 0) or (leaf, None): see Node
+                if e[1] is None:
+                    continue
+                e = e[0]
+            if e in deps:
+                deps[e] += 1
+            else:
+                # first sighting: count it and walk on (roots were walked already)
+                deps[e] = 1
+                if e not in rootset:
+                    stack.append(e)
     return deps
 
 
@@ -62,8 +67,8 @@ def _needed(roots, deps, targets_nodes, target_leaves):
         n = ready.pop()
         order.append(n)
         for e in n._next:
-            if e is not None and e[1] is not None:
-                p = e[0]
+            p, idx = edge_end(e)
+            if p is not None and idx is not None:
                 count[p] -= 1
                 if count[p] == 0 and p not in seen_ready:
                     seen_ready.add(p)
@@ -74,7 +79,8 @@ def _needed(roots, deps, targets_nodes, target_leaves):
             need.add(n)
             continue
         for e in n._next:
-            if e is not None and (e[0] in need if e[1] is not None else id(e[0]) in target_leaves):
+            p, idx = edge_end(e)
+            if p is not None and (p in need if idx is not None else id(p) in target_leaves):
                 need.add(n)
                 break
     return need
@@ -186,7 +192,10 @@ def _walk(root_nodes, buf, leaf_buf, deps, need, capture, tnodes, retain_graph, 
         for e, r in zip(node._next, res):
             if e is None:
                 continue
-            p, idx = e
+            if e.__class__ is tuple:
+                p, idx = e
+            else:
+                p, idx = e, 0
             if r is not None:
                 if fast and r.__class__ is not _ARR:
                     r = np.asarray(r)  # NumPy turns 0-d results into scalars

@@ -36,8 +36,11 @@ class _SavedOutput:
 class Node(GraphNode):
     """One recorded call of a ``Function``: its ``ctx`` in forward, its graph node in backward.
 
-    ``_next[i]`` is the edge to input i: ``(node, output_nr)`` for a computed tensor,
-    ``(leaf_tensor, None)`` for a leaf that requires grad, ``None`` otherwise.
+    ``_next[i]`` is the edge to input i: the producing node itself for a computed tensor that
+    is its node's first (usually only) output, ``(node, output_nr)`` for a later output,
+    ``(leaf_tensor, None)`` for a leaf that requires grad, ``None`` otherwise. (A bare node
+    instead of ``(node, 0)`` spares a long-lived tuple per op: the garbage collector's work
+    grows with every object a graph keeps.) ``graph.edge_end`` reads any of them.
     
     >>> tc.tensor([1.], requires_grad=True).exp().grad_fn.name()
     'ExpBackward0'
@@ -72,8 +75,11 @@ class Node(GraphNode):
     def save_for_backward(self, *tensors):
         """Keep tensors (inputs or outputs) for backward; in-place changes to them are detected."""
         self._saved = tensors
-        vers = tuple([t._vc[0] if isinstance(t, Tensor) else None for t in tensors])
-        self._versions = vers if vers.count(None) != len(vers) else None
+        self._versions = None  # nothing to check unless a Tensor is among them
+        for t in tensors:
+            if isinstance(t, Tensor):
+                self._versions = tuple([t._vc[0] if isinstance(t, Tensor) else None for t in tensors])
+                break
 
     @property
     def saved_tensors(self):
@@ -247,16 +253,16 @@ class Function(metaclass=FunctionMeta):
             ea = eb = None
             if a.__class__ is Tensor or isinstance(a, Tensor):
                 if a._rg:
-                    ea = (a._grad_fn, a._output_nr) if a._grad_fn is not None else (a, None)
+                    ea = (a._grad_fn if not a._output_nr else (a._grad_fn, a._output_nr)) if a._grad_fn is not None else (a, None)
             if b.__class__ is Tensor or isinstance(b, Tensor):
                 if b._rg:
-                    eb = (b._grad_fn, b._output_nr) if b._grad_fn is not None else (b, None)
+                    eb = (b._grad_fn if not b._output_nr else (b._grad_fn, b._output_nr)) if b._grad_fn is not None else (b, None)
             if ea is not None or eb is not None:
                 nxt = (ea, eb)
         elif n == 1:
             a = args[0]
             if isinstance(a, Tensor) and a._rg:
-                nxt = ((a._grad_fn, a._output_nr) if a._grad_fn is not None else (a, None),)
+                nxt = ((a._grad_fn if not a._output_nr else (a._grad_fn, a._output_nr)) if a._grad_fn is not None else (a, None),)
         else:
             nxt = _edges(args)
         if nxt is None or not cls._hot:
@@ -291,16 +297,20 @@ class Function(metaclass=FunctionMeta):
 
 
 def _edges(args):
-    """The tape edges of ``args``: ``(node, output_nr)``, ``(leaf, None)`` or None per argument;
+    """The tape edges of ``args`` (see ``Node``), None per argument that needs no gradient;
     None when no argument requires grad."""
     for a in args:
         if isinstance(a, Tensor) and a._rg:
-            return tuple([
-                ((a._grad_fn, a._output_nr) if a._grad_fn is not None else (a, None))
-                if isinstance(a, Tensor) and a._rg else None
-                for a in args
-            ])
+            return tuple([_edge(a) if isinstance(a, Tensor) and a._rg else None for a in args])
     return None
+
+
+def _edge(a):
+    """The edge to tensor ``a`` (which requires grad): its node, or ``(node, output_nr)`` for a
+    later output of a node, or ``(a, None)`` for a leaf."""
+    if a._grad_fn is None:
+        return (a, None)
+    return a._grad_fn if not a._output_nr else (a._grad_fn, a._output_nr)
 
 
 def _apply_general(cls, args, kwargs):
@@ -373,12 +383,12 @@ def _finish(cls, ctx, out, nxt, args):
 
 def _save_output(ctx, j, t, i):
     """Replace saved entry j (an output) by a reference that rebuilds it without a cycle."""
-    lst = list(ctx._saved)
-    lst[j] = _SavedOutput(t._data, i, t._vc)
-    vers = list(ctx._versions) if ctx._versions is not None else [None] * len(lst)
-    vers[j] = t._vc[0]
-    ctx._saved = tuple(lst)
-    ctx._versions = tuple(vers)
+    so = _new_node(_SavedOutput)
+    so.data, so.idx, so.vc = t._data, i, t._vc
+    saved = ctx._saved
+    vers = ctx._versions or (None,) * len(saved)
+    ctx._saved = saved[:j] + (so,) + saved[j + 1:]
+    ctx._versions = vers[:j] + (t._vc[0],) + vers[j + 1:]
 
 
 def _as_array(o, cls):

@@ -24,12 +24,13 @@ class GraphNode:
         """Edges to the inputs' nodes as ``(node, output_nr)``; leaves appear as ``AccumulateGrad``."""
         out = []
         for e in self._next:
-            if e is None:
+            p, idx = edge_end(e)
+            if p is None:
                 out.append((None, 0))
-            elif e[1] is None:
-                out.append((AccumulateGrad(e[0]), 0))
+            elif idx is None:
+                out.append((AccumulateGrad(p), 0))
             else:
-                out.append((named(e[0]), e[1]))
+                out.append((named(p), idx))
         return tuple(out)
 
     @property
@@ -78,3 +79,11 @@ def named(node):
     if fn is not None and node.__class__ is not fn._node_cls:
         node.__class__ = fn._node_cls
     return node
+
+
+def edge_end(e):
+    """``(node, output_nr)``, ``(leaf, None)`` or ``(None, 0)`` for a tape edge ``e`` (an entry
+    of a node's ``_next``: a node, a tuple or None; see ``Node``)."""
+    if e is None:
+        return None, 0
+    return e if e.__class__ is tuple else (e, 0)

@@ -25,6 +25,7 @@ from ..autograd import sampling as _sampling
 from ..autograd import function as _function
 from ..autograd import random as _random
 from ..autograd.function import _new_ctx
+from ..autograd.graph import edge_end
 from ..autograd.grad_mode import _Mode
 from ..autograd.tensor import Tensor
 from .program import BWD, CALL, FWD1, FWDK, FWDN, FWDU, ArrayRef, Program
@@ -409,7 +410,7 @@ class Tracer:
                     if e is None:
                         routes.append(None)
                         continue
-                    p, idx = e
+                    p, idx = edge_end(e)
                     if idx is None:
                         if p._hooks:
                             self.refuse("a hook on a leaf tensor")

@@ -7,6 +7,7 @@ import numpy as np
 
 from ..autograd import _array
 from ..autograd.backward_steps import run_steps
+from ..autograd.graph import edge_end
 from ..autograd.tensor import Tensor
 
 __all__ = ["draw_backward"]
@@ -72,7 +73,7 @@ def draw_backward(tensor: Tensor, step: int = 0, gradient=None, params: Optional
         for e in s.grad_fn._next:
             if e is None:
                 continue
-            p, idx = e
+            p, idx = edge_end(e)
             if idx is None:  # a leaf: its gradient arrives when the iteration ends
                 lid = leaves.setdefault(id(p), f"l{len(leaves)}")
                 shape = "scalar" if p.ndim == 0 else "x".join(map(str, p.shape))
