@@ -163,14 +163,20 @@ def _targets(inputs, root_nodes, deps):
 def _walk(root_nodes, buf, leaf_buf, deps, need, capture, tnodes, retain_graph, create_graph, steps=None):
     """Run every node once all its consumers have run; route its input gradients onwards.
 
+    The parent that became ready last is run next straight away, its gradient in hand (the
+    ``ready`` stack would pop it next anyway): in a chain, no gradient goes through ``buf``.
     ``steps``, a list, receives ``(node, grad_outputs, grad_inputs)`` per node run
     (``autograd.backward_steps``)."""
     raw_mode = not create_graph
     inline = raw_mode and capture is None and steps is None and not _Mode.check_nan
     ready = [n for n in root_nodes if n not in deps]
-    while ready:
-        node = ready.pop()
-        g = buf.pop(node, None)
+    nxt = None
+    while nxt is not None or ready:
+        if nxt is not None:
+            node, g, nxt = nxt, gn, None
+        else:
+            node = ready.pop()
+            g = buf.pop(node, None)
         fn = node._fn
         fast = raw_mode and fn._raw
         if g is None or (need is not None and node not in need):
@@ -194,28 +200,43 @@ def _walk(root_nodes, buf, leaf_buf, deps, need, capture, tnodes, retain_graph, 
                 continue
             if e.__class__ is tuple:
                 p, idx = e
+                if idx is None:  # a leaf
+                    if r is not None:
+                        _acc(leaf_buf, p, r if r.__class__ is _ARR or not fast else np.asarray(r))
+                    continue
             else:
                 p, idx = e, 0
-            if r is not None:
-                if fast and r.__class__ is not _ARR:
-                    r = np.asarray(r)  # NumPy turns 0-d results into scalars
-                if idx is None:
-                    _acc(leaf_buf, p, r)
-                    continue
-                if p._n_out == 1:
-                    old = buf.get(p)
-                    buf[p] = r if old is None else _add(old, r)
-                else:
-                    lst = buf.get(p)
-                    if lst is None:
-                        lst = buf[p] = [None] * p._n_out
-                    lst[idx] = r if lst[idx] is None else _add(lst[idx], r)
-            elif idx is None:
-                continue
+            if r is not None and fast and r.__class__ is not _ARR:
+                r = np.asarray(r)  # NumPy turns 0-d results into scalars
             d = deps[p] - 1
-            deps[p] = d
-            if d == 0:
-                ready.append(p)
+            if d or p._n_out != 1:
+                deps[p] = d
+                if r is not None:
+                    _buffer(buf, p, idx, r)
+                if d:
+                    continue
+                r = buf.pop(p, None)
+            elif r is None:
+                r = buf.pop(p, None)
+            elif p in buf:
+                r = _add(buf.pop(p), r)
+            if nxt is not None:  # an earlier-ready parent waits its turn on the stack
+                if gn is not None:
+                    buf[nxt] = gn
+                ready.append(nxt)
+            nxt, gn = p, r
+
+
+def _buffer(buf, p, idx, r):
+    """Add gradient ``r`` for output ``idx`` of node ``p`` into ``buf``."""
+    if p._n_out == 1:
+        old = buf.get(p)
+        buf[p] = r if old is None else _add(old, r)
+    else:
+        lst = buf.get(p)
+        if lst is None:
+            lst = buf[p] = [None] * p._n_out
+        lst[idx] = r if lst[idx] is None else _add(lst[idx], r)
 
 
 def _call_backward(node, g, raw_mode, capture, tnodes, retain_graph, create_graph):
