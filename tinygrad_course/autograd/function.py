@@ -9,7 +9,6 @@ from .graph import GraphNode
 from .views import register as _register_view
 
 _ARR = np.ndarray
-_new_node = object.__new__
 _new_tensor = object.__new__
 
 _FREED_MSG = (
@@ -29,9 +28,6 @@ class _SavedOutput:
 
     __slots__ = ("data", "idx", "vc")
 
-    def __init__(self, data, idx, vc):
-        self.data, self.idx, self.vc = data, idx, vc
-
 
 class Node(GraphNode):
     """One recorded call of a ``Function``: its ``ctx`` in forward, its graph node in backward.
@@ -46,9 +42,9 @@ class Node(GraphNode):
     'ExpBackward0'
     """
 
-    # hot fields are slots; rarely set ones are class-level defaults (instances write to __dict__)
-    # slots are set when a node is made (the engine reads them on every op, and the interpreter
-    # caches reads of slots, not of class-level defaults)
+    # hot fields are slots, set when a node is made (the engine reads them on every op, and the
+    # interpreter caches reads of slots, not of class-level defaults); rarely set ones are
+    # class-level defaults (an instance that sets one writes it to its __dict__)
     __slots__ = ("_fn", "_next", "_saved", "_versions", "_aux", "_n_out", "_special", "__dict__", "__weakref__")
     _out_meta = None
     _hooks = None
@@ -56,15 +52,6 @@ class Node(GraphNode):
     _non_diff = None
     _trace = None
     materialize_grads = True
-
-    def __init__(self, fn):
-        self._fn = fn
-        self._next = ()
-        self._saved = None
-        self._aux = None  # built-ins' non-array metadata (shapes, dims), kept after backward
-        self._n_out = 1
-        self._special = False
-        # ``_versions`` is set with ``_saved``
 
     # ---- ctx API (PyTorch's) -------------------------------------------------------------
     @property
@@ -268,7 +255,7 @@ class Function(metaclass=FunctionMeta):
         if nxt is None or not cls._hot:
             return _run(cls, nxt, args, kwargs)
         # a built-in, recording, no view, one array output: the hot path of every op, kept inline
-        ctx = _new_node(Node)
+        ctx = Node()  # (no __init__: a bare type call is the cheapest way to make one)
         ctx._fn = cls
         ctx._saved = None
         ctx._aux = None
@@ -361,7 +348,7 @@ def _run(cls, nxt, args, kwargs):
 
 def _new_ctx(cls, nxt):
     """A fresh node (the ctx of one call of ``cls``) with edges ``nxt``."""
-    ctx = _new_node(Node if cls is None or cls._raw else cls._node_cls)
+    ctx = (Node if cls is None or cls._raw else cls._node_cls)()
     ctx._fn = cls
     ctx._next = nxt
     ctx._saved = None
@@ -383,7 +370,7 @@ def _finish(cls, ctx, out, nxt, args):
 
 def _save_output(ctx, j, t, i):
     """Replace saved entry j (an output) by a reference that rebuilds it without a cycle."""
-    so = _new_node(_SavedOutput)
+    so = _SavedOutput()
     so.data, so.idx, so.vc = t._data, i, t._vc
     saved = ctx._saved
     vers = ctx._versions or (None,) * len(saved)
