@@ -1,6 +1,6 @@
 """The tape: ``Function``, ``backward``, ``grad``, gradient checking, anomaly detection."""
 from .function import Function, Node
-from .tensor import _array, _bump_version, _set_array, _wrap  # noqa: F401  (internal accessors for the floors above)
+from .storage import _array, _bump_version, _set_array, _wrap  # noqa: F401  (internal accessors for the floors above)
 from .engine_api import backward, grad
 from .grad_mode import no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode
 from .anomaly import detect_anomaly, set_detect_anomaly, is_anomaly_enabled, is_anomaly_check_nan_enabled

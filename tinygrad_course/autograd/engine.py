@@ -25,9 +25,10 @@ one node), then ``accumulate_leaves`` (``.grad``) or ``_results`` (``grad()``'s 
 import numpy as np
 
 from .grad_mode import _Mode
-from .accumulate import accumulate_leaves, owner, run_hooks, run_node_hooks, to_tensor
-from .function import _FREED
-from .graph import edge_end
+from .accumulate import accumulate_leaves, owner, run_node_hooks, to_tensor
+from .saved import _FREED
+from .custom import check_user_grad as _check_user_grad
+from .partial import capture as _capture, results as _results, targets as _targets
 
 _ARR = np.ndarray
 
@@ -54,36 +55,6 @@ def _collect(roots):
                 if e not in rootset:
                     stack.append(e)
     return deps
-
-
-def _needed(roots, deps, targets_nodes, target_leaves):
-    """Nodes from which some target is reachable (the only ones ``grad()`` must run)."""
-    # Kahn order from the roots, then a reverse sweep
-    count = dict(deps)
-    order = []
-    ready = [r for r in roots if count.get(r, 0) == 0]
-    seen_ready = set(ready)
-    while ready:
-        n = ready.pop()
-        order.append(n)
-        for e in n._next:
-            p, idx = edge_end(e)
-            if p is not None and idx is not None:
-                count[p] -= 1
-                if count[p] == 0 and p not in seen_ready:
-                    seen_ready.add(p)
-                    ready.append(p)
-    need = set()
-    for n in reversed(order):
-        if n in targets_nodes:
-            need.add(n)
-            continue
-        for e in n._next:
-            p, idx = edge_end(e)
-            if p is not None and (p in need if idx is not None else id(p) in target_leaves):
-                need.add(n)
-                break
-    return need
 
 
 def _materialize(node, grads):
@@ -149,17 +120,6 @@ def _seed(roots, root_grads):
     return buf, leaf_buf, root_nodes
 
 
-def _targets(inputs, root_nodes, deps):
-    """For ``grad()``: the nodes whose gradients are asked for, and the nodes that lead to them."""
-    tnodes, tleaves = {}, set()
-    for t in inputs:
-        if t._grad_fn is None:
-            tleaves.add(id(t))
-        else:
-            tnodes.setdefault(t._grad_fn, set()).add(t._output_nr)
-    return tnodes, _needed(root_nodes, deps, tnodes, tleaves)
-
-
 def _walk(root_nodes, buf, leaf_buf, deps, need, capture, tnodes, retain_graph, create_graph, steps=None):
     """Run every node once all its consumers have run; route its input gradients onwards.
 
@@ -170,7 +130,7 @@ def _walk(root_nodes, buf, leaf_buf, deps, need, capture, tnodes, retain_graph, 
     raw_mode = not create_graph
     inline = raw_mode and capture is None and steps is None and not _Mode.check_nan
     ready = [n for n in root_nodes if n not in deps]
-    nxt = None
+    nxt = gn = None  # the node to run next and its gradient
     while nxt is not None or ready:
         if nxt is not None:
             node, g, nxt = nxt, gn, None
@@ -276,30 +236,6 @@ def _call_backward(node, g, raw_mode, capture, tnodes, retain_graph, create_grap
     return res
 
 
-def _results(inputs, leaf_buf, capture, allow_unused, create_graph):
-    """``grad()``'s answer: the gradient w.r.t. each input (None if unused and allowed)."""
-    out = []
-    for i, t in enumerate(inputs):
-        if t._grad_fn is None:
-            g = leaf_buf.get(t)
-            if g is not None and t._hooks:
-                g = run_hooks(t._hooks, g, create_graph)
-        else:
-            g = capture.get((t._grad_fn, t._output_nr))
-        if g is None:
-            if not allow_unused:
-                raise RuntimeError(
-                    f"One of the differentiated Tensors (input {i}, shape {tuple(t.shape)}) appears to not "
-                    "have been used in the graph. Set allow_unused=True if this is the desired behavior."
-                )
-            out.append(None)
-            continue
-        if g.__class__ is _ARR:
-            g = Tensor._make(g.astype(t._data.dtype, copy=False))
-        out.append(g)
-    return tuple(out)
-
-
 def _prepare(node, g, create_graph, capture, tnodes):
     """Output grads of a node with hooks, retained grads, several outputs or captured grads."""
     grads = (g,) if node._n_out == 1 else g
@@ -321,38 +257,6 @@ def _add(a, b):
 def _acc(leaf_buf, t, g):
     old = leaf_buf.get(t)
     leaf_buf[t] = g if old is None else _add(old, g)
-
-
-def _capture(capture, node, grads):
-    if node._n_out == 1 and not isinstance(grads, (list, tuple)):
-        grads = (grads,)
-    for i, g in enumerate(grads):
-        if g is not None:
-            capture[(node, i)] = g
-
-
-def _check_user_grad(node, i, r, create_graph):
-    """A user Function's gradient for input ``i``: a Tensor (or array) of the input's shape, or of
-    a shape the input broadcasts to (then summed back to the input's shape, as PyTorch does)."""
-    if not isinstance(r, (Tensor, _ARR)):
-        raise TypeError(f"function {node.name()} returned a gradient of type {type(r).__name__}; expected a Tensor or None")
-    shapes = node.__dict__.get("_in_shapes")
-    want = shapes[i] if shapes is not None and i < len(shapes) else None
-    if want is not None and tuple(r.shape) != want:
-        lead = len(r.shape) - len(want)
-        if lead < 0 or any(w != 1 and w != s for w, s in zip(want, r.shape[lead:])):
-            raise RuntimeError(
-                f"Function {node.name()} returned an invalid gradient at index {i} - got {list(r.shape)} but "
-                f"expected shape compatible with {list(want)}"
-            )
-        r = r.sum_to_size(want) if isinstance(r, Tensor) else _sum_to(r, want)
-    return r if create_graph else (r._data if isinstance(r, Tensor) else r)
-
-
-def _sum_to(a, shape):
-    lead = a.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(lead + k for k, s in enumerate(shape) if s == 1 and a.shape[lead + k] != 1)
-    return a.sum(axis=axes, keepdims=True).reshape(shape) if axes else a.reshape(shape)
 
 
 Tensor = None  # the Tensor class: tensor.py sets it once the class exists

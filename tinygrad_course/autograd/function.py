@@ -5,31 +5,15 @@ import traceback
 import numpy as np
 
 from .grad_mode import NO_GRAD, _Mode
+from .custom import run_forward as _run_user_forward
 from .graph import GraphNode
+from .saved import SavedTensors, freed_getattr, save_output as _save_output
 from .views import register as _register_view
 
 _ARR = np.ndarray
 _new_tensor = object.__new__
 
-_FREED_MSG = (
-    "Trying to backward through the graph a second time (or directly access saved tensors "
-    "after they have already been freed). Saved intermediate values of the graph are freed "
-    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
-    "backward through the graph a second time or if you need to access saved tensors after "
-    "calling backward."
-)
-
-
-_FREED = ("<freed>",)  # the value of ``_saved`` once backward has released it
-
-
-class _SavedOutput:
-    """An output of the node saved for its own backward, kept without a reference cycle."""
-
-    __slots__ = ("data", "idx", "vc")
-
-
-class Node(GraphNode):
+class Node(SavedTensors, GraphNode):
     """One recorded call of a ``Function``: its ``ctx`` in forward, its graph node in backward.
 
     ``_next[i]`` is the edge to input i: the producing node itself for a computed tensor that
@@ -59,59 +43,6 @@ class Node(GraphNode):
         """One bool per forward argument: does it need a gradient."""
         return tuple([e is not None for e in self._next])
 
-    def save_for_backward(self, *tensors):
-        """Keep tensors (inputs or outputs) for backward; in-place changes to them are detected."""
-        self._saved = tensors
-        self._versions = None  # nothing to check unless a Tensor is among them
-        for t in tensors:
-            if isinstance(t, Tensor):
-                self._versions = tuple([t._vc[0] if isinstance(t, Tensor) else None for t in tensors])
-                break
-
-    @property
-    def saved_tensors(self):
-        """The tensors forward saved with ``save_for_backward`` (an error once backward freed them)."""
-        saved = self._saved
-        if saved is None:
-            return ()
-        if saved is _FREED:
-            raise RuntimeError(_FREED_MSG)
-        if self._versions is None:
-            # nothing but numbers and arrays were saved: no version to check, nothing to convert
-            return saved
-        out = []
-        # arrays for a built-in's formula in a plain backward, Tensors otherwise (create_graph,
-        # user Functions, or read outside backward): see the engine's module docstring
-        raw = _Mode.arrays and self._fn._raw
-        for i, (t, v) in enumerate(zip(saved, self._versions)):
-            if v is None:
-                out.append(t)
-                continue
-            cls = t.__class__
-            if cls is _SavedOutput:
-                if t.vc[0] != v:
-                    self._raise_modified(i, t.vc[0], v, "output", t.idx)
-                if raw:
-                    out.append(t.data)
-                else:
-                    out.append(Tensor._make(t.data, True, self, t.idx, t.vc))
-            else:
-                if t._vc[0] != v:
-                    self._raise_modified(i, t._vc[0], v, "input", None)
-                out.append(t._data if raw else t)
-        return tuple(out)
-
-    # PyTorch's older spelling
-    saved_variables = saved_tensors
-
-    def _raise_modified(self, i, now, expected, kind, idx):
-        what = f"output {idx} of {self.name()}" if kind == "output" else f"saved tensor {i} of {self.name()}"
-        raise RuntimeError(
-            "one of the variables needed for gradient computation has been modified by an inplace "
-            f"operation: {what} is at version {now}; expected version {expected} instead. "
-            "Hint: do the in-place operation on a copy (.clone()) or out of place."
-        )
-
     def mark_non_differentiable(self, *tensors):
         """Declare outputs that carry no gradient (e.g. indices)."""
         self._non_diff = tensors
@@ -123,16 +54,6 @@ class Node(GraphNode):
         """Whether missing output grads reach backward as zeros (True) or None."""
         self.materialize_grads = bool(value)
 
-    def _free(self):
-        """Release what backward needed (called after backward unless ``retain_graph``)."""
-        self._saved = _FREED
-        if not self._fn._raw:
-            # a user's forward may have stored arrays as ctx attributes
-            d = self.__dict__
-            for k in [k for k, v in d.items() if isinstance(v, (np.ndarray, Tensor))]:
-                del d[k]
-
-
 class _UserNode(Node):
     """The node of a Function whose forward may store arrays as ctx attributes (a user's):
     reading one after backward freed it is PyTorch's "backward a second time" error. Built-ins'
@@ -141,11 +62,7 @@ class _UserNode(Node):
 
     __slots__ = ()
 
-    def __getattr__(self, name):
-        # only reached for attributes a forward stored that are gone: freed after backward
-        if object.__getattribute__(self, "_saved") is _FREED and not name.startswith("__"):
-            raise RuntimeError(_FREED_MSG)
-        raise AttributeError(f"'{self.name()}' object has no attribute '{name}'")
+    __getattr__ = freed_getattr
 
 
 class FunctionMeta(type):
@@ -328,21 +245,7 @@ def _run(cls, nxt, args, kwargs):
     if nxt is None and cls._raw:
         return _unrecorded(cls, args, kwargs)
     ctx = _new_ctx(cls, nxt if nxt is not None else (None,) * len(args))
-    if cls._raw:
-        out = cls.forward(ctx, *args, **kwargs)
-    else:
-        prev = _Mode.enabled
-        _Mode.enabled = False
-        try:
-            if cls._setup_context:  # PyTorch 2's style: forward without ctx, then setup_context
-                out = cls.forward(*args, **kwargs)
-                cls.setup_context(ctx, args, out)
-            else:
-                out = cls.forward(ctx, *args, **kwargs)
-        finally:
-            _Mode.enabled = prev
-        # the engine checks a user backward's gradients against these
-        ctx._in_shapes = tuple(tuple(a.shape) if isinstance(a, Tensor) else None for a in args)
+    out = cls.forward(ctx, *args, **kwargs) if cls._raw else _run_user_forward(cls, ctx, args, kwargs)
     return _finish(cls, ctx, out, nxt, args)
 
 
@@ -366,16 +269,6 @@ def _finish(cls, ctx, out, nxt, args):
     if out.__class__ is tuple:
         return tuple(_wrap_outputs(cls, ctx, out, nxt, args))
     return _wrap_outputs(cls, ctx, (out,), nxt, args)[0]
-
-
-def _save_output(ctx, j, t, i):
-    """Replace saved entry j (an output) by a reference that rebuilds it without a cycle."""
-    so = _SavedOutput()
-    so.data, so.idx, so.vc = t._data, i, t._vc
-    saved = ctx._saved
-    vers = ctx._versions or (None,) * len(saved)
-    ctx._saved = saved[:j] + (so,) + saved[j + 1:]
-    ctx._versions = vers[:j] + (t._vc[0],) + vers[j + 1:]
 
 
 def _as_array(o, cls):

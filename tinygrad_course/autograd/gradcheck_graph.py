@@ -23,7 +23,8 @@ from . import function as _function
 from .engine_api import grad as _grad
 from .gradcheck import GradcheckError
 from .grad_mode import enable_grad, is_grad_enabled, no_grad
-from .tensor import Tensor, _array, _wrap
+from .storage import _array, _wrap
+from .tensor import Tensor
 
 __all__ = ["gradcheck_graph", "GraphCheckReport", "NodeCheck", "GradcheckError"]
 

@@ -15,7 +15,8 @@ import numpy as np
 
 from .engine_api import grad as _grad
 from .grad_mode import enable_grad
-from .tensor import Tensor, _array, _wrap
+from .storage import _array, _wrap
+from .tensor import Tensor
 
 __all__ = ["hessian_eigenvalues"]
 

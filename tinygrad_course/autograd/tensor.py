@@ -1,22 +1,20 @@
 """``Tensor``: an ndarray plus what the tape needs (``grad_fn``, ``requires_grad``, ``grad``)."""
 from typing import Any, Optional
 
-import numpy as np
-
-from . import (accumulate, aliases, dtypes as _dt, engine, engine_api, factories, function, graph, legacy, protocols,
-               sampling, views)
+from . import (accumulate, aliases, custom, dtypes as _dt, engine, engine_api, factories, function, graph, legacy, partial,
+               protocols, sampling, saved, storage, views)
 from .device import DeviceOps, Size as _Size, check_device as _check_device
 from .dims import norm_dim, shape_arg as _shape_arg  # noqa: F401  (shape_arg: re-exported for the floors above)
 from .factories import FactoryOps, _check_rg
-from .grad_mode import _Mode
 from .hooks import HookOps
-from .ops import (arith, arrange, compare, conv, convert, elementwise, index, input_checks, join, linalg, loss,
+from .ops import (arith, arrange, compare, conv, convert, elementwise, fill, index, input_checks, join, linalg, loss,
                   products, reduce, rounding_div, scatter, select, shape, softmax, special, trig, unary)
 from .ops.arith import ArithOps, _arr  # noqa: F401  (_arr: re-exported)
 from .ops.arrange import ArrangeOps
 from .ops.compare import CompareOps
 from .ops.convert import ConvertOps
 from .ops.elementwise import ElementwiseOps
+from .ops.fill import FillOps
 from .ops.index import IndexOps
 from .ops.linalg import LinalgOps
 from .ops.products import ProductOps
@@ -36,34 +34,9 @@ from .views import InplaceOps
 _new_tensor = object.__new__
 
 
-def _array(t):
-    """The ndarray behind ``t``, not copied: the one accessor the floors above autograd use
-    (nn kernels, optimizers, loaders) instead of the private field."""
-    return t._data
-
-
-def _bump_version(t):
-    """Record that ``t``'s array was changed in place outside the tape (an optimizer step,
-    an init, a state-dict load), so a graph that saved ``t`` notices."""
-    t._vc[0] += 1
-    if _Mode.tracer is not None:  # tc.compile cannot replay a raw write it did not see (effects.py)
-        _Mode.tracer.raw_write(t)
-
-
-def _set_array(t, arr):
-    """Make the ndarray ``arr`` the one behind ``t`` (no copy, version unchanged): how
-    ``tc.compile``'s replay moves each step's arrays through its own holder tensors."""
-    t._data = arr
-
-
-def _wrap(arr, requires_grad=False):
-    """A tensor around the ndarray ``arr``, not copied (internal; users call ``tc.tensor``)."""
-    return Tensor._make(arr, requires_grad)
-
-
 class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, SoftmaxOps, ShapeOps, ArrangeOps, IndexOps,
              LinalgOps, ProductOps, ConvertOps, FactoryOps, InplaceOps, ElementwiseOps, RoundingDivOps, TrigOps,
-             SpecialOps, ScatterOps, SamplingOps, HookOps, PythonOps, DeviceOps):
+             SpecialOps, ScatterOps, FillOps, SamplingOps, HookOps, PythonOps, DeviceOps):
     """A multi-dimensional array that records the operations done on it (PyTorch's Tensor).
 
     >>> x = tc.tensor([[1., 2.], [3., 4.]], requires_grad=True)
@@ -205,46 +178,13 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, SoftmaxOps, S
     def _version(self):
         return self._vc[0]
 
-    @aliases.numpy_dims
-    def size(self, dim=None):
-        """The shape as a ``tc.Size``, or the size of dimension ``dim``."""
-        if dim is None:
-            return _Size(self._data.shape)
-        return self._data.shape[norm_dim(dim, self.ndim, "size")]
-
-    def numel(self):
-        """The number of elements (the product of the shape)."""
-        return self._data.size
-
-    nelement = numel
-
-    def dim(self):
-        """The number of dimensions."""
-        return self._data.ndim
-
-    ndimension = dim
-
-    def element_size(self):
-        """The size of one element in bytes."""
-        return self._data.itemsize
-
-    def is_floating_point(self):
-        """True for floating-point dtypes."""
-        return self._data.dtype.kind == "f"
-
-    def is_contiguous(self):
-        """True when the memory is laid out C-contiguously."""
-        return self._data.flags.c_contiguous
-
     def __hash__(self):
         return id(self)
 
     def backward(self, gradient: Any = None, retain_graph: Optional[bool] = None, create_graph: bool = False,
                  inputs: Any = None) -> None:
         """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (``gradient`` = dL/dself)."""
-        from .engine_api import backward
-
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        engine_api.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def detach(self) -> "Tensor":
         """The same values, cut from the tape (shares memory and version counter)."""
@@ -256,51 +196,12 @@ class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, SoftmaxOps, S
         self._rg = False
         return self
 
-    def _fill(self, op, arr):
-        self._check_inplace(op)
-        if _Mode.enabled and self._rg:
-            self._adopt(_constant_like(self, arr), op)
-            return self
-        try:
-            np.copyto(self._data, arr, casting="unsafe")
-        except ValueError as e:
-            raise RuntimeError(f"{op}: {e} (tensor of shape {self._data.shape})") from None
-        self._vc[0] += 1
-        return self
-
-    def zero_(self):
-        """Fill self with zeros in place."""
-        return self._fill("zero_", 0)
-
-    def fill_(self, value):
-        """Fill self with ``value`` in place."""
-        return self._fill("fill_", _arr(value))
-
-    def copy_(self, src):
-        """Copy ``src``'s values into this tensor (broadcasting); differentiable in ``src``."""
-        s = _arr(src)
-        try:
-            np.broadcast_to(s, self.shape)
-        except ValueError:
-            raise RuntimeError(
-                f"copy_(): the size of src {tuple(s.shape)} must be broadcastable to the destination {tuple(self.shape)}"
-            ) from None
-        if _Mode.enabled and getattr(src, "_rg", False):
-            self._check_inplace("copy_")
-            self._adopt((src.to(self.dtype) if src.dtype != self.dtype else src).expand(self.shape) + 0.0, "copy_")
-            return self
-        return self._fill("copy_", s)
-
-
-def _constant_like(t, arr):
-    return Tensor._make(np.array(np.broadcast_to(arr, t.shape), dtype=t._data.dtype))
-
-
 
 # The op families, the tape and the engine were imported before ``Tensor`` existed (it is built from
 # the families' mixins), so none imports this module: each gets the class here, once. No circle.
-for _module in (accumulate, engine, engine_api, function, views, factories, sampling, protocols, aliases, legacy, arith, arrange, compare, conv, convert,
-                elementwise, index, input_checks, join, linalg, loss, products, reduce, rounding_div, scatter, select,
-                shape, softmax, special, trig, unary):
+for _module in (accumulate, aliases, custom, engine, engine_api, factories, function, legacy, partial, protocols, sampling,
+                saved, storage, views, arith, arrange, compare, conv, convert, elementwise, fill, index, input_checks,
+                join, linalg, loss, products, reduce, rounding_div, scatter, select, shape, softmax, special, trig,
+                unary):
     _module.Tensor = Tensor
 

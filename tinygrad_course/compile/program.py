@@ -9,7 +9,7 @@ the numbers are the same bit for bit.
 import numpy as np
 
 from ..autograd import _array, _set_array, _wrap
-from ..autograd import function as _function
+from ..autograd import saved as _saved
 from ..autograd.grad_mode import _Mode
 
 FWD1, FWDK, FWDN, FWDU, CALL, BWD = range(6)
@@ -117,7 +117,7 @@ class Program:
             for j, sv in enumerate(saved):
                 for i, o in enumerate(outs):
                     if sv is o and o is not None and holders[i] is not None:
-                        _function._save_output(ctx, j, holders[i], i)
+                        _saved.save_output(ctx, j, holders[i], i)
                         break
 
     def _rebind_grads(self, inputs):

@@ -4,6 +4,7 @@ import numpy as np
 
 from .. import dtypes as _dt
 from ..aliases import numpy_dims
+from ..device import Size as _Size
 from ..dims import ALL_DIMS, norm_dim, norm_dims, shape_arg as _shape_arg
 from ..function import Function
 from . import bw
@@ -118,6 +119,37 @@ class ShapeOps:
     """Shapes and views: reshape, permute, expand, split, join, pad. ``Tensor`` inherits these methods."""
 
     __slots__ = ()
+
+    @numpy_dims
+    def size(self, dim=None):
+        """The shape as a ``tc.Size``, or the size of dimension ``dim``."""
+        if dim is None:
+            return _Size(self._data.shape)
+        return self._data.shape[norm_dim(dim, self.ndim, "size")]
+
+    def numel(self):
+        """The number of elements (the product of the shape)."""
+        return self._data.size
+
+    nelement = numel
+
+    def dim(self):
+        """The number of dimensions."""
+        return self._data.ndim
+
+    ndimension = dim
+
+    def element_size(self):
+        """The size of one element in bytes."""
+        return self._data.itemsize
+
+    def is_floating_point(self):
+        """True for floating-point dtypes."""
+        return self._data.dtype.kind == "f"
+
+    def is_contiguous(self):
+        """True when the memory is laid out C-contiguously."""
+        return self._data.flags.c_contiguous
 
     @property
     def T(self):
