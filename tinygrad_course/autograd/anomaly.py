@@ -1,4 +1,6 @@
 """``detect_anomaly``: name the op (and where it was created) that produced a NaN or inf."""
+import traceback
+
 import numpy as np
 
 from .grad_mode import _Mode
@@ -85,6 +87,15 @@ def _bad(a):
 
 def _where(node):
     return f"\nThe op was created at (most recent call last):\n{node._trace}" if node._trace else ""
+
+
+def record_forward(node, arrays):
+    """Anomaly mode's part of recording an op: where it was made (shown if its backward fails)
+    and, with ``check_nan``, a NaN/inf check of its outputs."""
+    # the last frames are the user's; the ones above are the test runner's or the REPL's
+    node._trace = "".join(traceback.format_stack()[-14:-4])
+    if _Mode.check_nan:
+        check_forward(node, arrays)
 
 
 def check_forward(node, arrays):

@@ -1,10 +1,9 @@
 """The tape's one mechanism: ``Function`` (an op's forward and backward side by side) and
 ``Node`` (the record one call leaves on the tape, which is also its ``ctx``)."""
-import traceback
-
 import numpy as np
 
 from .grad_mode import NO_GRAD, _Mode
+from . import anomaly as _anomaly
 from .custom import run_forward as _run_user_forward
 from .graph import GraphNode
 from .saved import SavedTensors, freed_getattr, save_output as _save_output
@@ -319,12 +318,7 @@ def _wrap_outputs(cls, ctx, outs, nxt, args):
                     _save_output(ctx, j, res[i], i)
                     break
     if _Mode.anomaly:
-        from .anomaly import check_forward
-
-        # the last frames are the user's; the ones above are the test runner's or the REPL's
-        ctx._trace = "".join(traceback.format_stack()[-13:-3])
-        if _Mode.check_nan:
-            check_forward(ctx, arrays)
+        _anomaly.record_forward(ctx, arrays)
     return res
 
 
