@@ -140,10 +140,7 @@ def _walk(root_nodes, buf, leaf_buf, deps, need, capture, tnodes, retain_graph, 
         fn = node._fn
         fast = raw_mode and fn._raw
         if g is None or (need is not None and node not in need):
-            # nothing reached this node (or it leads to no input): just release its parents
-            if g is not None and capture is not None and node in tnodes:
-                _capture(capture, node, g)
-            g, res = None, (None,) * len(node._next)
+            res = _skip(node, g, capture, tnodes)
         elif inline and fast and not node._special:
             # the commonest case, inline: a built-in's formula on arrays, one output, no hooks
             res = fn.backward(node, g)
@@ -185,6 +182,14 @@ def _walk(root_nodes, buf, leaf_buf, deps, need, capture, tnodes, retain_graph, 
                     buf[nxt] = gn
                 ready.append(nxt)
             nxt, gn = p, r
+
+
+def _skip(node, g, capture, tnodes):
+    """A node nothing reached (or that leads to no input of ``grad()``): its parents are just
+    released, with no gradient."""
+    if g is not None and capture is not None and node in tnodes:
+        _capture(capture, node, g)
+    return (None,) * len(node._next)
 
 
 def _buffer(buf, p, idx, r):

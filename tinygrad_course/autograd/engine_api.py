@@ -11,6 +11,14 @@ def _seq(x):
     return tuple(x)
 
 
+def _grads_arg(grads, outs, op, what, of):
+    """The user's gradient argument as one entry (or None) per output."""
+    gs = [None] * len(outs) if grads is None else [grads] if isinstance(grads, (Tensor, np.ndarray)) else list(grads)
+    if len(gs) != len(outs):
+        raise RuntimeError(f"{op}(): got {len(gs)} {what} {len(outs)} {of}")
+    return gs
+
+
 def _root_grads(outputs, grad_outputs, create_graph, op):
     grads = []
     for i, (t, g) in enumerate(zip(outputs, grad_outputs)):
@@ -49,15 +57,10 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     tensor([2., 4.])
     """
     outs = _seq(tensors)
-    if grad_tensors is None:
-        gs = [None] * len(outs)
-    else:
-        gs = list(_seq(grad_tensors)) if not isinstance(grad_tensors, (Tensor, np.ndarray)) else [grad_tensors]
-    if len(gs) != len(outs):
-        raise RuntimeError(f"backward(): got {len(gs)} gradients for {len(outs)} tensors")
     if retain_graph is None:
         retain_graph = create_graph
-    roots = _root_grads(outs, gs, create_graph, "backward")
+    roots = _root_grads(outs, _grads_arg(grad_tensors, outs, "backward", "gradients for", "tensors"), create_graph,
+                        "backward")
     if inputs is not None:
         ins = _seq(inputs)
         res = run_backward(outs, roots, retain_graph, create_graph, inputs=ins, allow_unused=True)
@@ -83,12 +86,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
             raise TypeError(f"grad(): inputs must be Tensors, got {type(t).__name__} at position {i}")
         if not t._rg:
             raise RuntimeError(f"grad(): One of the differentiated Tensors (input {i}) does not require grad")
-    if grad_outputs is None:
-        gs = [None] * len(outs)
-    else:
-        gs = list(_seq(grad_outputs)) if not isinstance(grad_outputs, Tensor) else [grad_outputs]
-    if len(gs) != len(outs):
-        raise RuntimeError(f"grad(): grad_outputs has {len(gs)} entries for {len(outs)} outputs")
+    gs = _grads_arg(grad_outputs, outs, "grad", "entries of grad_outputs for", "outputs")
     if retain_graph is None:
         retain_graph = create_graph
     if allow_unused is None:

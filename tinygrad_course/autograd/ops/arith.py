@@ -112,7 +112,8 @@ def number(v, dtype):
     except KeyError:
         pass
     try:
-        z = np.array(v, dtype)
+        with np.errstate(over="ignore"):  # a number beyond the dtype is inf, silently (PyTorch)
+            z = np.array(v, dtype)
     except (OverflowError, ValueError, TypeError):
         return v  # (an int too large for C): NumPy's own conversion gives its own error
     if v == 0 or v != v:
@@ -139,12 +140,14 @@ def _plain(a, b):
         elif tb is float or tb is int:
             d = x.dtype
             if d.kind == "f":
-                return x, number(b, d)
+                cache = _NUMBERS.get(d)  # number()'s lookup, spelled out: this runs for every op
+                return x, cache[b] if cache is not None and b in cache else number(b, d)
     elif tb is Tensor and (ta is float or ta is int):
         y = b._data
         d = y.dtype
         if d.kind == "f":
-            return number(a, d), y
+            cache = _NUMBERS.get(d)
+            return cache[a] if cache is not None and a in cache else number(a, d), y
     return None
 
 
