@@ -9,24 +9,7 @@ from .factories import FactoryOps, _check_rg
 from .hooks import HookOps
 from .ops import (arith, arrange, compare, conv, convert, elementwise, fill, index, input_checks, join, linalg, loss,
                   products, reduce, rounding_div, scatter, select, shape, softmax, special, trig, unary)
-from .ops.arith import ArithOps, _arr  # noqa: F401  (_arr: re-exported)
-from .ops.arrange import ArrangeOps
-from .ops.compare import CompareOps
-from .ops.convert import ConvertOps
-from .ops.elementwise import ElementwiseOps
-from .ops.fill import FillOps
-from .ops.index import IndexOps
-from .ops.linalg import LinalgOps
-from .ops.products import ProductOps
-from .ops.reduce import ReduceOps
-from .ops.rounding_div import RoundingDivOps
-from .ops.scatter import ScatterOps
-from .ops.select import SelectOps
-from .ops.shape import ShapeOps
-from .ops.softmax import SoftmaxOps
-from .ops.special import SpecialOps
-from .ops.trig import TrigOps
-from .ops.unary import UnaryOps
+from .ops.arith import _arr  # noqa: F401  (re-exported)
 from .protocols import PythonOps
 from .sampling import SamplingOps
 from .views import InplaceOps
@@ -34,9 +17,11 @@ from .views import InplaceOps
 _new_tensor = object.__new__
 
 
-class Tensor(ArithOps, SelectOps, UnaryOps, CompareOps, ReduceOps, SoftmaxOps, ShapeOps, ArrangeOps, IndexOps,
-             LinalgOps, ProductOps, ConvertOps, FactoryOps, InplaceOps, ElementwiseOps, RoundingDivOps, TrigOps,
-             SpecialOps, ScatterOps, FillOps, SamplingOps, HookOps, PythonOps, DeviceOps):
+class Tensor(arith.ArithOps, select.SelectOps, unary.UnaryOps, compare.CompareOps, reduce.ReduceOps,
+             softmax.SoftmaxOps, shape.ShapeOps, arrange.ArrangeOps, index.IndexOps, linalg.LinalgOps,
+             products.ProductOps, convert.ConvertOps, FactoryOps, InplaceOps, elementwise.ElementwiseOps,
+             rounding_div.RoundingDivOps, trig.TrigOps, special.SpecialOps, scatter.ScatterOps, fill.FillOps,
+             SamplingOps, HookOps, PythonOps, DeviceOps):
     """A multi-dimensional array that records the operations done on it (PyTorch's Tensor).
 
     >>> x = tc.tensor([[1., 2.], [3., 4.]], requires_grad=True)
