@@ -75,9 +75,9 @@ class FunctionMeta(type):
         builtin = cls._raw or cls.__module__.startswith("tinygrad_course.")
         suffix = "Backward0" if builtin else "Backward"
         cls._node_name = name + suffix
-        # forward takes no ctx when a subclass defines setup_context (PyTorch 2's style)
         # apply's hot path: a built-in that makes no view (one class attribute read per op)
         cls._hot = bool(cls._raw and not cls._view)
+        # forward takes no ctx when a subclass defines setup_context (PyTorch 2's style)
         cls._setup_context = any("setup_context" in vars(k) for k in cls.__mro__ if k.__name__ != "Function")
         base = Node if cls._raw else _UserNode
         cls._node_cls = type(cls._node_name, (base,), {"__slots__": (), "__module__": cls.__module__})
@@ -178,7 +178,13 @@ class Function(metaclass=FunctionMeta):
         ctx._n_out = 1
         ctx._special = False  # hooks, retain_grad or several outputs: the engine's slow path
         ctx._next = nxt  # built-ins test ``if ctx._next:`` (recording?), ``ctx._next[i]`` (input i)
-        out = cls.forward(ctx, *args, **kwargs) if kwargs else cls.forward(ctx, *args)
+        # the arity spelled out: a call through *args costs an interpreter frame of its own
+        if kwargs or n > 2:
+            out = cls.forward(ctx, *args, **kwargs)
+        elif n == 2:
+            out = cls.forward(ctx, a, b)
+        else:
+            out = cls.forward(ctx, a)
         if out.__class__ is not _ARR:
             return _finish(cls, ctx, out, nxt, args)
         t = _new_tensor(Tensor)
@@ -227,7 +233,10 @@ def _apply_general(cls, args, kwargs):
 def _unrecorded(cls, args, kwargs):
     """A built-in with nothing to record: its forward writes to ctx only when recording, so all
     of them share one inert ctx (the no_grad / inference fast path)."""
-    out = cls.forward(_NOREC, *args, **kwargs) if kwargs else cls.forward(_NOREC, *args)
+    if kwargs or len(args) != 2:
+        out = cls.forward(_NOREC, *args, **kwargs)
+    else:  # the commonest arity, without the frame of a call through *args
+        out = cls.forward(_NOREC, args[0], args[1])
     if out.__class__ is _ARR and not (cls._view and out.base is not None):
         t = _new_tensor(Tensor)
         t._data = out
