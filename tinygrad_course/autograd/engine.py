@@ -34,26 +34,25 @@ _ARR = np.ndarray
 
 
 def _collect(roots):
-    """Count, for every node reachable from ``roots``, how many edges point at it."""
-    deps = {}
-    stack = list(roots)
-    rootset = set(stack)
+    """Count, for every node reachable from ``roots``, how many edges point at it (a root that
+    no other root leads to counts 0: it is ready to run)."""
+    deps = dict.fromkeys(roots, 0)
+    get = deps.get
+    stack = list(deps)
     while stack:
-        node = stack.pop()
-        for e in node._next:
+        for e in stack.pop()._next:
             if e is None:
                 continue
             if e.__class__ is tuple:  # (node, output_nr > 0) or (leaf, None): see Node
                 if e[1] is None:
                     continue
                 e = e[0]
-            if e in deps:
-                deps[e] += 1
-            else:
-                # first sighting: count it and walk on (roots were walked already)
+            c = get(e)
+            if c is None:  # first sighting: count it and walk on
                 deps[e] = 1
-                if e not in rootset:
-                    stack.append(e)
+                stack.append(e)
+            else:
+                deps[e] = c + 1
     return deps
 
 
@@ -129,7 +128,7 @@ def _walk(root_nodes, buf, leaf_buf, deps, need, capture, tnodes, retain_graph, 
     (``autograd.backward_steps``)."""
     raw_mode = not create_graph
     inline = raw_mode and capture is None and steps is None and not _Mode.check_nan
-    ready = [n for n in root_nodes if n not in deps]
+    ready = [n for n in root_nodes if not deps[n]]
     nxt = gn = None  # the node to run next and its gradient
     while nxt is not None or ready:
         if nxt is not None:

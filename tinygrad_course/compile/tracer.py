@@ -394,7 +394,7 @@ class Tracer:
         prev = _Mode.enabled, _Mode.arrays
         _Mode.enabled, _Mode.arrays = False, True
         try:
-            ready = [n for n in root_nodes if n not in deps]
+            ready = [n for n in root_nodes if not deps[n]]
             while ready:
                 node = ready.pop()
                 g = buf.pop(node, None)
