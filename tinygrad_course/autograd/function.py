@@ -198,7 +198,7 @@ class Function(metaclass=FunctionMeta):
             t._rg = False
             t._grad_fn = None
         saved = ctx._saved
-        if saved is not None:
+        if saved is not None and ctx._versions is not None:  # (None: only numbers were saved)
             for j, sv in enumerate(saved):
                 if sv is out:
                     _save_output(ctx, j, t, 0)

@@ -36,11 +36,15 @@ class SavedTensors:
     def save_for_backward(self, *tensors):
         """Keep tensors (inputs or outputs) for backward; in-place changes to them are detected."""
         self._saved = tensors
-        self._versions = None  # nothing to check unless a Tensor is among them
+        # ``_versions``: one version per saved Tensor; () when arrays were saved (perhaps the
+        # output, which ``apply`` then swaps for a ``_SavedOutput``); None for numbers only
+        self._versions = None
         for t in tensors:
             if isinstance(t, Tensor):
                 self._versions = tuple([t._vc[0] if isinstance(t, Tensor) else None for t in tensors])
                 break
+            if t.__class__ is np.ndarray:
+                self._versions = ()
 
     @property
     def saved_tensors(self):
@@ -50,7 +54,7 @@ class SavedTensors:
             return ()
         if saved is _FREED:
             raise RuntimeError(_FREED_MSG)
-        if self._versions is None:
+        if not self._versions:
             # nothing but numbers and arrays were saved: no version to check, nothing to convert
             return saved
         out = []
