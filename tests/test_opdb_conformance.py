@@ -124,10 +124,25 @@ def _tc_dtype(d):
     return got
 
 
-def to_ours(v, leaves: list, memo: dict | None = None):
+def _storage_view(v, bases: dict):
+    """``v`` as a tensor of ours over a copy of its whole storage, one copy per storage: tensors
+    that share memory in torch (``out=`` an input, a slice of another) share it in ours, and an
+    expanded tensor keeps its zero strides (what PyTorch's memory-overlap checks look at)."""
+    st = v.untyped_storage()
+    base = bases.get(st.data_ptr())
+    if base is None:
+        base = bases[st.data_ptr()] = torch.empty(0, dtype=torch.uint8).set_(st).numpy().copy()
+    item = v.element_size()
+    arr = np.ndarray(tuple(v.shape), dtype=v.detach().numpy().dtype, buffer=base, offset=v.storage_offset() * item,
+                     strides=tuple(s * item for s in v.stride()))
+    return tc.from_numpy(arr).requires_grad_(v.requires_grad)
+
+
+def to_ours(v, leaves: list, memo: dict | None = None, bases: dict | None = None):
     """Convert a sample's torch values to ours; tensors that require grad are appended to ``leaves``.
 
-    A tensor appearing twice (``stack([t, t])``) becomes one tensor of ours, through ``memo``.
+    A tensor appearing twice (``stack([t, t])``) becomes one tensor of ours, through ``memo``; with
+    ``bases`` (error inputs), tensors keep torch's memory sharing (``_storage_view``).
     """
     memo = {} if memo is None else memo
     if isinstance(v, torch.Tensor):
@@ -137,7 +152,10 @@ def to_ours(v, leaves: list, memo: dict | None = None):
                 torch.float32, torch.float64, torch.int64, torch.bool, torch.int32, torch.int16, torch.int8,
                 torch.uint8, torch.float16):
             raise _Skip("tensor kind")
-        t = tc.tensor(v.detach().numpy().copy(), requires_grad=v.requires_grad)
+        if bases is not None:
+            t = _storage_view(v, bases)
+        else:
+            t = tc.tensor(v.detach().numpy().copy(), requires_grad=v.requires_grad)
         memo[id(v)] = t
         if v.requires_grad:
             leaves.append(t)
@@ -149,11 +167,11 @@ def to_ours(v, leaves: list, memo: dict | None = None):
     if isinstance(v, (torch.device, torch.layout, torch.memory_format, torch.Generator)):
         raise _Skip("device/layout/memory_format")
     if isinstance(v, list):
-        return [to_ours(x, leaves, memo) for x in v]
+        return [to_ours(x, leaves, memo, bases) for x in v]
     if isinstance(v, tuple):
-        return tuple(to_ours(x, leaves, memo) for x in v)
+        return tuple(to_ours(x, leaves, memo, bases) for x in v)
     if isinstance(v, dict):
-        return {k: to_ours(x, leaves, memo) for k, x in v.items()}
+        return {k: to_ours(x, leaves, memo, bases) for k, x in v.items()}
     if isinstance(v, complex):
         raise _Skip("complex")
     return v
@@ -365,7 +383,9 @@ def check_errors(opinfo) -> dict:
             continue
         leaves: list = []
         try:
-            args = (to_ours(s.input, leaves), to_ours(tuple(s.args), leaves), to_ours(dict(s.kwargs), leaves))
+            memo, bases = {}, {}  # one conversion for the whole call: out= may alias an input, as in torch
+            args = (to_ours(s.input, leaves, memo, bases), to_ours(tuple(s.args), leaves, memo, bases),
+                    to_ours(dict(s.kwargs), leaves, memo, bases))
         except Exception:  # noqa: BLE001 - _Skip, or a tensor NumPy cannot hold
             continue
         try:  # error_inputs are meant to raise; those torch itself accepts today are not held against us
@@ -395,21 +415,15 @@ def check_errors(opinfo) -> dict:
 KNOWN_SAMPLE_MISMATCHES: dict[str, str] = {
     "normal.in_place": "Tensor.normal_ is compared with torch.normal(tensor mean, tensor std): our tc.normal takes float "
                        "mean and std only (a Tensor mean is refused with a TypeError)",
-    "sum_to_size": "PyTorch's 0-d bool sum_to_size(()) gives int64 while (1,) -> (1,) stays bool; we keep bool for "
-                   "every no-op sum_to_size",
     "zero_": "op_db applies zero_ to a leaf that requires grad through its method variant; ours raises as "
              "PyTorch does for in-place on such a leaf (torch's sample path differs: a harness limitation)",
     "norm.nuc": "the nuclear norm needs an SVD primitive with a twice-differentiable backward: not implemented",
     "nn.functional.embedding": "sparse=True gradients are not supported (we raise, naming sparse=False)",
 }
 KNOWN_ERROR_MISMATCHES: dict[str, str] = {
-    "arange": "step=0 with tensor arguments: PyTorch raises ValueError (step must be nonzero), we RuntimeError",
+    "gather": "out= a too-small slice of the index's own storage: PyTorch resizes it in place into that storage, "
+              "then reports the overlap; our resize gives out fresh memory",
     "normal.in_place": "a Tensor mean: see the sample list (we refuse it with TypeError before checking std)",
-    "masked_select": "out= aliasing an input (PyTorch's 'unsupported operation' memory-overlap check) not modelled",
-    "gather": "out= with a wrong dtype or aliasing an input: out= checks not modelled",
-    "index_select": "out= aliasing an input: memory-overlap check not modelled",
-    "cat": "out= aliasing an input: memory-overlap check not modelled",
-    "narrow": "a float 0-d tensor as start: PyTorch requires an integral tensor, we truncate it",
 }
 
 

@@ -147,6 +147,10 @@ def _write_out(name: str, fn, args, kwargs, out):
             f"{name}(): functions with out=... arguments don't support automatic differentiation, "
             "but one of the arguments requires grad."
         )
+    if name in _NO_OVERLAP and isinstance(out, Tensor):
+        _check_overlap(name, out, args, kwargs)
+    if isinstance(out, Tensor) and "dtype" not in kwargs and _takes_dtype(fn) and next(_tensors_in(args, kwargs), None) is None:
+        kwargs = dict(kwargs, dtype=out.dtype)  # a factory writes in out's dtype (PyTorch: tc.arange(..., out=t))
     result = fn(*args, **kwargs)
     if isinstance(result, tuple):
         if not isinstance(out, (tuple, list)) or len(out) != len(result):
@@ -156,6 +160,32 @@ def _write_out(name: str, fn, args, kwargs, out):
     if isinstance(out, (tuple, list)):
         raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
     return _write_one(name, result, out)
+
+
+# ops whose out= may share no memory with an input, nor with itself (PyTorch's memory-overlap
+# check for ops that read their inputs while writing elsewhere in out); gather also wants out in
+# its input's dtype
+_NO_OVERLAP = {"cat", "concat", "concatenate", "gather", "index_select", "masked_select"}
+
+
+def _check_overlap(name, out, args, kwargs):
+    dst = out._data
+    if any(st == 0 and n > 1 for st, n in zip(dst.strides, dst.shape)):
+        raise RuntimeError(f"{name}(): unsupported operation: more than one element of the written-to tensor refers to "
+                           "a single memory location. Please clone() the tensor before performing the operation.")
+    if any(t is out or np.may_share_memory(dst, t._data) for t in _tensors_in(args, kwargs)):
+        raise RuntimeError(f"{name}(): unsupported operation: some elements of the input tensor and the written-to "
+                           "tensor refer to a single memory location. Please clone() the tensor before performing "
+                           "the operation.")
+    if name == "gather" and args and isinstance(args[0], Tensor) and out.dtype != args[0].dtype:
+        raise RuntimeError(f"gather(): Expected out tensor to have dtype {args[0].dtype}, but got {out.dtype} instead")
+
+
+def _takes_dtype(fn) -> bool:
+    try:
+        return "dtype" in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def _has_dim(fn) -> bool:

@@ -209,13 +209,17 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     if step == 0:
         raise RuntimeError("arange(): step must be nonzero")
     if (end - start) / step < 0:
-        raise RuntimeError(f"arange(): upper bound and larger bound inconsistent with step sign (start={start}, end={end}, step={step})")
+        raise RuntimeError(f"arange(): upper bound and lower bound inconsistent with step sign (start={start}, end={end}, step={step})")
     for v in (start, end, step):
         if isinstance(v, (float, np.floating)) and not np.isfinite(v):
             raise RuntimeError(f"arange(): unsupported range: {start} -> {end} (step {step})")
     if dtype is None:
         ints = all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in (start, end, step))
         dtype = _dt.int64 if ints else _dt.get_default_dtype()
+    if np.dtype(_dt.to_np(dtype)).kind in "iu":  # PyTorch truncates bounds and step for an integral result
+        start, end, step = int(start), int(end), int(step)
+        if step == 0:
+            raise ValueError("arange(): step must be nonzero (a fractional step truncates to 0 in an integral dtype)")
     n = int(np.ceil((end - start) / step))
     if n * np.dtype(_dt.to_np(dtype)).itemsize > 2 ** 48:  # far beyond any memory: PyTorch's error, not NumPy's
         raise RuntimeError(f"arange(): not enough memory: you tried to allocate {n} elements "

@@ -112,6 +112,9 @@ class ArrangeOps:
         if self.ndim == 0:
             raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
         d = norm_dim(dim, self.ndim, "narrow")
+        if isinstance(start, Tensor) and (start.ndim != 0 or start.dtype.is_floating_point or start.dtype == _dt.bool):
+            raise RuntimeError(f"narrow(): start must be an 0-dim integral Tensor. (got shape {tuple(start.shape)}, "
+                               f"dtype {start.dtype})")
         start, length = int(start), int(length)  # a 0-d integer tensor start, as PyTorch accepts
         if length < 0:
             raise RuntimeError(f"narrow(): length must be non-negative. (got {length})")

@@ -91,6 +91,8 @@ def cat(tensors, dim=0):
     for i, x in enumerate(tensors):
         if not isinstance(x, Tensor):
             raise TypeError(f"cat(): expected a list of Tensors, but element {i} is {type(x).__name__}")
+        if x.ndim == 0:
+            raise RuntimeError(f"cat(): zero-dimensional tensor (at position {i}) cannot be concatenated")
     # PyTorch skips 1-D empty tensors, a legacy rule kept for compatibility
     ts = [x for x in tensors if not (x.ndim == 1 and x.shape[0] == 0)] or tensors[:1]
     d = norm_dim(dim, ts[0].ndim, "cat")

@@ -342,13 +342,13 @@ class ShapeOps:
         tensor([[2., 2., 2.]])
         """
         size = _shape_arg(size)
-        if size == tuple(self.shape):
+        if size == tuple(self.shape) and size:  # (PyTorch sums a 0-d tensor to () anew: int64 for ints)
             return self
         sh = tuple(self.shape)
         lead = len(sh) - len(size)
         if lead < 0 or any(s != 1 and s != sh[lead + i] for i, s in enumerate(size)):
             raise RuntimeError(f"sum_to_size(): size {list(size)} is not expandable to size {list(sh)}")
-        if not self.is_floating_point() and self.dtype is not _dt.int64 and int(np.prod(size)) != self.numel():
+        if not self.is_floating_point() and self.dtype is not _dt.int64 and (int(np.prod(size)) != self.numel() or not size):
             return SumTo.apply(self.to(_dt.int64), size)  # a real sum of bools/small ints is int64, as PyTorch
         return SumTo.apply(self, size)
 
