@@ -75,3 +75,26 @@ def test_number_operand_keeps_the_tensor_dtype_like_torch():
         t = tc.ones(2, dtype=dt)
         assert (t * 2.5).dtype == dt and (2 - t).dtype == dt and (t + 1).dtype == dt
     assert math.isinf(float((tc.ones(1, dtype=tc.float16) * 1e6)[0]))
+
+
+def test_threads_filling_and_clearing_the_cache_get_right_values():
+    import threading
+
+    errors = []
+
+    def work(offset):
+        t = tc.ones(4, dtype=tc.float64)
+        try:
+            for k in range(4000):  # past the bound: the cache is cleared while the other thread reads it
+                v = offset + k * 1e-3
+                if float((t * v)[0]) != v or float((v + t)[0]) != v + 1.0:
+                    errors.append((offset, k))
+        except Exception as e:  # noqa: BLE001 - any exception is the failure this test looks for
+            errors.append(repr(e))
+
+    threads = [threading.Thread(target=work, args=(o,)) for o in (1.0, 7.0)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert errors == []

@@ -95,6 +95,7 @@ def meta(t, out):
 
 
 _NUMBERS = {}  # dtype -> {Python number: read-only 0-d array of that dtype}
+_NONE = {}  # (stays empty: the lookup of a dtype with nothing cached yet)
 
 
 def number(v, dtype):
@@ -140,14 +141,16 @@ def _plain(a, b):
         elif tb is float or tb is int:
             d = x.dtype
             if d.kind == "f":
-                cache = _NUMBERS.get(d)  # number()'s lookup, spelled out: this runs for every op
-                return x, cache[b] if cache is not None and b in cache else number(b, d)
+                # number()'s lookup spelled out (this runs for every op); one get() each, which
+                # another thread's clear() cannot split
+                z = _NUMBERS.get(d, _NONE).get(b)
+                return x, z if z is not None else number(b, d)
     elif tb is Tensor and (ta is float or ta is int):
         y = b._data
         d = y.dtype
         if d.kind == "f":
-            cache = _NUMBERS.get(d)
-            return cache[a] if cache is not None and a in cache else number(a, d), y
+            z = _NUMBERS.get(d, _NONE).get(a)
+            return z if z is not None else number(a, d), y
     return None
 
 
