@@ -1,5 +1,5 @@
 """Tensor-and-number arithmetic: the number reaches NumPy as a cached 0-d array of the tensor's
-dtype (``ops.arith.number``). The values must be exactly NumPy's own tensor-with-Python-number
+dtype (``ops.operands.number``). The values must be exactly NumPy's own tensor-with-Python-number
 results (NEP 50), whatever the number: signed zeros, nan, inf, huge, tiny, ints, either side."""
 import math
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import tinygrad_course as tc
-from tinygrad_course.autograd.ops import arith
+from tinygrad_course.autograd.ops import operands as arith
 
 NUMBERS = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True, width=64),

@@ -17,6 +17,7 @@ from ..autograd import accumulate as _accumulate
 from ..autograd import engine as _engine
 from ..autograd.grad_mode import _Mode
 from ..autograd.ops import arith as _arith
+from ..autograd.ops import operands as _operands
 from ..autograd.ops import unary as _unary
 from ..autograd.tensor import Tensor
 
@@ -24,9 +25,9 @@ _A = np.ndarray
 
 
 def _plain(a, b):
-    # the fast path of Add/Sub/Mul.forward (arith._plain) with the tensor first: no promotion,
+    # the fast path of Add/Sub/Mul.forward (operands._plain) with the tensor first: no promotion,
     # broadcast or reduction
-    return a.__class__ is Tensor and _arith._plain(a, b) is not None
+    return a.__class__ is Tensor and _operands._plain(a, b) is not None
 
 
 def _lowering(cls, args, holder_shape):

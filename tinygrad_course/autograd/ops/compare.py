@@ -6,7 +6,7 @@ from .. import dtypes as _dt
 from ..aliases import numpy_dims, with_out
 from ..dims import reduce_dims
 from ..effects import replayed
-from .arith import _arr
+from .operands import _arr
 from .reduce import _axes
 from .input_checks import scalar_or_tensor, tensor_input, tensor_other
 

@@ -5,7 +5,7 @@ that requires grad they go through ``_adopt`` (views.py), so the tape sees the n
 import numpy as np
 
 from ..grad_mode import _Mode
-from .arith import _arr
+from .operands import _arr
 
 __all__ = []  # methods only (tc.zero_ and friends are not PyTorch functions)
 

@@ -5,7 +5,7 @@ from ..aliases import numpy_dims, with_out
 from ..dims import norm_dim
 from ..function import Function
 from ..grad_mode import _Mode
-from .arith import _arr, _t
+from .operands import _arr, _t
 from .select import where
 
 _A = np.ndarray

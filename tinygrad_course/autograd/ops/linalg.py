@@ -5,7 +5,7 @@ import numpy as np
 
 from ..aliases import with_out
 from ..function import Function
-from .arith import _arr, _t, prep
+from .operands import _arr, _t, prep
 from .input_checks import tensor_other
 from . import bw
 

@@ -5,7 +5,7 @@ from ..aliases import with_out
 from ..dtypes import result_type
 from ..function import Function
 from . import bw
-from .arith import _A, _arr, _binary, _t, meta, operand, prep
+from .operands import _A, _arr, _binary, _t, meta, operand, prep
 from .input_checks import tensor_input, tensor_other
 
 __all__ = [  # the function forms, exported as tc.<name>
