@@ -39,7 +39,33 @@ def run_node_hooks(node, grads, create_graph):
                     # a copy: the same array may also become a leaf's .grad, updated in place later
                     g = np.array(g._data if isinstance(g, Tensor) else g)
                 set_grad(t, g, create_graph)
+    pre = node.__dict__.get("_pre_hooks")
+    if pre:  # the node's own pre-hooks see what its tensors' hooks made
+        grads = _run_node_hook_list(node, pre, (tuple(grads),), len(grads), create_graph, "pre-hook")
     return tuple(grads)
+
+
+def run_post_hooks(node, grads, res, create_graph):
+    """A node's ``register_hook`` hooks: ``hook(grad_inputs, grad_outputs)`` after its backward ran;
+    a tuple returned replaces ``grad_inputs``."""
+    outs = tuple(None if g is None else to_tensor(g) for g in grads)
+    return _run_node_hook_list(node, node.__dict__["_post_hooks"], None, len(res), create_graph, "hook", res, outs)
+
+
+def _run_node_hook_list(node, hooks, args, n, create_graph, kind, current=None, outs=None):
+    """Run ``hooks`` (a dict of a node's hooks) in order; each sees Tensors, and may return a tuple
+    of ``n`` gradients (Tensors or None) that replaces the current ones."""
+    cur = list(args[0]) if current is None else list(current)
+    for h in list(hooks.values()):
+        seen = tuple(None if g is None else to_tensor(g) for g in cur)
+        r = h(seen) if outs is None else h(seen, outs)
+        if r is None:
+            continue
+        r = (r,) if isinstance(r, Tensor) else tuple(r)
+        if len(r) != n or any(x is not None and not isinstance(x, Tensor) for x in r):
+            raise RuntimeError(f"{node.name()} {kind} returned {len(r)} values (expected {n} Tensors or None)")
+        cur = [x if x is None or create_graph else x._data for x in r]
+    return cur
 
 
 def set_grad(t, g, create_graph):

@@ -25,7 +25,7 @@ one node), then ``accumulate_leaves`` (``.grad``) or ``_results`` (``grad()``'s 
 import numpy as np
 
 from .grad_mode import _Mode
-from .accumulate import accumulate_leaves, owner, run_node_hooks, to_tensor
+from .accumulate import accumulate_leaves, owner, run_node_hooks, run_post_hooks, to_tensor
 from .saved import _FREED
 from .custom import check_user_grad as _check_user_grad
 from .partial import capture as _capture, results as _results, targets as _targets
@@ -233,6 +233,8 @@ def _call_backward(node, g, raw_mode, capture, tnodes, retain_graph, create_grap
         check_backward(node, res)
     if not fn._raw:
         res = tuple(None if r is None else _check_user_grad(node, i, r, create_graph) for i, r in enumerate(res))
+    if node._special and "_post_hooks" in node.__dict__:  # grad_fn.register_hook
+        res = tuple(run_post_hooks(node, grads, res, create_graph))
     if not retain_graph:
         node._saved = _FREED
         if not fn._raw:

@@ -39,8 +39,45 @@ class GraphNode:
         return self.__dict__.setdefault("_metadata", {})
 
     def register_hook(self, fn):
-        """Not supported on nodes; register hooks on tensors instead."""
-        raise RuntimeError("register_hook on a graph node is not supported; use Tensor.register_hook")
+        """Call ``fn(grad_inputs, grad_outputs)`` each time this node's backward has run (tuples of
+        Tensors or None, one per input / output); a tuple it returns replaces ``grad_inputs``.
+        Returns a handle whose ``remove()`` unregisters it.
+
+        >>> x = tc.tensor([1., 2.], requires_grad=True)
+        >>> y = x * 3.0
+        >>> h = y.grad_fn.register_hook(lambda gi, go: (gi[0] * 2, gi[1]))
+        >>> y.sum().backward(); x.grad
+        tensor([6., 6.])
+        """
+        return _node_hook(self, "_post_hooks", fn)
+
+    def register_prehook(self, fn):
+        """Call ``fn(grad_outputs)`` each time before this node's backward runs (after the hooks of
+        its output tensors); a tuple it returns replaces ``grad_outputs``.
+
+        >>> x = tc.tensor([1., 2.], requires_grad=True)
+        >>> y = x * 3.0
+        >>> h = y.grad_fn.register_prehook(lambda go: (go[0] * 10,))
+        >>> y.sum().backward(); x.grad
+        tensor([30., 30.])
+        """
+        return _node_hook(self, "_pre_hooks", fn)
+
+
+def _node_hook(node, kind, fn):
+    # a node with hooks takes the engine's general path (``_special``); pre-hooks run with the
+    # output tensors' hooks (accumulate.run_node_hooks), which ``_hooks`` switches on
+    from .hooks import _RemovableHandle
+
+    if not callable(fn):
+        raise TypeError(f"register_{'prehook' if kind == '_pre_hooks' else 'hook'}(): expected a callable, got {type(fn).__name__}")
+    hooks = node.__dict__.setdefault(kind, {})
+    node._special = True
+    if kind == "_pre_hooks" and node._hooks is None:
+        node._hooks = {}
+    key = object()
+    hooks[key] = fn
+    return _RemovableHandle(hooks, key)
 
 
 class AccumulateGrad:
