@@ -18,9 +18,10 @@ The backward contract, in one place (``run_backward``):
 - A user's ``Function`` always receives Tensors (PyTorch's contract); under ``create_graph=False``
   its results are unwrapped to arrays and checked (type, shape) before they travel on.
 
-Steps: ``_seed`` (root gradients into buffers), ``_collect`` (dependency counts), ``_targets``
-(for ``grad()``: which nodes lead to the inputs), ``_walk`` (the loop; ``_call_backward`` runs
-one node), then ``accumulate_leaves`` (``.grad``) or ``_results`` (``grad()``'s answer).
+Steps: ``_seed`` (root gradients into buffers), ``_collect`` (dependency counts),
+``partial.targets`` (for ``grad()``: which nodes lead to the inputs), ``_walk`` (the loop;
+``_call_backward`` runs a node with hooks, several outputs or a user's backward), then
+``accumulate_leaves`` (``.grad``) or ``partial.results`` (``grad()``'s answer).
 """
 import numpy as np
 
@@ -122,10 +123,10 @@ def _seed(roots, root_grads):
 def _walk(root_nodes, buf, leaf_buf, deps, need, capture, tnodes, retain_graph, create_graph, steps=None):
     """Run every node once all its consumers have run; route its input gradients onwards.
 
-    The parent that became ready last is run next straight away, its gradient in hand (the
-    ``ready`` stack would pop it next anyway): in a chain, no gradient goes through ``buf``.
-    ``steps``, a list, receives ``(node, grad_outputs, grad_inputs)`` per node run
-    (``autograd.backward_steps``)."""
+    The parent that became ready last runs next, its gradient in hand (the ``ready`` stack would
+    pop it next anyway): in a chain no gradient goes through ``buf``. One loop, not two steps: a
+    call per node measured +2,600 instructions per op. ``steps``, a list, receives
+    ``(node, grad_outputs, grad_inputs)`` per node run (``autograd.backward_steps``)."""
     raw_mode = not create_graph
     inline = raw_mode and capture is None and steps is None and not _Mode.check_nan
     ready = [n for n in root_nodes if not deps[n]]
