@@ -1,5 +1,6 @@
 """The graph face of a node: what code that walks ``grad_fn.next_functions`` sees (PyTorch's
 ``torch.autograd.graph``). The other face, the ``ctx`` API a ``Function`` uses, is in function.py."""
+from .hooks import _RemovableHandle
 
 
 class GraphNode:
@@ -67,8 +68,6 @@ class GraphNode:
 def _node_hook(node, kind, fn):
     # a node with hooks takes the engine's general path (``_special``); pre-hooks run with the
     # output tensors' hooks (accumulate.run_node_hooks), which ``_hooks`` switches on
-    from .hooks import _RemovableHandle
-
     if not callable(fn):
         raise TypeError(f"register_{'prehook' if kind == '_pre_hooks' else 'hook'}(): expected a callable, got {type(fn).__name__}")
     hooks = node.__dict__.setdefault(kind, {})
