@@ -5,6 +5,8 @@ pickles naming os.system) that must refuse with RuntimeError naming the file, wi
 The oracle tests hand files to and from the real PyTorch / safetensors.torch.
 """
 import io
+import itertools
+import math
 import os
 import pickle
 import stat
@@ -451,13 +453,19 @@ def test_drawn_tensor_geometry_loads_exactly_or_is_refused(numel, offset, size, 
     p = _archive(tmp_path_factory.mktemp("geo") / "geo.pt", _pkl_tensor(numel, offset, size, stride),
                  {"0": storage.tobytes()})
     valid = (numel == 8 and len(size) == len(stride) and offset >= 0 and min(size + stride + [0]) >= 0 and
-             (0 in size or offset + sum((n - 1) * s for n, s in zip(size, stride)) < 8))
+             (0 in size or offset + sum((n - 1) * s for n, s in zip(size, stride)) < 8)
+             and math.prod(size) * 4 <= np.iinfo(np.intp).max)  # beyond NumPy's largest array: refused
     if not valid:
         _refused(p)
         return
     got = tc.load(p).numpy()
     assert got.shape == tuple(size)
-    for idx in np.ndindex(*size):  # element by element from the definition of a strided view
+    # element by element from the definition of a strided view; a zero stride makes a valid view
+    # of up to 10^27 elements out of 8, so the first and last 500 indices stand for them all
+    idxs = list(itertools.islice(np.ndindex(*size), 500))
+    if got.size > 500:
+        idxs += [tuple(n - 1 - i for n, i in zip(size, idx)) for idx in idxs]
+    for idx in idxs:
         assert got[idx] == storage[offset + sum(i * s for i, s in zip(idx, stride))]
 
 
@@ -592,3 +600,15 @@ def test_legacy_torch_format_and_plain_pickles_are_refused(tmp_path):
     with open(tmp_path / "x.pkl", "wb") as f:
         pickle.dump({"a": 1}, f, protocol=2)
     _refused(tmp_path / "x.pkl", "not a tinygrad_course save file")
+
+
+def test_zero_strides_load_as_views_or_are_refused_beyond_numpy(tmp_path):
+    # an expanded tensor of 3 * 10^9 elements over 8 stored ones: a view, nothing allocated
+    storage = np.arange(8, dtype=np.float32)
+    p = _archive(tmp_path / "wide.pt", _pkl_tensor(8, 0, (10 ** 9, 3), (0, 1)), {"0": storage.tobytes()})
+    got = tc.load(p).numpy()
+    assert got.shape == (10 ** 9, 3) and got.strides == (0, 4)
+    assert got[123_456_789].tolist() == [0.0, 1.0, 2.0]
+    # 5 * 10^18 elements: more than a NumPy array can index, refused by name (not NumPy's message)
+    p = _archive(tmp_path / "huge.pt", _pkl_tensor(8, 0, (10 ** 9, 10 ** 9, 5), (0, 0, 1)), {"0": storage.tobytes()})
+    assert "more elements than a NumPy array can hold" in str(_refused(p))

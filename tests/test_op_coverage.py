@@ -148,6 +148,9 @@ DEDICATED = {
     "Tensor.normal_": "test_autograd.py::test_random_in_place_fills",
     "Tensor.bernoulli_": "test_api_surface.py::test_random_in_place_fills_bernoulli_and_exponential",
     "Tensor.exponential_": "test_api_surface.py::test_random_in_place_fills_bernoulli_and_exponential",
+    "Tensor.geometric_": "test_random_fills_more.py::test_geometric_counts_trials_up_to_the_first_success",
+    "Tensor.log_normal_": "test_random_fills_more.py::test_log_normal_is_exp_of_a_normal",
+    "Tensor.cauchy_": "test_random_fills_more.py::test_cauchy_has_its_median_and_quartiles",
     # Tensor: factories, conversions, introspection, Python protocols
     "Tensor.new_empty": "test_api_surface.py::test_new_factories_keep_dtype",
     "Tensor.new_full": "test_api_surface.py::test_new_factories_keep_dtype",

@@ -80,6 +80,8 @@ def resolve(opinfo):
     The function form is compared when the OpInfo's ``op`` is torch's function of that name; when it is a
     wrapper (``where``'s ``lambda self, cond, other``), the method variants are compared instead.
     """
+    if opinfo.name == "normal" and opinfo.variant_test_name == "in_place":
+        return opinfo.op, _method("normal_")  # op_db's op is torch.Tensor.normal_ behind a seeding wrapper
     names = [opinfo.name] + [a.name for a in getattr(opinfo, "aliases", ()) or ()]
     for name in names:
         if name.startswith("__") and name.endswith("__"):
@@ -413,8 +415,6 @@ def check_errors(opinfo) -> dict:
 # Reviewed known mismatches: op id -> reason (regenerate the raw lists with ``python tests/test_opdb_conformance.py``
 # and review them before editing these). Strict xfails: a new mismatch fails, a fixed one XPASSes.
 KNOWN_SAMPLE_MISMATCHES: dict[str, str] = {
-    "normal.in_place": "Tensor.normal_ is compared with torch.normal(tensor mean, tensor std): our tc.normal takes float "
-                       "mean and std only (a Tensor mean is refused with a TypeError)",
     "zero_": "op_db applies zero_ to a leaf that requires grad through its method variant; ours raises as "
              "PyTorch does for in-place on such a leaf (torch's sample path differs: a harness limitation)",
     "norm.nuc": "the nuclear norm needs an SVD primitive with a twice-differentiable backward: not implemented",
@@ -423,7 +423,6 @@ KNOWN_SAMPLE_MISMATCHES: dict[str, str] = {
 KNOWN_ERROR_MISMATCHES: dict[str, str] = {
     "gather": "out= a too-small slice of the index's own storage: PyTorch resizes it in place into that storage, "
               "then reports the overlap; our resize gives out fresh memory",
-    "normal.in_place": "a Tensor mean: see the sample list (we refuse it with TypeError before checking std)",
 }
 
 

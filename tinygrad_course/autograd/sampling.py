@@ -174,13 +174,21 @@ class SamplingOps:
 
     def uniform_(self, a=0.0, b=1.0, generator=None):
         """Fill self in place with samples uniform on [a, b)."""
+        if a > b:
+            raise RuntimeError(f"uniform_(): uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
         g = generator if generator is not None else default_generator()
         return self._fill("uniform_", g.uniform(a, b, self.shape))
 
     def normal_(self, mean=0.0, std=1.0, generator=None):
-        """Fill self in place with samples of N(mean, std^2)."""
+        """Fill self in place with samples of N(mean, std^2) (``mean`` and ``std`` are numbers)."""
+        for pos, (name, v) in enumerate((("mean", mean), ("std", std)), 1):
+            # a 0-d tensor is a number, as in PyTorch
+            if not (isinstance(v, (int, float, np.number)) or (isinstance(v, Tensor) and v.ndim == 0)):
+                raise TypeError(f"normal_(): argument '{name}' (position {pos}) must be float, not {type(v).__name__}")
+        if float(std) < 0:
+            raise RuntimeError(f"normal_(): normal expects std >= 0.0, but found std {float(std):g}")
         g = generator if generator is not None else default_generator()
-        return self._fill("normal_", g.normal(mean, std, self.shape))
+        return self._fill("normal_", g.normal(float(mean), float(std), self.shape))
 
     def bernoulli(self, p=None, generator=None):
         """0/1 draws in self's dtype, 1 with probability self (or with the number ``p``) per element.
@@ -196,13 +204,51 @@ class SamplingOps:
 
     def bernoulli_(self, p=0.5, generator=None):
         """Fill self in place with 0/1 samples that are 1 with probability ``p``."""
+        if isinstance(p, (int, float, np.number)) and not 0 <= p <= 1:
+            raise RuntimeError(f"bernoulli_(): bernoulli_ expects p to be in [0, 1], but got p={p}")
         g = generator if generator is not None else default_generator()
         return self._fill("bernoulli_", g.random(self.shape) < p)
 
     def exponential_(self, lambd=1.0, generator=None):
         """Fill self in place with samples of the exponential distribution of rate ``lambd``."""
+        if not lambd > 0:
+            raise RuntimeError(f"exponential_(): exponential_ expects lambda > 0.0, but found lambda={lambd}")
         g = generator if generator is not None else default_generator()
         return self._fill("exponential_", g.exponential(1.0 / lambd, self.shape))
+
+    def geometric_(self, p, generator=None):
+        """Fill self in place with geometric samples: the number of Bernoulli(p) trials up to and
+        including the first success (1, 2, ...), P(k) = (1 - p)^(k-1) p.
+
+        >>> bool((tc.zeros(100).geometric_(0.5) >= 1).all())
+        True
+        """
+        if not 0 < p < 1:
+            raise RuntimeError(f"geometric_(): geometric_ expects p to be in (0, 1), but got p={p}")
+        g = generator if generator is not None else default_generator()
+        return self._fill("geometric_", g.geometric(p, self.shape))
+
+    def log_normal_(self, mean=1.0, std=2.0, generator=None):
+        """Fill self in place with samples of exp(N(mean, std^2)) (``mean``, ``std`` of the log).
+
+        >>> bool((tc.zeros(100).log_normal_() > 0).all())
+        True
+        """
+        if not std > 0:
+            raise RuntimeError(f"log_normal_(): log_normal_ expects std > 0.0, but found std={std}")
+        g = generator if generator is not None else default_generator()
+        return self._fill("log_normal_", g.lognormal(mean, std, self.shape))
+
+    def cauchy_(self, median=0.0, sigma=1.0, generator=None):
+        """Fill self in place with Cauchy samples, density 1 / (pi sigma (1 + ((x - median) / sigma)^2)).
+
+        >>> tc.zeros(3).cauchy_().shape
+        tinygrad_course.Size([3])
+        """
+        if not sigma > 0:
+            raise RuntimeError(f"cauchy_(): cauchy_ expects sigma > 0.0, but found sigma={sigma}")
+        g = generator if generator is not None else default_generator()
+        return self._fill("cauchy_", median + sigma * g.standard_cauchy(self.shape))
 
     def random_(self, *bounds, generator=None):
         """Fill in place with integers uniform on [from, to - 1]: ``random_(to)``, ``random_(from, to)``

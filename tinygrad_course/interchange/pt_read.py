@@ -130,6 +130,9 @@ class _Reader:
                 f"and offset {offset}"
             )
         n = storage.array.size
+        if math.prod(size) * storage.array.itemsize > np.iinfo(np.intp).max:  # zero strides can claim that
+            raise RuntimeError(f"tc.load(): {w} holds a tensor of size {size}: more elements than a NumPy array "
+                               "can hold")
         if math.prod(size) == 0:
             arr = np.zeros(size, dtype=storage.array.dtype)
         else:
