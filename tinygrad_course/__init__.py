@@ -34,6 +34,7 @@ from .autograd.ops.scatter import *  # noqa: F401,F403
 from .autograd.ops.elementwise import *  # noqa: F401,F403
 from .autograd.ops.trig import *  # noqa: F401,F403
 from .autograd.ops.special import *  # noqa: F401,F403
+from .autograd.ops.order import *  # noqa: F401,F403
 from .autograd.grad_mode import no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode
 from .autograd.random import Generator, manual_seed, initial_seed, seed, default_generator
 from .autograd.device import device, Size, set_default_device, get_default_device

@@ -36,6 +36,7 @@ from .autograd.ops.scatter import *
 from .autograd.ops.elementwise import *
 from .autograd.ops.trig import *
 from .autograd.ops.special import *
+from .autograd.ops.order import *
 from .autograd.grad_mode import (
     no_grad as no_grad, enable_grad as enable_grad, set_grad_enabled as set_grad_enabled,
     is_grad_enabled as is_grad_enabled, inference_mode as inference_mode,

@@ -147,8 +147,10 @@ def _write_out(name: str, fn, args, kwargs, out):
             f"{name}(): functions with out=... arguments don't support automatic differentiation, "
             "but one of the arguments requires grad."
         )
-    if name in _NO_OVERLAP and isinstance(out, Tensor):
-        _check_overlap(name, out, args, kwargs)
+    if name in _NO_OVERLAP:
+        for o in (out if isinstance(out, (tuple, list)) else (out,)):
+            if isinstance(o, Tensor):
+                _check_overlap(name, o, args, kwargs)
     if isinstance(out, Tensor) and "dtype" not in kwargs and _takes_dtype(fn) and next(_tensors_in(args, kwargs), None) is None:
         kwargs = dict(kwargs, dtype=out.dtype)  # a factory writes in out's dtype (PyTorch: tc.arange(..., out=t))
     result = fn(*args, **kwargs)
@@ -165,7 +167,8 @@ def _write_out(name: str, fn, args, kwargs, out):
 # ops whose out= may share no memory with an input, nor with itself (PyTorch's memory-overlap
 # check for ops that read their inputs while writing elsewhere in out); gather also wants out in
 # its input's dtype
-_NO_OVERLAP = {"cat", "concat", "concatenate", "gather", "index_select", "masked_select"}
+_NO_OVERLAP = {"cat", "concat", "concatenate", "gather", "index_select", "masked_select", "kthvalue", "median",
+               "nanmedian"}
 
 
 def _check_overlap(name, out, args, kwargs):

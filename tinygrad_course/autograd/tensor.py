@@ -8,7 +8,7 @@ from .dims import norm_dim, shape_arg as _shape_arg  # noqa: F401  (shape_arg: r
 from .factories import FactoryOps, _check_rg
 from .hooks import HookOps
 from .ops import (arith, arrange, compare, conv, convert, elementwise, fill, index, input_checks, join, linalg, loss,
-                  operands, products, reduce, rounding_div, scatter, select, shape, softmax, special, trig, unary)
+                  operands, order, products, reduce, rounding_div, scatter, select, shape, softmax, special, trig, unary)
 from .ops.operands import _arr  # noqa: F401  (re-exported)
 from .protocols import PythonOps
 from .sampling import SamplingOps
@@ -21,6 +21,7 @@ class Tensor(arith.ArithOps, select.SelectOps, unary.UnaryOps, compare.CompareOp
              softmax.SoftmaxOps, shape.ShapeOps, arrange.ArrangeOps, index.IndexOps, linalg.LinalgOps,
              products.ProductOps, convert.ConvertOps, FactoryOps, InplaceOps, elementwise.ElementwiseOps,
              rounding_div.RoundingDivOps, trig.TrigOps, special.SpecialOps, scatter.ScatterOps, fill.FillOps,
+             order.OrderOps,
              SamplingOps, HookOps, PythonOps, DeviceOps):
     """A multi-dimensional array that records the operations done on it (PyTorch's Tensor).
 
@@ -186,7 +187,7 @@ class Tensor(arith.ArithOps, select.SelectOps, unary.UnaryOps, compare.CompareOp
 # the families' mixins), so none imports this module: each gets the class here, once. No circle.
 for _module in (accumulate, aliases, custom, engine, engine_api, factories, function, legacy, partial, protocols, sampling,
                 saved, storage, views, arith, arrange, compare, conv, convert, elementwise, fill, index, input_checks,
-                join, linalg, loss, operands, products, reduce, rounding_div, scatter, select, shape, softmax, special,
+                join, linalg, loss, operands, order, products, reduce, rounding_div, scatter, select, shape, softmax, special,
                 trig, unary):
     _module.Tensor = Tensor
 
