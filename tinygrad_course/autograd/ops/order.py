@@ -1,5 +1,6 @@
 """Order statistics: ``kthvalue``, ``median``, ``nanmedian``, ``quantile``, ``nanquantile``,
-``msort``. Each is a stable sort along the dim and a gather of the wanted ranks, so gradients
+``msort``, ``mode``, ``cummax``, ``cummin``. Each finds the indices of the wanted elements with
+NumPy (a stable sort, runs of equal values, running extrema) and gathers them, so gradients
 (first and second) flow through ``sort``'s and ``gather``'s Functions to the elements picked.
 NaN sorts last, as in PyTorch: ``median``/``quantile`` give NaN for a slice holding one, the
 ``nan`` versions rank the other elements only."""
@@ -8,7 +9,7 @@ import numpy as np
 from ..aliases import numpy_dims, with_out
 from ..dims import norm_dim
 
-__all__ = ["kthvalue", "median", "nanmedian", "quantile", "nanquantile", "msort"]
+__all__ = ["kthvalue", "median", "nanmedian", "quantile", "nanquantile", "msort", "mode", "cummax", "cummin"]
 
 _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
 
@@ -130,6 +131,49 @@ def _quantile(x, q, dim, keepdim, interpolation, name, skip_nan):
     return out
 
 
+def _last_axis(x, d):
+    """x's array with dim ``d`` moved last and the rest flattened: (rows, n)."""
+    a = np.moveaxis(x._data, d, -1)
+    return a.reshape(-1, a.shape[-1]) if a.size else a.reshape(-1, a.shape[-1] if a.ndim else 1), a.shape
+
+
+def _back(idx, shape, d, keep_last):
+    """Row indices (rows,) or (rows, n) back in x's layout, dim ``d`` restored (size 1 or n)."""
+    idx = idx.reshape(shape[:-1] + ((shape[-1],) if keep_last else (1,)))
+    return np.moveaxis(idx, -1, d)
+
+
+def _mode_indices(x, d):
+    """Per slice along ``d``: the index of the last occurrence of the most frequent value (the
+    smallest such value on a tie; NaN never equals NaN), as PyTorch's ``mode``."""
+    a, shape = _last_axis(x, d)
+    rows, n = a.shape
+    order = np.argsort(a, axis=-1, kind="stable")
+    sv = np.take_along_axis(a, order, -1)
+    starts = np.ones((rows, n), bool)
+    starts[:, 1:] = sv[:, 1:] != sv[:, :-1]
+    run = np.cumsum(starts, axis=1) - 1
+    counts = np.bincount((run + np.arange(rows)[:, None] * n).ravel(), minlength=rows * n).reshape(rows, n)
+    best = counts.argmax(axis=1)  # the first of the most frequent runs: the smallest value
+    last = np.where(run == best[:, None], np.arange(n), -1).max(axis=1)
+    return _back(order[np.arange(rows), last], shape, d, False)
+
+
+def _running_indices(x, d, largest):
+    """Per position along ``d``: the index of the extremum so far (the latest of equal ones; a NaN
+    is an extremum and stays one), as PyTorch's ``cummax``/``cummin``."""
+    a, shape = _last_axis(x, d)
+    rows, n = a.shape
+    acc = (np.maximum if largest else np.minimum).accumulate(a, axis=1)
+    prev = np.concatenate([a[:, :1], acc[:, :-1]], axis=1)
+    with np.errstate(invalid="ignore"):
+        better = (a >= prev) if largest else (a <= prev)
+    update = np.isnan(a) | (~np.isnan(prev) & better) if a.dtype.kind == "f" else better
+    update[:, 0] = True
+    idx = np.maximum.accumulate(np.where(update, np.arange(n), 0), axis=1)
+    return _back(idx, shape, d, True)
+
+
 def _stack(outs):
     from .join import stack
 
@@ -196,6 +240,46 @@ class OrderOps:
         """
         return _quantile(self, q, dim, keepdim, interpolation, "nanquantile", True)
 
+    @numpy_dims
+    def mode(self, dim=-1, keepdim=False):
+        """(values, indices): the most frequent value along ``dim`` (the smallest on a tie) and the
+        index of its last occurrence.
+
+        >>> tc.tensor([2., 1., 2., 1., 3.]).mode()
+        mode(values=tensor(1.), indices=tensor(3))
+        """
+        from ... import return_types
+
+        scalar = self.ndim == 0
+        x, d = _along(self, dim, "mode")
+        if x.shape[d] == 0:
+            raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size.")
+        idx = Tensor._make(_mode_indices(x, d).astype(np.int64))
+        v = x.gather(d, idx)
+        if not keepdim or scalar:
+            v, idx = v.squeeze(d), idx.squeeze(d)
+        if scalar:
+            v, idx = v.reshape(()), idx.reshape(())
+        return return_types.mode(v, idx)
+
+    @numpy_dims
+    def cummax(self, dim):
+        """(values, indices) of the running maximum along ``dim``: out[i] = max(x[0..i]).
+
+        >>> tc.tensor([1., 3., 2., 5.]).cummax(0).values
+        tensor([1., 3., 3., 5.])
+        """
+        return _cumulative(self, dim, True, "cummax")
+
+    @numpy_dims
+    def cummin(self, dim):
+        """(values, indices) of the running minimum along ``dim``: out[i] = min(x[0..i]).
+
+        >>> tc.tensor([3., 1., 2., 0.]).cummin(0).values
+        tensor([3., 1., 1., 0.])
+        """
+        return _cumulative(self, dim, False, "cummin")
+
     def msort(self):
         """Sorted along dim 0 (``sort(0).values``).
 
@@ -254,6 +338,50 @@ def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
     tensor(5.)
     """
     return input.nanquantile(q, dim, keepdim, interpolation=interpolation)
+
+
+def _cumulative(x, dim, largest, name):
+    from ... import return_types
+
+    scalar = x.ndim == 0
+    x, d = _along(x, dim, name)
+    if x.shape[d] == 0:
+        return getattr(return_types, name)(x.clone(), Tensor._make(np.zeros(x.shape, np.int64)))
+    idx = Tensor._make(_running_indices(x, d, largest).astype(np.int64))
+    v = x.gather(d, idx)
+    if scalar:
+        v, idx = v.reshape(()), idx.reshape(())
+    return getattr(return_types, name)(v, idx)
+
+
+@with_out
+def mode(input, dim=-1, keepdim=False):
+    """(values, indices) of the most frequent value along ``dim``.
+
+    >>> tc.mode(tc.tensor([2., 2., 1.])).values
+    tensor(2.)
+    """
+    return input.mode(dim, keepdim)
+
+
+@with_out
+def cummax(input, dim):
+    """(values, indices) of the running maximum along ``dim``.
+
+    >>> tc.cummax(tc.tensor([1., 0., 2.]), 0).indices
+    tensor([0, 0, 2])
+    """
+    return input.cummax(dim)
+
+
+@with_out
+def cummin(input, dim):
+    """(values, indices) of the running minimum along ``dim``.
+
+    >>> tc.cummin(tc.tensor([1., 0., 2.]), 0).indices
+    tensor([0, 1, 1])
+    """
+    return input.cummin(dim)
 
 
 @with_out
