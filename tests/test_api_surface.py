@@ -215,7 +215,6 @@ def test_masked_select_broadcasts_the_mask():
     assert x.masked_select(tc.tensor([True, False])).tolist() == [0.0, 2.0]
 
 
-@pytest.mark.xfail(strict=True, reason="zero_/fill_ on a non-leaf cut the graph; PyTorch records ZeroBackward0/FillBackward0")
 def test_zero_and_fill_on_a_non_leaf_stay_in_the_graph():
     x = tc.tensor([1.0, 2.0], requires_grad=True)
     y = (x * 1).zero_()

@@ -18,7 +18,12 @@ class FillOps:
     def _fill(self, op, arr):
         self._check_inplace(op)
         if _Mode.enabled and self._rg:
-            self._adopt(_constant_like(self, arr), op)
+            # still in the graph, as PyTorch's ZeroBackward0/FillBackward0: the value is the
+            # constant, the gradient to self's history zero
+            from .select import where
+
+            everywhere = Tensor._make(np.ones(self._data.shape, bool))
+            self._adopt(where(everywhere, _constant_like(self, arr), self), op)
             return self
         try:
             np.copyto(self._data, arr, casting="unsafe")
