@@ -1,6 +1,6 @@
 """The graph face of a node: what code that walks ``grad_fn.next_functions`` sees (PyTorch's
 ``torch.autograd.graph``). The other face, the ``ctx`` API a ``Function`` uses, is in function.py."""
-from .hooks import _RemovableHandle
+from .hooks import RemovableHandle
 
 
 class GraphNode:
@@ -74,9 +74,9 @@ def _node_hook(node, kind, fn):
     node._special = True
     if kind == "_pre_hooks" and node._hooks is None:
         node._hooks = {}
-    key = object()
-    hooks[key] = fn
-    return _RemovableHandle(hooks, key)
+    handle = RemovableHandle(hooks)
+    hooks[handle.id] = fn
+    return handle
 
 
 class AccumulateGrad:

@@ -1,5 +1,6 @@
 """Gradient hooks on tensors: ``register_hook`` and ``retain_grad`` record them on the tensor (a
 leaf) or on its node; the engine runs them when the gradient arrives (accumulate.py)."""
+import itertools
 import weakref
 
 
@@ -38,21 +39,30 @@ class HookOps:
                 node._hooks = {}
                 node._special = True
             hooks = node._hooks.setdefault(self._output_nr, {})
-        key = object()
-        hooks[key] = hook
-        return _RemovableHandle(hooks, key)
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = hook
+        return handle
 
 
-class _RemovableHandle:
-    """Returned by ``register_hook``; ``remove()`` unregisters the hook."""
+class RemovableHandle:
+    """Returned by every ``register_*hook`` (tensors, graph nodes, modules); ``remove()``
+    unregisters the hook, and so does leaving a ``with handle:`` block. ``id`` is the hook's key
+    in the dict it was registered in.
 
-    __slots__ = ("hooks", "key")
+    >>> t = tc.ones(1, requires_grad=True)
+    >>> h = t.register_hook(lambda g: g)
+    >>> h.remove()
+    """
 
-    def __init__(self, hooks, key):
-        self.hooks, self.key = hooks, key
+    __slots__ = ("hooks", "id")
+    _ids = itertools.count()
+
+    def __init__(self, hooks):
+        self.hooks, self.id = hooks, next(RemovableHandle._ids)
 
     def remove(self):
-        self.hooks.pop(self.key, None)
+        """Unregister the hook (a second call does nothing)."""
+        self.hooks.pop(self.id, None)
 
     def __enter__(self):
         return self

@@ -7,6 +7,7 @@ from typing import Any, Iterator, Tuple, TypeVar
 import numpy as np
 
 from ..autograd import _array, _bump_version, _wrap
+from ..autograd.hooks import RemovableHandle
 from ..autograd.tensor import Tensor
 from .parameter import Parameter
 
@@ -26,25 +27,6 @@ class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpec
         return super().__repr__()
 
     __str__ = __repr__
-
-
-class RemovableHandle:
-    """Returned by ``register_forward_hook``; ``handle.remove()`` unregisters the hook."""
-
-    _next_id = itertools.count()
-
-    def __init__(self, hooks):
-        self._hooks = hooks
-        self.id = next(RemovableHandle._next_id)
-
-    def remove(self):
-        self._hooks.pop(self.id, None)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
 
 
 def _addindent(s, num_spaces):
